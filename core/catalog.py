@@ -1,0 +1,110 @@
+"""Finding lessons: the built-in ones in ``core/lessons/`` and a learner's own lesson files.
+
+``catalog()`` reads each lesson's id, title, lecture and notes from its source with ``ast``, without
+importing it, so the lesson picker shows in milliseconds while torch is still loading.
+``load(id_or_path)`` imports the lesson (and whatever it imports, usually torch).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from core.errors import LessonFileError, UsageError
+from core.lesson import Lesson
+
+LESSONS_DIR = Path(__file__).parent / "lessons"
+
+
+@dataclass(frozen=True)
+class LessonInfo:
+    id: str
+    title: str
+    lecture: int | None
+    notes: str
+    path: str
+
+
+def _literal(call: ast.Call, name: str) -> object:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return ast.literal_eval(keyword.value)
+    raise ValueError(f"LESSON = Lesson(...) needs a literal {name}=")
+
+
+def read_info(path: Path) -> LessonInfo:
+    """A lesson file's metadata, read from its source without running it."""
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source, filename=str(path))
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "LESSON" for t in node.targets)
+                and isinstance(node.value, ast.Call)):
+            call = node.value
+            return LessonInfo(str(_literal(call, "id")), str(_literal(call, "title")), _literal(call, "lecture"),
+                              ast.get_docstring(tree) or "", str(path))
+    raise ValueError(f"{path} defines no LESSON = Lesson(...)")
+
+
+def catalog() -> list[LessonInfo]:
+    """Every built-in lesson, ordered by course lecture (lessons beyond the course last)."""
+    infos = [read_info(path) for path in sorted(LESSONS_DIR.glob("*.py")) if not path.name.startswith("_")]
+    return sorted(infos, key=lambda i: (i.lecture is None, i.lecture or 0, i.path))
+
+
+def find(lesson_id: str) -> LessonInfo:
+    infos = catalog()
+    for info in infos:
+        if info.id == lesson_id:
+            return info
+    names = ", ".join(i.id for i in infos)
+    raise UsageError(f"unknown lesson {lesson_id!r}; choose one of: {names} (or give a path to a .py lesson file)")
+
+
+def is_path(text: str) -> bool:
+    return text.endswith(".py") or "/" in text or "\\" in text
+
+
+def load(lesson: str) -> Lesson:
+    """A built-in lesson by id, or a lesson file by path; errors say what to fix."""
+    if is_path(lesson):
+        return load_file(Path(lesson))
+    return load_file(Path(find(lesson).path), builtin=True)
+
+
+def load_file(path: Path, builtin: bool = False) -> Lesson:
+    path = path.expanduser()
+    if not path.is_file():
+        raise LessonFileError(f"no lesson file at {path}; check the path (see docs/writing-lessons.md)")
+    source = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        code = compile(source, str(path.resolve()), "exec")
+    except SyntaxError as exc:
+        text = (exc.text or "").rstrip()
+        raise LessonFileError(f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and run it again",
+                              details=f"{text}\n{' ' * max((exc.offset or 1) - 1, 0)}^" if text else "") from None
+    name = f"core.lessons.{path.stem}" if builtin else f"learn_tui_user_lesson_{abs(hash(str(path.resolve())))}"
+    if builtin and name in sys.modules:
+        module = sys.modules[name]
+    else:
+        spec = importlib.util.spec_from_file_location(name, path.resolve())
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            exec(code, module.__dict__)
+        except Exception as exc:
+            del sys.modules[name]
+            frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+            details = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
+            raise LessonFileError(f"{path} raised {type(exc).__name__} while loading: {exc}",
+                                  details="Traceback (most recent call last):\n" + details) from None
+    lesson = getattr(module, "LESSON", None)
+    if not isinstance(lesson, Lesson):
+        raise LessonFileError(f"{path} defines no LESSON = Lesson(...); see docs/writing-lessons.md for an example")
+    if not lesson.source_file:
+        lesson = replace(lesson, source_file=str(path.resolve()))
+        module.LESSON = lesson
+    return lesson

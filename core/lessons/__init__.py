@@ -1,0 +1,1 @@
+"""The built-in lessons, one per file. ``core.catalog`` finds them; nothing is imported here."""

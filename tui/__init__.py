@@ -1,0 +1,1 @@
+"""learn-tui's Textual app. It only renders what ``core`` yields (events and plain-data snapshots)."""
