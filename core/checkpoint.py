@@ -41,6 +41,7 @@ def save_checkpoint(trainer: Any, path: Any) -> str:
         "optimizers": [opt.state_dict() for opt in run.optimizers],
     }
     target = Path(path).expanduser()
+    tmp = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -48,6 +49,8 @@ def save_checkpoint(trainer: Any, path: Any) -> str:
             torch.save(state, handle)
         os.replace(tmp, target)
     except OSError as exc:
+        if tmp is not None and os.path.exists(tmp):
+            os.unlink(tmp)
         raise CheckpointError(f"could not write {target}: {exc.strerror or exc}; choose a writable path") from exc
     return str(target)
 

@@ -1,0 +1,126 @@
+"""The headless command line: a contract scripts depend on."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from core.cli import main
+
+EXAMPLE = REPO / "docs" / "examples" / "fahrenheit.py"
+
+
+def run_cli(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_names_every_lesson_with_its_lecture(capsys):
+    code, out, _ = run_cli(capsys, "list")
+    assert code == 0
+    assert any(line.startswith("linear-regression ") and line.endswith("lecture 5") for line in out.splitlines())
+    code, out, _ = run_cli(capsys, "list", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert {"id": "linear-regression", "title": "Linear regression with nn.Linear", "lecture": 5} in rows
+
+
+def test_json_prints_one_object_per_step_and_a_plain_summary(capsys):
+    code, out, err = run_cli(capsys, "run", "linear-regression", "--json", "--steps", "300", "--lr", "0.02")
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]  # nothing but JSON on stdout
+    steps = [r for r in records if r["event"] == "step"]
+    assert [r["step"] for r in steps] == list(range(1, 301))
+    assert all(r["lr"] == 0.02 for r in steps)
+    summary = records[-1]
+    assert summary["event"] == "summary" and summary["status"] == "finished" and summary["steps"] == 300
+    assert summary["w"] == pytest.approx(2.0, abs=0.05) and summary["prediction"] == pytest.approx(8.0, abs=0.05)
+    assert summary["loss"] < 1e-2
+
+
+def test_headless_ends_with_a_readable_summary(capsys):
+    code, out, _ = run_cli(capsys, "run", "linear-regression", "--headless", "--optimizer", "Adam", "--lr", "0.1")
+    assert code == 0
+    last = out.splitlines()[-1]
+    assert last.startswith("w = 2.000") and "prediction = 8.000" in last and "loss = " in last
+
+
+def test_a_diverging_run_exits_3_with_advice(capsys):
+    code, out, err = run_cli(capsys, "run", "linear-regression", "--headless", "--lr", "1")
+    assert code == 3 and "Lower the learning rate" in err and "diverged" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "nope", "--headless"], "unknown lesson 'nope'; choose one of:"),
+    (["run", "linear-regression", "--headless", "--lr", "abc"], "learning rate must be a number"),
+    (["run", "linear-regression", "--headless", "--lr", "0"], "learning rate must be greater than 0"),
+    (["run", "linear-regression", "--headless", "--lr", "nan"], "learning rate must be finite"),
+    (["run", "linear-regression", "--headless", "--lr", "-1"], "learning rate must be greater than 0"),
+    (["run", "linear-regression", "--headless", "--optimizer", "Foo"], "--optimizer must be one of SGD"),
+    (["run", "missing/lesson.py", "--headless"], "no lesson file at missing/lesson.py"),
+    (["run", "linear-regression", "--headless", "--resume", "nowhere.pt"], "no checkpoint at nowhere.pt"),
+    (["run", "linear-regression", "--headless", "--steps", "0"], "--steps must be at least 1"),
+    (["run", "linear-regression", "--headless", "--steps", "1", "--epochs", "1"], "not allowed with argument"),
+    (["run", "linear-regression", "--headless", "--seed", "x"], "--seed must be a whole number"),
+    (["run", "linear-regression", "--headless", "--device", "tpu"], "invalid choice: 'tpu'"),
+    (["run", "linear-regression", "--headless", "--bogus", "1"], "does not take --bogus 1; its own options are"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_every_bad_argument_gets_one_line_naming_the_fix(capsys, argv, message):
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("learn-tui: error: ") and message in lines[0]
+
+
+def test_save_then_resume_continues_the_same_run(capsys, tmp_path):
+    path = tmp_path / "lr.pt"
+    _, full, _ = run_cli(capsys, "run", "linear-regression", "--json", "--steps", "40")
+    code, _, err = run_cli(capsys, "run", "linear-regression", "--json", "--steps", "25", "--save", str(path))
+    assert code == 0 and path.is_file()
+    code, resumed, _ = run_cli(capsys, "run", "linear-regression", "--json", "--steps", "40", "--resume", str(path))
+    steps = lambda out: [json.loads(l) for l in out.splitlines() if '"step"' in l and '"event": "step"' in l]
+    assert steps(resumed) == steps(full)[25:]
+
+
+def test_the_documented_example_lesson_runs_and_learns(capsys):
+    doc = (REPO / "docs" / "writing-lessons.md").read_text()
+    assert EXAMPLE.read_text().strip() in doc  # the docs show the file exactly as it runs
+    code, out, _ = run_cli(capsys, "run", str(EXAMPLE), "--json", "--epochs", "60")
+    summary = json.loads(out.splitlines()[-1])
+    assert code == 0 and summary["w"] == pytest.approx(1.8, abs=0.01) and summary["b"] == pytest.approx(0.32, abs=0.01)
+
+
+def test_a_lesson_file_with_a_syntax_error_is_reported_not_crashed(capsys, tmp_path):
+    bad = tmp_path / "broken.py"
+    bad.write_text(EXAMPLE.read_text().replace("    model = torch.nn.Linear(1, 1)", "    model = torch.nn.Linear(1, 1"))
+    code, out, err = run_cli(capsys, "run", str(bad), "--headless")
+    assert code == 1 and "Traceback (most recent call last)" not in err
+    assert f"{bad}, line" in err and "fix the syntax" in err
+
+
+def test_an_exception_in_the_users_loop_shows_their_traceback(capsys, tmp_path):
+    bad = tmp_path / "raises.py"
+    bad.write_text(EXAMPLE.read_text().replace("            loss = criterion(y_pred, y)\n",
+                                               "            loss = criterion(y_pred, y.view(-1, 2))\n"))
+    code, out, err = run_cli(capsys, "run", str(bad), "--headless")
+    assert code == 1
+    assert "raises.py" in err and "loss = criterion(y_pred, y.view(-1, 2))" in err  # their line, in their file
+    assert "core/trainer.py" not in err
+    assert err.strip().splitlines()[-1].startswith("learn-tui: error: lesson fahrenheit raised")
+
+
+def test_a_file_without_a_lesson_says_what_to_define(capsys, tmp_path):
+    empty = tmp_path / "empty.py"
+    empty.write_text("x = 1\n")
+    code, _, err = run_cli(capsys, "run", str(empty), "--headless")
+    assert code == 1 and "defines no LESSON = Lesson(...)" in err
+
+
+def test_the_console_script_runs_in_a_fresh_process():
+    result = subprocess.run([sys.executable, "-m", "tui.main", "run", "linear-regression", "--json", "--steps", "2"],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(l)["event"] for l in result.stdout.splitlines()] == ["step", "step", "summary"]
