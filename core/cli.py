@@ -31,8 +31,10 @@ def build_parser() -> Parser:
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
     listing = commands.add_parser("list", help="list the lessons")
     listing.add_argument("--json", action="store_true", help="one JSON object per lesson")
-    run = commands.add_parser("run", help="train a lesson (in the app, or --headless)", allow_abbrev=False)
-    run.add_argument("lesson", help="a lesson id (see learn-tui list) or a path to a lesson .py file")
+    run = commands.add_parser("run", help="train a lesson (in the app, or --headless)", allow_abbrev=False,
+                              add_help=False, usage="learn-tui run LESSON [options] [lesson options]")
+    run.add_argument("lesson", nargs="?", help="a lesson id (see learn-tui list) or a path to a lesson .py file")
+    run.add_argument("-h", "--help", action="store_true", help="show this help and the lesson's own options")
     budget = run.add_mutually_exclusive_group()
     budget.add_argument("--steps", help="stop after this many steps (batches) in all")
     budget.add_argument("--epochs", help="stop after this many epochs in all")
@@ -115,9 +117,23 @@ def command_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def command_run(args: argparse.Namespace, rest: Sequence[str]) -> int:
+def command_run(args: argparse.Namespace, rest: Sequence[str], parser: Parser) -> int:
     from core import catalog
 
+    if args.help:
+        run_parser = parser._subparsers._group_actions[0].choices["run"]  # type: ignore[union-attr]
+        print(run_parser.format_help())
+        if args.lesson:
+            lesson = catalog.load(args.lesson)
+            print(f"options of {lesson.id}:")
+            for option in lesson.options:
+                choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
+                print(f"  {option.flag} {str(option.default)!r:<12} {option.help}{choices}")
+            if not lesson.options:
+                print("  none")
+        return 0
+    if args.lesson is None:
+        raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
     check_run_arguments(args)
     if args.resume is not None and rest:
         raise UsageError("a resumed run keeps the options it was saved with; drop " + " ".join(rest))
@@ -149,7 +165,7 @@ def main(argv: Sequence[str]) -> int:
 
             return run_app(None)
         if args.command == "run":
-            return command_run(args, rest)
+            return command_run(args, rest, parser)
         if rest:
             raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
         if args.command == "list":

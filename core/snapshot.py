@@ -80,15 +80,31 @@ def to_numpy(value: Any) -> np.ndarray:
     return np.asarray(value, dtype=np.float64)
 
 
-def stats_of(array: np.ndarray) -> Stats:
+def stats_of(value: Any) -> Stats:
+    """mean, std, min, max and L2 norm, computed where the values live (no float64 copy of big tensors)."""
+    if hasattr(value, "detach"):
+        import torch
+
+        tensor = value.detach()
+        if tensor.numel() == 0:
+            return Stats(0.0, 0.0, 0.0, 0.0, 0.0)
+        tensor = tensor.float()
+        std, mean = torch.std_mean(tensor, correction=0)
+        low, high = torch.aminmax(tensor)
+        numbers = torch.stack([mean, std, low, high, torch.linalg.vector_norm(tensor)]).tolist()
+        return Stats(*numbers)
+    array = np.asarray(value, dtype=np.float64)
     if array.size == 0:
         return Stats(0.0, 0.0, 0.0, 0.0, 0.0)
     return Stats(float(array.mean()), float(array.std()), float(array.min()), float(array.max()),
                  float(np.sqrt(np.square(array).sum())))
 
 
-def _values(array: np.ndarray) -> tuple[float, ...]:
-    flat = array.reshape(-1)
+def _values(value: Any) -> tuple[float, ...]:
+    if hasattr(value, "detach"):
+        flat = value.detach().reshape(-1)
+        return tuple(float(v) for v in (flat if flat.numel() <= SMALL else flat[:PREVIEW]).tolist())
+    flat = np.asarray(value, dtype=np.float64).reshape(-1)
     return tuple(float(v) for v in (flat if flat.size <= SMALL else flat[:PREVIEW]))
 
 
@@ -103,15 +119,13 @@ def flag_for(grad_norm: float | None, param_norm: float) -> str | None:
 
 
 def snapshot_param(name: str, value: Any, update_ratio: float | None) -> ParamSnapshot:
-    array = to_numpy(value)
-    grad_value = getattr(value, "grad", None)
-    grad = to_numpy(grad_value) if grad_value is not None else None
-    stats = stats_of(array)
+    grad = getattr(value, "grad", None)
+    stats = stats_of(value)
     grad_stats = stats_of(grad) if grad is not None else None
     return ParamSnapshot(
         name=name,
-        shape=tuple(array.shape),
-        values=_values(array),
+        shape=tuple(value.shape) if hasattr(value, "shape") else (),
+        values=_values(value),
         stats=stats,
         grad=_values(grad) if grad is not None else None,
         grad_stats=grad_stats,

@@ -19,7 +19,8 @@ LIGHT = """
 import sys
 import core.catalog, core.cli
 core.catalog.catalog()
-assert "torch" not in sys.modules, "listing lessons must not import torch"
+core.cli.build_parser()
+assert "torch" not in sys.modules, "listing lessons and parsing arguments must not import torch"
 print("ok")
 """
 
