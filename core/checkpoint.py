@@ -15,6 +15,7 @@ from typing import Any
 from core import rng
 from core.errors import CheckpointError, LearnTuiError
 from core.history import History
+from core.phases import EVAL
 
 FORMAT = "learn-tui checkpoint"
 VERSION = 1
@@ -32,7 +33,7 @@ def save_checkpoint(trainer: Any, path: Any) -> str:
         "format": FORMAT, "version": VERSION, "lesson": trainer.lesson.id, "options": dict(trainer.options),
         "seed": trainer.seed, "lr": trainer.lr, "step": trainer.step, "loss": trainer.loss,
         "loss_limit": trainer._loss_limit, "metrics": dict(trainer.metrics), "status": trainer.status,
-        "max_steps": trainer.max_steps, "max_epochs": trainer.max_epochs,
+        "after_eval": trainer.phase is EVAL, "max_steps": trainer.max_steps, "max_epochs": trainer.max_epochs,
         "history": trainer.history.state(), "evals": {k: h.state() for k, h in trainer.evals.items()},
         "trainer": ({"epoch": run.epoch + 1, "batch": 0} if trainer.epoch_done
                     else {"epoch": max(run.epoch, 1), "batch": run.batch}),
@@ -136,6 +137,12 @@ def resume_trainer(cls: Any, path: Any, lesson: Any, device: str, **kwargs: Any)
         trainer.history = History.from_state(state["history"])
         trainer.evals = {k: History.from_state(h) for k, h in state["evals"].items()}
         trainer._pending = trainer._pull()  # runs the lesson's set-up, where watch() restores the state
+        pending_phase = trainer._pending[0] if type(trainer._pending) is tuple else trainer._pending
+        if state["after_eval"] and pending_phase is EVAL:
+            # Saved just after an evaluation: the lesson re-ran it to get here. Drop its event and undo
+            # what it drew from the RNGs (e.g. dropout), then carry on from the checkpoint's state.
+            rng.restore(state["rng"])
+            trainer._pending = trainer._pull()
         trainer.run._restore()  # a lesson that watches nothing and walks no epochs: restore here
     except LearnTuiError:
         rng.restore(outer_rng)

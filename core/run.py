@@ -28,6 +28,7 @@ class Run:
         self.watched: dict[str, Any] = {}  # name -> nn.Module / tensor / numpy array
         self.optimizers: list[Any] = []
         self.max_epochs: int | None = trainer.max_epochs
+        self.resumed = resume is not None  # True when this run continues a checkpoint
         self._resume = resume  # a loaded checkpoint, applied by watch(), epochs() and batches()
         self._epoch_rng: dict | None = None
         self._restored = False

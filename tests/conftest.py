@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+
+def pytest_configure(config):
+    """One torch thread per test process: CI runs two pytest workers on two cores, and tiny models
+    slow down many-fold when torch's thread pools oversubscribe the cores."""
+    import torch
+
+    torch.set_num_threads(1)
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 

@@ -123,3 +123,17 @@ def test_a_checkpoint_that_does_not_fit_leaves_the_current_run_untouched(tmp_pat
     with pytest.raises(CheckpointError, match="does not fit"):
         Trainer.from_checkpoint(path, catalog.load("linear-regression"))
     assert losses(current) == expected  # same numbers, random state included
+
+
+def test_a_checkpoint_taken_right_after_an_evaluation_does_not_repeat_it(tmp_path):
+    full = Trainer(shuffled_mlp_lesson(), seed=2)
+    for _ in full:
+        pass
+    first = Trainer(shuffled_mlp_lesson(), seed=2)
+    first.advance("step")
+    while first.phase != "eval":
+        first.advance("phase")
+    resumed = Trainer.from_checkpoint(first.save(tmp_path / "e.pt"), shuffled_mlp_lesson())
+    for _ in resumed:
+        pass
+    assert resumed.evals["accuracy"].points() == full.evals["accuracy"].points()

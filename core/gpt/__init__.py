@@ -1,0 +1,8 @@
+"""A small character-level GPT, short enough to read: the model, its text and vocabulary, sampling.
+
+- ``model.py``: ``GPTConfig`` and ``GPT`` (embeddings, causal self-attention blocks, head);
+- ``text.py``: loading a UTF-8 text (or the built-in corpus) and its character ``Vocabulary``;
+- ``sampling.py``: ``generate`` / ``sample`` (temperature, top-k), ``greedy``, ``attention_map``.
+
+Used by ``core/lessons/char_gpt.py`` and ``core/sample_cli.py`` (``learn-tui sample``).
+"""

@@ -1,0 +1,121 @@
+"""What the three MNIST lessons share: their options, the data set-up, the test-set evaluation (the
+course's ``test()``), and the plain-data views (digit viewer, confusion matrix, misclassified gallery).
+
+Views run in the trainer thread when the app takes a snapshot. They read ``run.state``: the digit
+viewer runs the model on a few images of the current batch; the confusion matrix and the gallery are
+built once per evaluation, so a snapshot only hands over the same plain lists again.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from core.data import mnist
+from core.lesson import Option
+
+SHOWN_DIGITS = 8  # images of the current batch in the digit viewer
+GALLERY_LIMIT = 200  # misclassified test images kept for the gallery
+TEST_BATCH_SIZE = 1000  # evaluation batches: no gradients, so big batches are cheap
+
+
+def options(batch_size: int = 64) -> tuple[Option, ...]:
+    return (
+        Option("data_dir", "", "folder holding MNIST/raw/*.gz (default: $LEARN_TUI_DATA, else "
+               "~/.local/share/learn-tui); downloaded there when missing and online"),
+        Option("batch_size", batch_size, "training batch size (the course: 64)"),
+        Option("eval_every", 0, "also test every N steps (0: only after each epoch)", live=True),
+    )
+
+
+def load_data(run) -> tuple[mnist.Loader, mnist.Loader]:
+    """The course's train_loader (shuffled) and test_loader, as normalised tensors on ``run.device``."""
+    batch_size = run.options.batch_size
+    if batch_size < 1:
+        from core.errors import UsageError
+
+        raise UsageError(f"--batch-size must be at least 1, got {batch_size}; the course uses 64")
+    data = mnist.load(run.options.data_dir or None)
+    device = run.device
+    train_loader = mnist.Loader(mnist.normalize(data.train_images).to(device), data.train_labels.to(device),
+                                batch_size=batch_size, shuffle=True)
+    test_loader = mnist.Loader(mnist.normalize(data.test_images).to(device), data.test_labels.to(device),
+                               batch_size=TEST_BATCH_SIZE, shuffle=False)
+    run.state.test_images = data.test_images  # uint8, for the gallery of misclassified digits
+    run.state.evaluation = None
+    return train_loader, test_loader
+
+
+def should_test(run, batch_idx: int, batches: int) -> bool:
+    """Test after every ``--eval-every`` steps, except on an epoch's last batch (tested after the epoch)."""
+    every = run.options.eval_every
+    return every > 0 and run.step % every == 0 and batch_idx + 1 < batches
+
+
+def test(model, test_loader, run) -> dict:
+    """Accuracy and mean loss on the test set; keeps the confusion matrix and the misclassified digits."""
+    criterion = torch.nn.CrossEntropyLoss(reduction="sum")
+    total_loss, predictions = 0.0, []
+    with torch.no_grad():
+        for images, labels in test_loader:
+            outputs = model(images)
+            total_loss += criterion(outputs, labels).item()
+            predictions.append(torch.softmax(outputs, dim=1))
+    probabilities = torch.cat(predictions).cpu()
+    confidence, predicted = probabilities.max(dim=1)
+    labels = test_loader.y.cpu()
+    total = labels.numel()
+    wrong = (predicted != labels).nonzero().flatten()
+    shown = wrong[:GALLERY_LIMIT]
+    run.state.evaluation = {
+        "step": run.step,
+        "confusion": torch.bincount(labels * 10 + predicted, minlength=100).view(10, 10).tolist(),
+        "misclassified": {
+            "step": run.step,
+            "total": int(wrong.numel()),
+            "evaluated": total,
+            "items": [{"index": int(i), "label": int(labels[i]), "prediction": int(predicted[i]),
+                       "confidence": round(float(confidence[i]), 4), "image": run.state.test_images[i].tolist()}
+                      for i in shown.tolist()],
+        },
+    }
+    return {"test_loss": total_loss / total, "accuracy": (total - wrong.numel()) / total}
+
+
+def digits_view(run) -> dict:
+    """The first images of the current batch: grey levels, labels, the model's prediction and softmax."""
+    inputs, target, model = (getattr(run.state, name, None) for name in ("inputs", "target", "model"))
+    if inputs is None or model is None:
+        return {"images": [], "labels": [], "predictions": [], "probabilities": []}
+    inputs, target = inputs[:SHOWN_DIGITS], target[:SHOWN_DIGITS]
+    with torch.no_grad():
+        probabilities = torch.softmax(model(inputs), dim=1).cpu()
+    return {
+        "images": mnist.pixels(inputs.cpu()).tolist(),
+        "labels": target.tolist(),
+        "predictions": probabilities.argmax(dim=1).tolist(),
+        "probabilities": [[round(p, 4) for p in row] for row in probabilities.tolist()],
+    }
+
+
+def confusion_view(run) -> list:
+    """10x10 counts of the last evaluation: row = true digit, column = predicted digit ([] before one)."""
+    evaluation = getattr(run.state, "evaluation", None)
+    return evaluation["confusion"] if evaluation else []
+
+
+def misclassified_view(run) -> dict:
+    """The test digits the last evaluation got wrong (at most GALLERY_LIMIT of them, with their images)."""
+    evaluation = getattr(run.state, "evaluation", None)
+    return evaluation["misclassified"] if evaluation else {"step": None, "total": 0, "evaluated": 0, "items": []}
+
+
+def summarize(run) -> dict:
+    evaluation = getattr(run.state, "evaluation", None)
+    if not evaluation:
+        return {}
+    wrong = evaluation["misclassified"]
+    return {"test_accuracy": 1 - wrong["total"] / wrong["evaluated"], "misclassified": wrong["total"],
+            "tested_at_step": evaluation["step"]}
+
+
+VIEWS = {"digits": digits_view, "confusion": confusion_view, "misclassified": misclassified_view}

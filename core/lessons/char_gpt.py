@@ -1,0 +1,280 @@
+"""A character-level GPT: a small LLM you can watch learn (beyond the course).
+
+A real GPT, trained from scratch: token and position embeddings, blocks of causal self-attention
+and MLP, and a head that scores every character as the next one (`core/gpt/model.py`, ~130 lines).
+It reads text one character at a time: the vocabulary is every character the text holds.
+
+Without `--text` it learns Python's own reference documentation (`pydoc_data.topics`, ~465,000
+characters, shipped with Python: the text `help("with")` shows). `--text PATH` learns any UTF-8
+file, e.g. `--text ../shared/data/tinyshakespeare/input.txt`. The first 90% trains, the last 10%
+validates.
+
+What to watch:
+- the loss starts near ln(vocabulary size) (a uniform guess) and falls fast as the model learns
+  which characters are common, then slowly as it learns words and syntax;
+- `val_loss` (on text it never trains on) every `--eval-interval` steps: when it stops following
+  the training loss, the model is memorising;
+- the samples: noise, then words, then something shaped like the text. Keys: g writes a sample
+  now, p edits the prompt, t sets the temperature, k sets top-k, h picks the attention head shown.
+
+Training as nanoGPT does it: AdamW (decay on weight matrices only), 100 warm-up steps then cosine
+decay to a tenth of the learning rate by the end of the run, gradients clipped to norm 1. The
+learning-rate keys scale the whole schedule. Defaults are tuned to learn as much as possible in
+about a minute on a 2-core CPU: a wider, shallower model than nanoGPT's CPU example and a higher
+learning rate (see benchmarks/gpt.py); on a GPU (`--device cuda`) try `--n-layer 6 --n-embd 384
+--block-size 256 --batch-size 64 --dropout 0.2 --steps 5000`.
+
+Homework: save a checkpoint (ctrl+s or `--save gpt.pt`) and write with it: `learn-tui sample
+gpt.pt --prompt "def " --temperature 0.8`. Then train on a text of your own; try temperature 0.01
+(greedy: it loops) and 1.5 (nonsense); compare attention heads: some look one character back,
+some at the start of the word.
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from core.errors import UsageError
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.sampling import attention_map, parse_temperature, parse_top_k, sample, start_ids
+from core.gpt.text import Vocabulary, check_length, default_text, load_text, split
+from core.lesson import Control, Lesson, Option
+from core.phases import BACKWARD, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
+
+KEPT_SAMPLES = 5  # the samples view shows the latest few, to compare how the writing improves
+
+
+def model_config(options, vocab_size):
+    """The model's shape from the lesson's options (also used by `learn-tui sample`)."""
+    return GPTConfig(vocab_size=vocab_size, block_size=options["block_size"], n_layer=options["n_layer"],
+                     n_head=options["n_head"], n_embd=options["n_embd"], dropout=options["dropout"],
+                     tie_weights=options["tie_weights"])
+
+
+def read_text(path):
+    """(text, where it came from): the learner's file, or the built-in corpus."""
+    if path:
+        return load_text(path), str(path)
+    return default_text()
+
+
+def random_batches(data, count, batch_size, block_size, generator=None):
+    """``count`` batches of random windows: x (B, T) and y (B, T), y being x shifted one character on."""
+    windows = data.unfold(0, block_size + 1, 1)  # (N - T, T + 1): a view of every window, no copy
+    for _ in range(count):
+        rows = windows[torch.randint(len(windows), (batch_size,), generator=generator)]  # (B, T + 1)
+        yield rows[:, :-1], rows[:, 1:]
+
+
+def lr_factor(step, warmup, total, min_ratio):
+    """Linear warm-up, then cosine decay from 1 to ``min_ratio`` at step ``total`` (nanoGPT's schedule)."""
+    if step < warmup:
+        return (step + 1) / (warmup + 1)
+    if total is None:
+        return 1.0
+    if step >= total:
+        return min_ratio
+    progress = (step - warmup) / max(total - warmup, 1)
+    return min_ratio + 0.5 * (1.0 - min_ratio) * (1.0 + math.cos(math.pi * progress))
+
+
+def step_budget(run, batches_per_epoch):
+    """How many steps the run will take, for the decay (None when it runs until stopped)."""
+    max_steps = run._trainer.max_steps  # TODO(lead): a public run.max_steps
+    if max_steps is not None:
+        return max_steps
+    return run.max_epochs * batches_per_epoch if run.max_epochs is not None else None
+
+
+@torch.no_grad()
+def estimate_loss(model, batches):
+    """The mean loss over a fixed set of batches, with dropout off."""
+    model.eval()
+    losses = [F.cross_entropy(model(x).flatten(0, 1), y.flatten()) for x, y in batches]
+    model.train()
+    return torch.stack(losses).mean()
+
+
+def train(run):
+    opts = run.options
+    parse_temperature(opts.temperature)  # fail early on bad sampling settings
+    parse_top_k(opts.top_k)
+    text, source = read_text(opts.text)
+    vocab = Vocabulary.from_text(text)
+    train_text, val_text = split(text)
+    check_length(train_text, val_text, opts.block_size, source)
+    train_data = torch.tensor(vocab.encode(train_text, "the text"), dtype=torch.long)  # (N,) token ids
+    val_data = torch.tensor(vocab.encode(val_text, "the text"), dtype=torch.long)
+    start_ids(vocab, opts.prompt)  # the prompt must use the text's characters
+    fixed = torch.Generator().manual_seed(1234)  # the same validation batches at every evaluation
+    val_batches = [(x.to(run.device), y.to(run.device))
+                   for x, y in random_batches(val_data, opts.eval_batches, opts.batch_size, opts.block_size, fixed)]
+
+    model = GPT(model_config(vars(opts), len(vocab))).to(run.device)
+    model.vocabulary.copy_(torch.tensor(vocab.codes, dtype=torch.int32))  # saved with the weights
+    optimizer = model.optimizer(run.lr, opts.weight_decay, betas=(0.9, 0.99))
+    run.watch(model, optimizer=optimizer)
+    vars(run.state).update(model=model, vocab=vocab, source=source, samples=[], attention=None, layer=0,
+                           head=0, val_loss=None)
+    batches_per_epoch = max(len(train_data) // (opts.batch_size * opts.block_size), 1)  # ~ the text once
+    total_steps = step_budget(run, batches_per_epoch)
+    loss_sum = torch.zeros((), device=run.device)
+    losses = 0
+
+    for epoch in run.epochs():
+        for x, y in run.batches(random_batches(train_data, batches_per_epoch, opts.batch_size, opts.block_size)):
+            x, y = x.to(run.device), y.to(run.device)
+            lr = run.lr * lr_factor(run.step, opts.warmup_steps, total_steps, opts.min_lr_ratio)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            logits = model(x)  # (B, T, V)
+            yield FORWARD
+            loss = F.cross_entropy(logits.flatten(0, 1), y.flatten())  # (B*T, V) against (B*T,)
+            yield LOSS, loss
+            optimizer.zero_grad(set_to_none=True)
+            yield ZERO_GRAD
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), opts.grad_clip)
+            yield BACKWARD
+            optimizer.step()
+            yield UPDATE
+            loss_sum += loss.detach()
+            losses += 1
+            done = run.step + 1  # steps completed when this one closes (the run may end right after it)
+            if done % opts.eval_interval == 0 or done == total_steps:
+                run.state.val_loss = estimate_loss(model, val_batches).item()
+                yield EVAL, {"val_loss": run.state.val_loss, "train_loss": loss_sum / losses}
+                loss_sum.zero_()
+                losses = 0
+            if opts.sample_interval and (done % opts.sample_interval == 0 or done == total_steps):
+                write_sample(run, done)
+            yield STEP, {"lr": lr}
+
+
+def write_sample(run, step=None):
+    """Continue the prompt with the current options; keep the text and one head's attention for the views."""
+    state, opts = run.state, run.options
+    step = run.step if step is None else step
+    text = sample(state.model, state.vocab, opts.prompt, opts.sample_tokens, parse_temperature(opts.temperature),
+                  parse_top_k(opts.top_k), seed=run.seed * 1_000_003 + step)
+    entry = {"step": step, "prompt": opts.prompt, "text": text, "temperature": opts.temperature,
+             "top_k": opts.top_k}
+    state.samples = (state.samples + [entry])[-KEPT_SAMPLES:]
+    show_attention(run)
+    return text
+
+
+def show_attention(run):
+    state = run.state
+    if state.samples:
+        latest = state.samples[-1]
+        state.attention = attention_map(state.model, state.vocab, (latest["prompt"] or "\n") + latest["text"],
+                                        state.layer, state.head)
+        state.attention["step"] = latest["step"]
+
+
+def started(action):
+    """An action needs the model, which the first step builds."""
+    def checked(run, argument):
+        if not hasattr(run.state, "model"):
+            raise UsageError("the model is not built yet: take a step first (press n), then try again")
+        return action(run, argument)
+    return checked
+
+
+@started
+def sample_now(run, _argument):
+    return write_sample(run)
+
+
+@started
+def set_prompt(run, text):
+    start_ids(run.state.vocab, text or "")  # raises UsageError for characters the text never has
+    run.options.prompt = text or ""
+    return write_sample(run)
+
+
+@started
+def set_temperature(run, text):
+    run.options.temperature = parse_temperature(text)
+    return write_sample(run)
+
+
+@started
+def set_top_k(run, text):
+    run.options.top_k = parse_top_k(text)
+    return write_sample(run)
+
+
+@started
+def next_head(run, _argument):
+    """Step through the heads: layer 0 head 0, layer 0 head 1, ..., then the next layer."""
+    state, config = run.state, run.state.model.config
+    index = (state.layer * config.n_head + state.head + 1) % (config.n_layer * config.n_head)
+    state.layer, state.head = divmod(index, config.n_head)
+    show_attention(run)
+    return {"layer": state.layer, "head": state.head}
+
+
+def samples_view(run):
+    state = run.state
+    vocab = getattr(state, "vocab", None)
+    return {"samples": list(getattr(state, "samples", [])), "prompt": run.options.prompt,
+            "temperature": run.options.temperature, "top_k": run.options.top_k,
+            "source": getattr(state, "source", ""), "vocab_size": len(vocab) if vocab else 0}
+
+
+def attention_view(run):
+    return getattr(run.state, "attention", None)
+
+
+def summarize(run):
+    state = run.state
+    samples = getattr(state, "samples", [])
+    return {"val_loss": getattr(state, "val_loss", None), "vocab_size": len(state.vocab),
+            "parameters": state.model.num_params(), "sample": samples[-1]["text"] if samples else ""}
+
+
+LESSON = Lesson(
+    id="char-gpt",
+    title="A character-level GPT (a small LLM)",
+    lecture=None,
+    notes=__doc__,
+    train=train,
+    lr=1e-3,
+    steps=2000,
+    schedules_lr=True,
+    options=(
+        Option("text", "", "a UTF-8 text file to learn (default: Python's reference documentation)"),
+        Option("n_layer", 4, "transformer blocks"),
+        Option("n_head", 4, "attention heads per block (must divide --n-embd)"),
+        Option("n_embd", 128, "embedding width C"),
+        Option("block_size", 64, "characters of context the model sees"),
+        Option("batch_size", 12, "windows of text per step"),
+        Option("dropout", 0.0, "dropout probability (0 for short runs)"),
+        Option("tie_weights", True, "the output head shares the token embedding's weight"),
+        Option("weight_decay", 0.1, "AdamW weight decay on the weight matrices"),
+        Option("warmup_steps", 100, "steps of linear learning-rate warm-up"),
+        Option("min_lr_ratio", 0.1, "the learning rate decays to this fraction of --lr by the end"),
+        Option("grad_clip", 1.0, "clip the gradients' total norm to this"),
+        Option("eval_interval", 250, "steps between validation losses"),
+        Option("eval_batches", 20, "validation batches per estimate (the same ones each time)"),
+        Option("sample_interval", 250, "steps between samples (0: only on the g key)"),
+        Option("sample_tokens", 200, "characters per sample"),
+        Option("prompt", "", "the text samples continue (empty: a new line)", live=True),
+        Option("temperature", 0.8, "sampling temperature (> 0; near 0 = greedy)", live=True),
+        Option("top_k", 0, "sample from the k likeliest characters (0 = all)", live=True),
+    ),
+    summarize=summarize,
+    views={"samples": samples_view, "attention": attention_view},
+    actions={"sample": sample_now, "set_prompt": set_prompt, "set_temperature": set_temperature,
+             "set_top_k": set_top_k, "next_head": next_head},
+    controls=(
+        Control("g", "write a sample now", "sample"),
+        Control("p", "edit the prompt", "set_prompt", prompt="prompt for the samples"),
+        Control("t", "set the temperature", "set_temperature", prompt="temperature (> 0, e.g. 0.8)"),
+        Control("k", "set top-k", "set_top_k", prompt="top-k (keep the k likeliest characters; 0 = all)"),
+        Control("h", "next attention head", "next_head"),
+    ),
+)

@@ -1,0 +1,153 @@
+"""The char-gpt lesson through the trainer: learning, evaluation, samples, schedule, checkpoints, errors."""
+
+import math
+
+import pytest
+import torch
+
+from core.catalog import load
+from core.errors import DataError, UsageError
+from core.gpt.text import FALLBACK_CORPUS, Vocabulary, default_text
+from core.lessons.char_gpt import lr_factor
+from core.phases import EVAL, STEP
+from core.trainer import Trainer
+
+SMALL = {"n_layer": 2, "n_head": 2, "n_embd": 32, "block_size": 16, "batch_size": 8, "eval_interval": 1000,
+         "eval_batches": 4, "sample_interval": 0, "sample_tokens": 20, "warmup_steps": 5}
+POEM = ("Twinkle, twinkle, little star,\nHow I wonder what you are!\nUp above the world so high,\n"
+        "Like a diamond in the sky.\n")
+
+
+@pytest.fixture
+def lesson():
+    return load("char-gpt")
+
+
+def trainer_for(lesson, text_file, steps, **options):
+    return Trainer(lesson, steps=steps, seed=0, options={**SMALL, "text": str(text_file), **options})
+
+
+@pytest.fixture
+def poem(tmp_path):
+    path = tmp_path / "poem.txt"
+    path.write_text(POEM * 30, encoding="utf-8")
+    return path
+
+
+def test_a_short_seeded_run_overfits_a_small_text(lesson, poem):
+    trainer = trainer_for(lesson, poem, 250, warmup_steps=10)
+    trainer.lr = 3e-3
+    first = None
+    for event in trainer:
+        first = trainer.loss if first is None else first
+    vocab_size = len(set(POEM))
+    assert abs(first - math.log(vocab_size)) < 0.2  # starts as a uniform guess
+    assert trainer.loss < 0.5, trainer.loss
+
+
+def test_validation_loss_comes_every_eval_interval_and_at_the_end(lesson, poem):
+    trainer = trainer_for(lesson, poem, 25, eval_interval=10)
+    evals = [(e.step, e.metrics) for e in trainer if getattr(e, "phase", None) is EVAL]
+    assert [step for step, _ in evals] == [9, 19, 24]  # recorded inside the step that ends at 10, 20, 25
+    assert all(m["val_loss"] > 0 and m["train_loss"] > 0 for _, m in evals)
+    assert trainer.summary()["val_loss"] == evals[-1][1]["val_loss"]
+
+
+def test_the_schedule_warms_up_decays_and_follows_the_live_learning_rate(lesson, poem):
+    assert lr_factor(0, 10, 100, 0.1) == pytest.approx(1 / 11)
+    assert lr_factor(10, 10, 100, 0.1) == pytest.approx(1.0)
+    assert lr_factor(55, 10, 100, 0.1) == pytest.approx(0.55)
+    assert lr_factor(100, 10, 100, 0.1) == pytest.approx(0.1)
+    trainer = trainer_for(lesson, poem, 40, warmup_steps=4)
+    lrs = [e.metrics["lr"] for e in trainer.advance("step") + trainer.advance("step") if e.phase is STEP]
+    assert lrs == pytest.approx([1e-3 * 1 / 5, 1e-3 * 2 / 5])
+    trainer.lr = 0.01  # the learning-rate keys scale the whole schedule
+    trainer.advance("step")
+    group_lrs = {group["lr"] for group in trainer.run.optimizers[0].param_groups}
+    assert group_lrs == {pytest.approx(0.01 * 3 / 5)}
+
+
+def test_samples_and_attention_views_fill_in_as_it_trains(lesson, poem):
+    trainer = trainer_for(lesson, poem, 6, sample_interval=3, prompt="Twinkle")
+    for _ in trainer:
+        pass
+    views = trainer.snapshot().views
+    samples = views["samples"]["samples"]
+    assert [s["step"] for s in samples] == [3, 6]
+    assert all(len(s["text"]) == 20 and s["prompt"] == "Twinkle" for s in samples)
+    attention = views["attention"]
+    assert attention["tokens"] == list(("Twinkle" + samples[-1]["text"])[-16:])
+    assert [len(row) for row in attention["weights"]] == list(range(1, 17))
+    assert all(sum(row) == pytest.approx(1, abs=1e-3) for row in attention["weights"])
+
+
+def test_controls_change_the_live_sampling_options(lesson, poem):
+    trainer = trainer_for(lesson, poem, 10)
+    with pytest.raises(UsageError, match="take a step"):
+        trainer.call("sample")
+    trainer.advance("step")
+    assert len(trainer.call("set_prompt", "How I")) == 20
+    assert trainer.run.options.prompt == "How I"
+    trainer.call("set_temperature", "0.5")
+    trainer.call("set_top_k", "3")
+    assert (trainer.run.options.temperature, trainer.run.options.top_k) == (0.5, 3)
+    latest = trainer.snapshot().views["samples"]["samples"][-1]
+    assert (latest["prompt"], latest["temperature"], latest["top_k"]) == ("How I", 0.5, 3)
+    with pytest.raises(UsageError, match="temperature"):
+        trainer.call("set_temperature", "0")
+    with pytest.raises(UsageError, match="'Q'"):
+        trainer.call("set_prompt", "Q?")
+    assert trainer.run.options.prompt == "How I"  # a refused value leaves the old one
+    heads = [trainer.call("next_head") for _ in range(4)]  # 2 layers x 2 heads, then back to the start
+    assert heads == [{"layer": 0, "head": 1}, {"layer": 1, "head": 0}, {"layer": 1, "head": 1},
+                     {"layer": 0, "head": 0}]
+
+
+def test_a_resumed_checkpoint_continues_like_an_uninterrupted_run(lesson, poem, tmp_path):
+    straight = trainer_for(lesson, poem, 8)
+    losses = [e.loss for e in straight if getattr(e, "phase", None) is STEP]
+    first = trainer_for(lesson, poem, 8)
+    for _ in range(4):
+        first.advance("step")
+    path = first.save(tmp_path / "half.pt")
+    resumed = Trainer.from_checkpoint(path, lesson)
+    rest = [e.loss for e in resumed if getattr(e, "phase", None) is STEP]
+    assert rest == pytest.approx(losses[4:], rel=1e-5)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"), (b"  \n\n", "is empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (b"caf\xe9 au lait", "not UTF-8"), (b"too short", "too short for --block-size 16")])
+def test_a_bad_text_file_says_what_is_wrong(lesson, tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=message):
+        next(trainer_for(lesson, path, 5))
+
+
+def test_a_missing_text_file_and_bad_sampling_options_are_refused_at_the_start(lesson, poem, tmp_path):
+    with pytest.raises(DataError, match="no text file"):
+        next(trainer_for(lesson, tmp_path / "nowhere.txt", 5))
+    with pytest.raises(UsageError, match="'Z'"):
+        next(trainer_for(lesson, poem, 5, prompt="Zebra"))
+    with pytest.raises(UsageError, match="temperature"):
+        next(trainer_for(lesson, poem, 5, temperature=-1.0))
+
+
+def test_the_default_corpus_is_pythons_documentation_with_a_fallback(monkeypatch):
+    text, source = default_text()
+    assert len(text) > 400_000 and "pydoc_data" in source
+    assert "The with statement" in text
+    monkeypatch.setitem(__import__("sys").modules, "pydoc_data.topics", None)  # as if it were not installed
+    text, source = default_text()
+    assert source == FALLBACK_CORPUS and len(text) > 10_000
+    vocab = Vocabulary.from_text(text)
+    assert vocab.decode(vocab.encode(text)) == text
+
+
+def test_the_lesson_follows_the_run_device(lesson, poem):
+    trainer = trainer_for(lesson, poem, 1)
+    trainer.advance("step")
+    model = trainer.run.state.model
+    assert {p.device.type for p in model.parameters()} | {model.vocabulary.device.type} == {"cpu"}
+    assert Vocabulary.from_codes(model.vocabulary.tolist()) == Vocabulary.from_text(POEM)
