@@ -115,6 +115,12 @@ class Trainer:
                 return self._finish("epochs" if limit else "lesson")
         return self._event(item)
 
+    def prime(self) -> None:
+        """Run the lesson's set-up up to its first ``yield`` without emitting an event, so its parameters
+        can be shown (and data errors surface) before the learner presses a key."""
+        if self._pending is None and self.phase is None and self.ended is None:
+            self._pending = self._pull()
+
     def _pull(self) -> Any:
         try:
             return self._gen.send(None)

@@ -54,11 +54,11 @@ def toy_predict(run, argument):
         x = float(argument)
     except (TypeError, ValueError):
         raise UsageError(f"type a number for x, like 7; got {argument!r}") from None
-    return {"x": x, "y": round(float(run.state.w) * x + float(run.state.b), 4)}
+    return {"x": x, "y": round(run.state.w.item() * x + run.state.b.item(), 4)}
 
 
 def toy_weights(run):
-    return {"w": float(run.state.w), "b": float(run.state.b)}
+    return {"w": run.state.w.item(), "b": run.state.b.item()}
 
 
 TOY = Lesson(

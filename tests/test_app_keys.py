@@ -30,7 +30,9 @@ async def test_opens_paused_and_n_takes_exactly_one_step():
             await settle(pilot, screen)
             assert screen.frame.step == expected
             assert f"│ step {expected} │" in status(screen)
-        assert "│ epoch 2 │" in status(screen)  # 3 batches per epoch: the 4th step starts epoch 2
+        await pilot.press("n")
+        await settle(pilot, screen)
+        assert "│ step 4 │ epoch 2 │" in status(screen)  # 3 batches per epoch: the 4th step is in epoch 2
 
 
 @async_test
@@ -47,7 +49,7 @@ async def test_full_stop_walks_the_phases_through_the_lessons_code():
             line = line_of(text)
             assert screen.frame.phase == phase
             assert code.current == line, (phase, code.current, line)
-            assert code.line_text(line).strip() == text
+            assert code.line_text(line).strip().startswith(text)
             if previous:  # the code between the two yields is dimly marked as just run
                 assert code.ran == frozenset(range(previous + 1, line))
             previous = line
@@ -109,7 +111,7 @@ async def test_l_sets_an_exact_learning_rate_and_plus_goes_to_the_next_rung():
         screen = await ready(pilot)
         await pilot.press("l")
         assert isinstance(pilot.app.screen, PromptScreen)
-        await pilot.press("ctrl+a", *"0.02", "enter")  # the current value is selected: typing replaces it
+        await pilot.press(*"0.02", "enter")  # the current value is selected: typing replaces it
         await settle(pilot, screen)
         assert screen.frame.lr == 0.02
         await pilot.press("plus")

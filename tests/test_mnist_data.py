@@ -13,7 +13,6 @@ import torch
 from core.data import mnist, paths
 from core.errors import DataError
 
-SHARED_MNIST = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 
 
 def idx_bytes(array: np.ndarray, magic: int) -> bytes:
@@ -153,9 +152,16 @@ def test_loader_shuffles_every_sample_once_per_epoch_repeatably():
     assert torch.cat([t for _, t in mnist.Loader(x, y, 4)]).tolist() == list(range(10))
 
 
-@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason="no ../shared/data/mnist beside the repo")
-def test_real_mnist_has_60000_training_and_10000_test_digits():
-    data = mnist.load(SHARED_MNIST, download=False)
+def real_mnist(shared_data: Path) -> Path:
+    """``../shared/data/mnist`` (torchvision's layout), or skip."""
+    folder = shared_data / "mnist"
+    if not (folder / "MNIST" / "raw").is_dir():
+        pytest.skip(f"no MNIST copy at {folder}")
+    return folder
+
+
+def test_real_mnist_has_60000_training_and_10000_test_digits(shared_data):
+    data = mnist.load(real_mnist(shared_data), download=False)
     assert data.train_images.shape == (60000, 28, 28) and data.test_images.shape == (10000, 28, 28)
     assert data.train_labels[:8].tolist() == [5, 0, 4, 1, 9, 2, 1, 3]
     assert torch.bincount(data.test_labels).tolist()[:3] == [980, 1135, 1032]

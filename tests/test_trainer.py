@@ -173,3 +173,12 @@ def test_live_options_change_between_events_and_fixed_ones_refuse():
         trainer.set_option("width", 4)
     with pytest.raises(UsageError, match="no option"):
         trainer.set_option("nope", 1)
+
+
+def test_prime_builds_the_model_without_emitting_or_losing_an_event():
+    trainer = Trainer(shuffled_mlp_lesson(), seed=4)
+    trainer.prime()
+    assert trainer.snapshot().params and trainer.step == 0 and trainer.phase is None
+    primed = [e.loss for e in trainer if isinstance(e, PhaseEvent) and e.phase is LOSS]
+    assert primed == [e.loss for e in Trainer(shuffled_mlp_lesson(), seed=4)
+                      if isinstance(e, PhaseEvent) and e.phase is LOSS]

@@ -40,10 +40,10 @@ class Table:
         return self.x.shape[0]
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, hint: str = "") -> str:
     """The file's text, un-gzipped when it starts with gzip's magic bytes (whatever its name)."""
     if not path.exists():
-        raise DataError(f"no file at {path}; check the path (or leave out the option to use the built-in data)")
+        raise DataError(f"no file at {path}; check the path{hint}")
     if path.is_dir():
         raise DataError(f"{path} is a folder; give the path of a CSV file ({FORMAT_HINT})")
     try:
@@ -110,7 +110,8 @@ def parse_table(text: str, source: str) -> Table:
 def load_table(path: str | Path | None = None) -> Table:
     """The table at ``path`` (``~`` expanded), or the built-in default when ``path`` is empty."""
     target = Path(path).expanduser() if path else DEFAULT_TABLE
-    return parse_table(read_text(target), str(target if path else "the built-in table"))
+    return parse_table(read_text(target, " (or leave out --csv to use the built-in table)"),
+                       str(target if path else "the built-in table"))
 
 
 def fold_indices(labels: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
@@ -123,6 +124,26 @@ def fold_indices(labels: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:
         for position, row in enumerate(rows):
             parts[position % folds].append(int(row))
     return [np.sort(np.array(part, dtype=np.int64)) for part in parts]
+
+
+SCALES = ("auto", "standard", "none")
+
+
+def scale_columns(x: np.ndarray, fit_rows: np.ndarray | None = None, mode: str = "auto") -> np.ndarray:
+    """Standardise columns to mean 0, std 1 using the statistics of ``fit_rows`` (all rows when None).
+
+    ``standard``: every column; ``auto``: only columns with values outside [-1, 1] (raw units such as
+    mg/dl), leaving an already scaled file, like the course's diabetes.csv.gz, as it is; ``none``: none.
+    """
+    if mode == "none":
+        return x
+    fit = x if fit_rows is None else x[fit_rows]
+    columns = np.ones(x.shape[1], dtype=bool) if mode == "standard" else (np.abs(fit) > 1.0).any(axis=0)
+    mean, std = fit.mean(axis=0), fit.std(axis=0)
+    std[std == 0] = 1.0
+    scaled = x.copy()
+    scaled[:, columns] = (x[:, columns] - mean[columns]) / std[columns]
+    return scaled
 
 
 def make_default_table(rows: int = 759, seed: int = 7) -> np.ndarray:

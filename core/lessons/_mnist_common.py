@@ -2,15 +2,18 @@
 course's ``test()``), and the plain-data views (digit viewer, confusion matrix, misclassified gallery).
 
 Views run in the trainer thread when the app takes a snapshot. They read ``run.state``: the digit
-viewer runs the model on a few images of the current batch; the confusion matrix and the gallery are
-built once per evaluation, so a snapshot only hands over the same plain lists again.
+viewer takes a few images of the current batch with the outputs of their forward pass; the confusion
+matrix and the gallery are built once per evaluation, so a snapshot only hands over the same lists.
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from core.data import mnist
+from core.errors import UsageError
 from core.lesson import Option
 
 SHOWN_DIGITS = 8  # images of the current batch in the digit viewer
@@ -23,6 +26,8 @@ def options(batch_size: int = 64) -> tuple[Option, ...]:
         Option("data_dir", "", "folder holding MNIST/raw/*.gz (default: $LEARN_TUI_DATA, else "
                "~/.local/share/learn-tui); downloaded there when missing and online"),
         Option("batch_size", batch_size, "training batch size (the course: 64)"),
+        Option("schedule", "cosine", "learning rate: cosine (decays to 0 over the epochs) or constant (the course)",
+               choices=("cosine", "constant"), live=True),
         Option("eval_every", 0, "also test every N steps (0: only after each epoch)", live=True),
     )
 
@@ -31,8 +36,6 @@ def load_data(run) -> tuple[mnist.Loader, mnist.Loader]:
     """The course's train_loader (shuffled) and test_loader, as normalised tensors on ``run.device``."""
     batch_size = run.options.batch_size
     if batch_size < 1:
-        from core.errors import UsageError
-
         raise UsageError(f"--batch-size must be at least 1, got {batch_size}; the course uses 64")
     data = mnist.load(run.options.data_dir or None)
     device = run.device
@@ -41,14 +44,22 @@ def load_data(run) -> tuple[mnist.Loader, mnist.Loader]:
     test_loader = mnist.Loader(mnist.normalize(data.test_images).to(device), data.test_labels.to(device),
                                batch_size=TEST_BATCH_SIZE, shuffle=False)
     run.state.test_images = data.test_images  # uint8, for the gallery of misclassified digits
-    run.state.evaluation = None
     return train_loader, test_loader
 
 
-def should_test(run, batch_idx: int, batches: int) -> bool:
+def scheduled_lr(run, batches: int) -> float:
+    """This step's learning rate: ``run.lr`` (the one the learner sets, live), with ``--schedule cosine``
+    decayed along a half cosine to 0 at the end of the run's epoch budget (constant without one)."""
+    if run.options.schedule == "constant" or run.max_epochs is None:
+        return run.lr
+    done = (run.epoch - 1) * batches + run.batch - 1  # steps before this one
+    return run.lr * 0.5 * (1 + math.cos(math.pi * min(done / (run.max_epochs * batches), 1.0)))
+
+
+def should_test(run, batches: int) -> bool:
     """Test after every ``--eval-every`` steps, except on an epoch's last batch (tested after the epoch)."""
     every = run.options.eval_every
-    return every > 0 and run.step % every == 0 and batch_idx + 1 < batches
+    return every > 0 and run.step % every == 0 and run.batch < batches
 
 
 def test(model, test_loader, run) -> dict:
@@ -82,15 +93,15 @@ def test(model, test_loader, run) -> dict:
 
 
 def digits_view(run) -> dict:
-    """The first images of the current batch: grey levels, labels, the model's prediction and softmax."""
-    inputs, target, model = (getattr(run.state, name, None) for name in ("inputs", "target", "model"))
-    if inputs is None or model is None:
+    """The first images of the current batch: grey levels, labels, and the softmax of the forward pass
+    that the step's loss came from (no extra forward pass: ``run.state.batch`` holds its outputs)."""
+    batch = getattr(run.state, "batch", None)
+    if batch is None:
         return {"images": [], "labels": [], "predictions": [], "probabilities": []}
-    inputs, target = inputs[:SHOWN_DIGITS], target[:SHOWN_DIGITS]
-    with torch.no_grad():
-        probabilities = torch.softmax(model(inputs), dim=1).cpu()
+    inputs, target, outputs = (t[:SHOWN_DIGITS].detach().cpu() for t in batch)
+    probabilities = torch.softmax(outputs, dim=1)
     return {
-        "images": mnist.pixels(inputs.cpu()).tolist(),
+        "images": mnist.pixels(inputs).tolist(),
         "labels": target.tolist(),
         "predictions": probabilities.argmax(dim=1).tolist(),
         "probabilities": [[round(p, 4) for p in row] for row in probabilities.tolist()],

@@ -14,7 +14,7 @@ What to watch:
   which characters are common, then slowly as it learns words and syntax;
 - `val_loss` (on text it never trains on) every `--eval-interval` steps: when it stops following
   the training loss, the model is memorising;
-- the samples: noise, then words, then something shaped like the text. Keys: g writes a sample
+- the samples: noise, then words, then something shaped like the text. Keys: s writes a sample
   now, p edits the prompt, t sets the temperature, k sets top-k, h picks the attention head shown.
 
 Training as nanoGPT does it: AdamW (decay on weight matrices only), 100 warm-up steps then cosine
@@ -96,10 +96,26 @@ def estimate_loss(model, batches):
     return torch.stack(losses).mean()
 
 
+def check_options(opts):
+    """Refuse settings the model can't be built or trained with, naming the flag to fix."""
+    for name in ("n_layer", "n_head", "n_embd", "block_size", "batch_size", "eval_interval", "eval_batches",
+                 "sample_tokens"):
+        if getattr(opts, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(opts, name)}")
+    if opts.n_embd % opts.n_head:
+        raise UsageError(f"--n-embd {opts.n_embd} must be a multiple of --n-head {opts.n_head} (each head gets "
+                         "an equal share); e.g. --n-embd 128 --n-head 4")
+    if not 0 <= opts.dropout < 1:
+        raise UsageError(f"--dropout must be from 0 up to (not including) 1, got {opts.dropout}")
+    if opts.sample_interval < 0 or opts.warmup_steps < 0:
+        raise UsageError("--sample-interval and --warmup-steps must be 0 or more")
+    parse_temperature(opts.temperature)
+    parse_top_k(opts.top_k)
+
+
 def train(run):
     opts = run.options
-    parse_temperature(opts.temperature)  # fail early on bad sampling settings
-    parse_top_k(opts.top_k)
+    check_options(opts)  # fail early, before reading the text
     text, source = read_text(opts.text)
     vocab = Vocabulary.from_text(text)
     train_text, val_text = split(text)
@@ -260,7 +276,7 @@ LESSON = Lesson(
         Option("grad_clip", 1.0, "clip the gradients' total norm to this"),
         Option("eval_interval", 250, "steps between validation losses"),
         Option("eval_batches", 20, "validation batches per estimate (the same ones each time)"),
-        Option("sample_interval", 250, "steps between samples (0: only on the g key)"),
+        Option("sample_interval", 250, "steps between samples (0: only on the s key)"),
         Option("sample_tokens", 200, "characters per sample"),
         Option("prompt", "", "the text samples continue (empty: a new line)", live=True),
         Option("temperature", 0.8, "sampling temperature (> 0; near 0 = greedy)", live=True),
@@ -271,7 +287,7 @@ LESSON = Lesson(
     actions={"sample": sample_now, "set_prompt": set_prompt, "set_temperature": set_temperature,
              "set_top_k": set_top_k, "next_head": next_head},
     controls=(
-        Control("g", "write a sample now", "sample"),
+        Control("s", "write a sample now", "sample"),
         Control("p", "edit the prompt", "set_prompt", prompt="prompt for the samples"),
         Control("t", "set the temperature", "set_temperature", prompt="temperature (> 0, e.g. 0.8)"),
         Control("k", "set top-k", "set_top_k", prompt="top-k (keep the k likeliest characters; 0 = all)"),

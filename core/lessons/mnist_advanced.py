@@ -15,18 +15,22 @@ Two networks of the lecture, picked with `--model inception|resnet`:
   ResidualBlock(32) -> Linear(512, 10).
 
 What to watch: both pass 99 % test accuracy; the confusion matrix is almost all diagonal, and the
-misclassified gallery (`[` and `]` page through it) holds digits that are ambiguous even to people.
+misclassified gallery (focus it with the tab key, then ← and → page) holds digits that are
+ambiguous even to people.
 Compare the time per step of the two: the Inception network does about three times the work.
 
-Defaults: the course trains 10 epochs with SGD lr 0.01, momentum 0.5, batch 64, and ends near 99 %.
-Here: SGD_NOTE
-Try `--lr 0.01 --epochs 10` for the course's run (its momentum stays as set here).
+Defaults: the course trains 10 epochs with SGD at a constant lr 0.01, momentum 0.5, batch 64. Here
+the optimizer is Adam (`--optimizer Adam`): it scales each weight's step by the size of its recent
+gradients, which suits these deeper networks, whose layers see gradients of very different sizes.
+Its lr starts at 0.002 and decays along a half cosine to 0 over the epochs (`--schedule cosine`,
+default 5). Both networks pass 99.2 % within 5 epochs that way (measured: inception 99.28 %, resnet
+99.44 %); SGD with momentum only just touched it (resnet: 99.03 % at a constant lr 0.1, 99.20-99.23 %
+with the cosine decay). For the course's run (SGD with momentum 0.5):
+`--optimizer SGD --schedule constant --lr 0.01 --epochs 10`.
 
 Homework: read "Deep Residual Learning for Image Recognition" (He et al., 2015) and "Going Deeper
 with Convolutions" (Szegedy et al., 2014); then write a network of your own as a lesson file.
 """
-
-import math
 
 import torch
 import torch.nn.functional as F
@@ -129,30 +133,25 @@ class ResNet(torch.nn.Module):
 MODELS = {"inception": InceptionNet, "resnet": ResNet}
 
 
-def scheduled_lr(run, batch_idx, batches):
-    """run.lr decayed along a half cosine over the run's epochs (constant when no --epochs budget)."""
-    if run.max_epochs is None:
-        return run.lr
-    progress = ((run.epoch - 1) * batches + batch_idx) / (run.max_epochs * batches)
-    return run.lr * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
-
-
 def train(run):
     train_loader, test_loader = common.load_data(run)
     model = MODELS[run.options.model]().to(run.device)
     criterion = torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=run.lr, momentum=0.9)
+    if run.options.optimizer == "Adam":
+        optimizer = torch.optim.Adam(model.parameters(), lr=run.lr)
+    else:  # the course's optimizer
+        optimizer = torch.optim.SGD(model.parameters(), lr=run.lr, momentum=0.5)
     run.watch(model, optimizer=optimizer)
-    run.state.model = model
 
     for epoch in run.epochs():
-        for batch_idx, (inputs, target) in enumerate(run.batches(train_loader)):
-            run.state.inputs, run.state.target = inputs, target
+        for inputs, target in run.batches(train_loader):
+            lr = common.scheduled_lr(run, len(train_loader))
             for group in optimizer.param_groups:
-                group["lr"] = scheduled_lr(run, batch_idx, len(train_loader))
+                group["lr"] = lr
             optimizer.zero_grad()
             yield ZERO_GRAD
             outputs = model(inputs)
+            run.state.batch = inputs, target, outputs  # what the digit viewer shows
             yield FORWARD
             loss = criterion(outputs, target)
             yield LOSS, loss
@@ -160,10 +159,10 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            yield STEP
-            if common.should_test(run, batch_idx, len(train_loader)):
+            yield STEP, {"lr_now": lr}
+            if common.should_test(run, len(train_loader)):
                 yield EVAL, common.test(model, test_loader, run)
-        yield EPOCH, {"lr_now": optimizer.param_groups[0]["lr"]}
+        yield EPOCH
         yield EVAL, common.test(model, test_loader, run)
 
 
@@ -173,10 +172,14 @@ LESSON = Lesson(
     lecture=11,
     notes=__doc__,
     train=train,
-    lr=0.05,
+    lr=0.002,
     epochs=5,
-    options=(Option("model", "inception", "which network of the lecture: inception or resnet",
-                    choices=("inception", "resnet")),) + common.options(batch_size=64),
+    options=(
+        Option("model", "inception", "which network of the lecture: inception or resnet",
+               choices=("inception", "resnet")),
+        Option("optimizer", "Adam", "Adam, or the course's SGD with momentum 0.5 (try it with --lr 0.01)",
+               choices=("Adam", "SGD")),
+    ) + common.options(batch_size=64),
     summarize=common.summarize,
     views=common.VIEWS,
     schedules_lr=True,

@@ -12,16 +12,20 @@ After each epoch the course's `test()` runs the model on the 10,000 test images 
 
 What to watch: the loss falls fast in the first few hundred steps; the digit viewer (tab "digits")
 shows the current batch with the softmax probabilities as bars; the confusion matrix shows which
-digits get mixed up (4 and 9, 3 and 5, 7 and 2); the gallery of misclassified digits (`[` and `]`
-page through it) shows that many mistakes are digits a person would hesitate over too.
+digits get mixed up (4 and 9, 3 and 5, 7 and 2); the gallery of misclassified digits (tab
+"misclassified": focus it with the tab key, then ← and → page) shows that many mistakes are digits
+a person would hesitate over too.
 
-Defaults: the course trains 10 epochs with lr 0.01 and reaches about 97 %. Here lr 0.1 is the
-default: with momentum 0.5 it still trains smoothly and passes 97.5 % test accuracy within 5
-epochs (lr 0.01 gives about 96.8 % after 5). Try `--lr 0.01 --epochs 10` for the course's run.
+Defaults: the course trains 10 epochs at a constant lr 0.01 and ends near 97 %. Here the lr starts
+at 0.1 and decays along a half cosine to 0 over the epochs you ask for (`--schedule cosine`, default
+5 epochs): big steps while the loss is high, small ones at the end to settle the weights. That passes
+97.5 % within 5 epochs (98.3-98.4 % measured; a constant 0.01 gives 96.8 % after 5 epochs). The
+lr key still works: it sets the peak the schedule decays from. For the course's run:
+`--schedule constant --lr 0.01 --epochs 10`.
 
 Homework: a fully connected network ignores that neighbouring pixels belong together, and stalls
-around 98 %. Lecture 10's convolutional network does better with far fewer weights: compare the
-parameter counts (tab "params") and the accuracy of `mnist-cnn`.
+around 98 % with 575,050 weights. Lecture 10's convolutional network (`mnist-cnn`) does better with
+8,490: compare them.
 """
 
 import torch
@@ -56,14 +60,16 @@ def train(run):
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=run.lr, momentum=0.5)
     run.watch(model, optimizer=optimizer)
-    run.state.model = model
 
     for epoch in run.epochs():
-        for batch_idx, (inputs, target) in enumerate(run.batches(train_loader)):
-            run.state.inputs, run.state.target = inputs, target
+        for inputs, target in run.batches(train_loader):
+            lr = common.scheduled_lr(run, len(train_loader))
+            for group in optimizer.param_groups:
+                group["lr"] = lr
             optimizer.zero_grad()
             yield ZERO_GRAD
             outputs = model(inputs)
+            run.state.batch = inputs, target, outputs  # what the digit viewer shows
             yield FORWARD
             loss = criterion(outputs, target)
             yield LOSS, loss
@@ -71,8 +77,8 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            yield STEP
-            if common.should_test(run, batch_idx, len(train_loader)):
+            yield STEP, {"lr_now": lr}
+            if common.should_test(run, len(train_loader)):
                 yield EVAL, common.test(model, test_loader, run)
         yield EPOCH
         yield EVAL, common.test(model, test_loader, run)
@@ -89,4 +95,5 @@ LESSON = Lesson(
     options=common.options(batch_size=64),
     summarize=common.summarize,
     views=common.VIEWS,
+    schedules_lr=True,
 )

@@ -1,0 +1,145 @@
+"""The char-gpt lesson on Tiny Shakespeare: how good, how fast, and how much the app slows it.
+
+Targets (on the 2-core reference machine):
+1. nanoGPT's documented CPU configuration (4 layers, 4 heads, 128-dim embeddings, block 64, batch 12,
+   2,000 iterations, dropout 0, lr 1e-3 decaying to 1e-4, 100 warm-up steps; nanoGPT reports a
+   validation loss of about 1.88), run through the lesson, reaches validation loss <= 1.88 in <= 80 s;
+2. the lesson's own defaults (with their periodic evaluations and samples) reach <= 1.80 in <= 80 s;
+3. with the app open (LearnApp, headless Textual, training unpaused) training runs within 1.10x of
+   the headless Trainer, on the Loss tab and on the samples tab.
+
+Each run goes through ``core.trainer.Trainer`` like ``learn-tui run --headless``. The validation loss
+reported is measured after the run (outside the timing) on 200 fixed batches of the last 10% of the
+text; the lesson's own 20-batch estimate is printed beside it.
+
+    .venv/bin/python benchmarks/gpt.py [--seed 0] [--quick] [--skip-app] [--only nanogpt|default|app]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+
+from core.catalog import load  # noqa: E402
+from core.lessons.char_gpt import estimate_loss, random_batches  # noqa: E402
+from core.trainer import Trainer  # noqa: E402
+
+TEXT = ROOT.parent / "shared" / "data" / "tinyshakespeare" / "input.txt"
+TIME_LIMIT = 80.0
+NANOGPT = {"n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 64, "batch_size": 12, "dropout": 0.0,
+           "tie_weights": True, "weight_decay": 0.1, "warmup_steps": 100, "min_lr_ratio": 0.1, "grad_clip": 1.0,
+           "eval_interval": 250, "eval_batches": 20, "sample_interval": 0}
+NANOGPT_LR, NANOGPT_STEPS = 1e-3, 2000
+WARM_STEPS = 20  # the app comparison times steps after these (the lesson loads and warms up first)
+
+
+def precise_val_loss(trainer: Trainer) -> float:
+    model, options = trainer.run.state.model, trainer.run.options
+    text = TEXT.read_text(encoding="utf-8")
+    val = torch.tensor(trainer.run.state.vocab.encode(text[int(len(text) * 0.9):]), dtype=torch.long)
+    batches = random_batches(val, 200, 12, options.block_size, torch.Generator().manual_seed(2024))
+    return estimate_loss(model, [(x.to(trainer.device), y.to(trainer.device)) for x, y in batches]).item()
+
+
+def headless(options: dict, lr: float | None, steps: int | None, seed: int) -> tuple[Trainer, float, float]:
+    """(trainer, seconds for the whole run, seconds after WARM_STEPS)."""
+    trainer = Trainer(load("char-gpt"), options={"text": str(TEXT), **options}, lr=lr, steps=steps, seed=seed)
+    start, warm = time.perf_counter(), None
+    for _event in trainer:
+        if warm is None and trainer.step >= WARM_STEPS:
+            warm = time.perf_counter()
+    end = time.perf_counter()
+    return trainer, end - start, end - (warm or start)
+
+
+def report(name: str, trainer: Trainer, seconds: float, target: float) -> tuple[float, float]:
+    options = trainer.run.options
+    tokens = trainer.step * options.batch_size * options.block_size
+    val = precise_val_loss(trainer)
+    met = val <= target and seconds <= TIME_LIMIT
+    print(f"{name}: {trainer.step} steps in {seconds:.1f} s, {tokens / seconds:,.0f} tokens/s, "
+          f"validation loss {val:.4f} (lesson's 20-batch estimate {trainer.summary()['val_loss']:.4f}); "
+          f"target <= {target} in <= {TIME_LIMIT:.0f} s: {'met' if met else 'NOT met'}", flush=True)
+    return val, seconds
+
+
+async def in_app(options: dict, steps: int, seed: int, view: str | None) -> float:
+    """Seconds for the steps after WARM_STEPS, training unpaused in the app with ``view``'s tab shown."""
+    from textual.widgets import TabbedContent
+
+    from tui.app import LearnApp
+
+    app = LearnApp("char-gpt", options={"text": str(TEXT), **options}, seed=seed, steps=steps, paused=False,
+                   preload_torch=False)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = app.screen
+        while getattr(screen.driver, "trainer", None) is None:
+            await pilot.pause(0.05)
+            screen = app.screen
+        if view is not None:
+            tab = next(tab for tab, (name, _widget) in screen._views.items() if name == view)
+            screen.query_one(TabbedContent).active = tab
+        trainer = screen.driver.trainer
+        while trainer.step < WARM_STEPS:
+            await pilot.pause(0.01)
+        start = time.perf_counter()
+        while trainer.status not in ("finished", "diverged", "crashed"):
+            await pilot.pause(0.02)
+        seconds = time.perf_counter() - start
+        if trainer.status != "finished":
+            raise RuntimeError(f"the run in the app ended {trainer.status}")
+        drawn = screen.frames_drawn
+    print(f"  app ({view or 'Loss'} tab): {seconds:.1f} s for {steps - WARM_STEPS} steps, {drawn} frames drawn",
+          flush=True)
+    return seconds
+
+
+def compare_app(steps: int, seed: int, rounds: int) -> None:
+    print(f"app vs headless, lesson defaults, {steps} steps, timed after step {WARM_STEPS}, interleaved:")
+    ratios = {"Loss": [], "samples": []}
+    for _ in range(rounds):
+        _, _, plain = headless({}, None, steps, seed)
+        print(f"  headless: {plain:.1f} s", flush=True)
+        for view in ratios:
+            ratios[view].append(asyncio.run(in_app({}, steps, seed, None if view == "Loss" else view)) / plain)
+    for view, values in ratios.items():
+        worst = max(values)
+        print(f"app ({view} tab) / headless: {', '.join(f'{r:.3f}' for r in values)}; target <= 1.10: "
+              f"{'met' if worst <= 1.10 else 'NOT met'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the steps, to check the script runs")
+    parser.add_argument("--only", choices=("nanogpt", "default", "app"))
+    parser.add_argument("--skip-app", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of the app comparison")
+    args = parser.parse_args()
+    if not TEXT.is_file():
+        sys.exit(f"no Tiny Shakespeare at {TEXT}; it lives in ../shared/data beside the repository")
+    lesson = load("char-gpt")
+    scale = 10 if args.quick else 1
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {TEXT}")
+    if args.only in (None, "nanogpt"):
+        trainer, seconds, _ = headless(NANOGPT, NANOGPT_LR, NANOGPT_STEPS // scale, args.seed)
+        report("nanoGPT CPU configuration", trainer, seconds, 1.88)
+    if args.only in (None, "default"):
+        trainer, seconds, _ = headless({}, None, lesson.steps // scale, args.seed)
+        defaults = {o.name: o.default for o in lesson.options if o.name in NANOGPT}
+        print(f"lesson defaults: lr {lesson.lr:g}, {lesson.steps} steps, {defaults}")
+        report("lesson defaults", trainer, seconds, 1.80)
+    if args.only == "app" or (args.only is None and not args.skip_app):
+        compare_app(lesson.steps // scale, args.seed, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

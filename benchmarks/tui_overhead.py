@@ -1,0 +1,110 @@
+"""What does training inside the running app cost? (target: median ratio <= 1.10)
+
+The MLP of benchmarks/trainer_overhead.py (784-256-128-10, batch 64, SGD) trains for --steps steps
+as a plain PyTorch loop, and as a lesson inside the running app (headless ``App.run_test``: the
+training thread, the coalesced frames, snapshots and every widget update, rendering included; only
+the terminal write is missing). The app is timed from pressing space until it shows ``finished``.
+Rounds interleave the two so both see the same machine load; the median of the per-round ratios is
+printed. ``--tab`` picks the visible tab (the default is the loss chart; ``params`` snapshots every
+parameter at each frame).
+
+    .venv/bin/python benchmarks/tui_overhead.py [--steps 2000] [--rounds 5] [--tab chart|params|grads|notes]
+                                                [--threads 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dataclasses  # noqa: E402
+
+import torch  # noqa: E402
+from trainer_overhead import lesson_for, make_data, plain_loop  # noqa: E402
+
+from tui.app import LearnApp  # noqa: E402
+
+
+async def _until(predicate, timeout: float, what: str) -> None:
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.01)
+
+
+def threaded_lesson(data):
+    """The benchmark lesson, setting torch's thread count in the training thread too (OpenMP's setting is
+    per thread: without this the app's training thread would use another number of threads than the plain
+    loop)."""
+    lesson, threads = lesson_for(data), torch.get_num_threads()
+
+    def train(run):
+        torch.set_num_threads(threads)
+        yield from lesson.train(run)
+
+    return dataclasses.replace(lesson, train=train)
+
+
+def app_loop(data, steps: int, tab: str, size: tuple[int, int]) -> tuple[float, int]:
+    """Seconds from space to the finished frame, and how many frames the screen drew meanwhile."""
+    from tui.screens.training import TrainingScreen
+
+    app = LearnApp(threaded_lesson(data), steps=steps, preload_torch=False)
+    result: dict[str, float] = {}
+
+    async def drive() -> None:
+        async with app.run_test(size=size) as pilot:
+            await _until(lambda: isinstance(app.screen, TrainingScreen) and app.screen.state == "paused", 60,
+                         "the lesson to load")
+            screen = app.screen
+            if tab != "chart":
+                screen.query_one("TabbedContent").active = f"tab-{tab}"
+                await pilot.pause(0.2)
+            drawn = screen.frames_drawn
+            start = time.perf_counter()
+            await pilot.press("space")
+            await _until(lambda: screen.state == "finished", 600, "the run to finish")
+            result["elapsed"] = time.perf_counter() - start
+            result["frames"] = screen.frames_drawn - drawn
+            assert screen.frame.step == steps, screen.frame.step
+
+    asyncio.run(drive())
+    return result["elapsed"], int(result["frames"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--tab", default="chart", choices=("chart", "params", "grads", "notes"))
+    parser.add_argument("--size", default="120x36", help="terminal size WxH")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads (default 1: on a shared machine more threads make both timings erratic)")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    size = tuple(int(v) for v in args.size.split("x"))
+    data = make_data(200)
+    plain_loop(data, 100), app_loop(data, 100, args.tab, size)  # warm up both paths
+    ratios = []
+    for index in range(args.rounds):
+        plain = plain_loop(data, args.steps)
+        in_app, frames = app_loop(data, args.steps, args.tab, size)
+        ratios.append(in_app / plain)
+        print(f"round {index + 1}: plain {plain:.3f} s ({plain / args.steps * 1e6:.0f} us/step), "
+              f"in the app {in_app:.3f} s ({frames} frames, {frames / in_app:.1f}/s), ratio {in_app / plain:.3f}",
+              flush=True)
+    median = statistics.median(ratios)
+    print(f"median ratio app/plain over {args.rounds} rounds of {args.steps} steps ({args.tab} tab visible): "
+          f"{median:.3f} (target <= 1.10: {'met' if median <= 1.10 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()

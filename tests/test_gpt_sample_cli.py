@@ -1,0 +1,96 @@
+"""``learn-tui sample CHECKPOINT``: writing with a saved char-gpt model, without its text file."""
+
+import argparse
+
+import pytest
+
+from core.catalog import load
+from core.errors import CheckpointError, UsageError
+from core.gpt.sampling import sample
+from core.gpt.text import Vocabulary
+from core.trainer import Trainer
+from core import sample_cli
+
+TEXT = "the cat sat on the mat.\nthe dog sat on the log.\n" * 12
+
+
+def parse(*argv):
+    parser = argparse.ArgumentParser(prog="learn-tui sample")
+    sample_cli.add_arguments(parser)
+    return parser.parse_args([str(a) for a in argv])
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A checkpoint of a short run, saved after its text file was written, which is then deleted."""
+    folder = tmp_path_factory.mktemp("gpt")
+    text_file = folder / "pets.txt"
+    text_file.write_text(TEXT, encoding="utf-8")
+    options = {"text": str(text_file), "n_layer": 1, "n_head": 2, "n_embd": 16, "block_size": 12, "batch_size": 4,
+               "eval_interval": 100, "eval_batches": 2, "sample_interval": 0}
+    trainer = Trainer(load("char-gpt"), steps=5, options=options)
+    for _ in trainer:
+        pass
+    path = trainer.save(folder / "pets.pt")
+    text_file.unlink()  # sampling must not need the text
+    return path, trainer.run.state.model
+
+
+def test_sampling_a_checkpoint_prints_the_prompt_and_its_continuation(saved, capsys):
+    path, model = saved
+    assert sample_cli.run(parse(path, "--prompt", "the ", "--tokens", 40, "--seed", 3)) == 0
+    printed = capsys.readouterr().out
+    expected = sample(model, Vocabulary.from_text(TEXT), "the ", 40, temperature=0.8, seed=3)
+    assert printed == "the " + expected + "\n"  # the same model and vocabulary as in training
+
+
+def test_the_same_seed_writes_the_same_text(saved):
+    path, _ = saved
+    first = sample_cli.generate_text(parse(path, "--tokens", 50, "--temperature", 1.2, "--top-k", 5))
+    again = sample_cli.generate_text(parse(path, "--tokens", 50, "--temperature", 1.2, "--top-k", 5))
+    other = sample_cli.generate_text(parse(path, "--tokens", 50, "--temperature", 1.2, "--top-k", 5, "--seed", 1))
+    assert first == again != other
+    assert len(first) == 50 and set(first) <= set(TEXT)  # an empty prompt starts a new line, not printed
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("--temperature", "0"), "temperature must be greater than 0"),
+    (("--temperature", "-0.5"), "temperature must be greater than 0"),
+    (("--prompt", "the cow"), "never saw in its text: 'w'"),
+    (("--tokens", "0"), "--tokens must be at least 1"),
+    (("--top-k", "-2"), "top-k must be 0"),
+    (("--seed", "x"), "--seed must be a whole number"),
+    (("--device", "tpu"), "--device must be cpu, cuda or auto"),
+])
+def test_bad_arguments_get_one_line_usage_errors(saved, argv, message):
+    path, _ = saved
+    with pytest.raises(UsageError, match=message) as caught:
+        sample_cli.run(parse(path, *argv))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_missing_or_foreign_checkpoint_is_refused(saved, tmp_path):
+    with pytest.raises(CheckpointError, match="no checkpoint at"):
+        sample_cli.run(parse(tmp_path / "missing.pt"))
+    other = Trainer(load("linear-regression"), steps=2)
+    for _ in other:
+        pass
+    foreign = other.save(tmp_path / "linear.pt")
+    with pytest.raises(CheckpointError, match="checkpoint of lesson linear-regression, not char-gpt"):
+        sample_cli.run(parse(foreign))
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError, match="damaged or not a learn-tui checkpoint"):
+        sample_cli.run(parse(junk))
+
+
+def test_the_learn_tui_sample_command(saved, capsys):
+    from core.cli import main
+
+    path, _ = saved
+    assert main(["sample", str(path), "--prompt", "the", "--tokens", "25", "--top-k", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("the") and len(out) == len("the") + 25 + 1
+    assert main(["sample", str(path), "--temperature", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "temperature must be greater than 0" in err

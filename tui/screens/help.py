@@ -1,0 +1,68 @@
+"""Every key of the screen underneath, the lesson's own controls included, with what it does."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label, Static
+
+# Longer explanations than the Footer has room for, by action name.
+EXPLAIN = {
+    "toggle_pause": "run or pause training (after a divergence: continue from here)",
+    "step_batch": "while paused: run one batch (one full training step)",
+    "step_phase": "while paused: run to the next phase (forward, loss, backward, update, zero_grad)",
+    "run_epoch": "while paused: run to the end of the epoch",
+    "lr_up": "raise the learning rate to the next rung (… 0.01, 0.03, 0.1, 0.3, 1 …)",
+    "lr_down": "lower the learning rate to the next rung",
+    "type_lr": "type an exact learning rate",
+    "reset": "start the lesson again from step 0 (same learning rate and options)",
+    "save": "save a checkpoint in ./checkpoints (finishes the step in progress first)",
+    "open": "open a checkpoint (type its path)",
+    "toggle_zero_grad": "turn optimizer.zero_grad() off and on: without it gradients pile up",
+    "toggle_log": "loss chart: log scale on or off",
+    "tab": "show the previous / next tab (loss, params, grads, the lesson's views, notes)",
+    "help": "this help",
+    "back": "back to the lesson picker",
+    "quit": "quit learn-tui",
+    "open_file": "open your own lesson file (a path to a .py file)",
+}
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+        """``rows``: (key as shown, action name, description)."""
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box", classes="dialog"):
+            yield Label("Keys", id="help-title")
+            yield DataTable(id="help-table", cursor_type="none", zebra_stripes=True)
+            yield Static("The mouse works too: click a key in the footer, a tab, or a lesson. escape closes.",
+                         id="help-hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("key", "what it does")
+        for key, action, description in self.rows:
+            table.add_row(key, EXPLAIN.get(action.split("(")[0], description))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def rows_for(screen) -> list[tuple[str, str, str]]:
+    """(key, action, description) for each described key binding of ``screen`` and the app, in order."""
+    rows, seen = [], set()
+    for bindings in (screen._bindings, screen.app._bindings):
+        for key, binding in bindings:
+            action = binding.action.removeprefix("app.").removeprefix("screen.")
+            if not binding.description or action in seen:
+                continue
+            seen.add(action)
+            rows.append((screen.app.get_key_display(binding), action, binding.description))
+    return rows

@@ -1,0 +1,86 @@
+"""The attention heat map (view "attention"): how much each character of the latest sample looks at
+each earlier one, in one head of one layer (key h steps through the heads).
+
+Row i is the character at position i; its cells, left to right, are the weights it gives positions
+0..i (they sum to 1). Brighter is more attention. Each cell is two columns wide.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Sequence
+
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+SHOWN = {"\n": "⏎", " ": "␣", "\t": "⇥"}
+DIM = "grey50"
+
+
+def glyph(char: str) -> str:
+    """One visible column for a character (new line, space and tab get symbols; controls become '·')."""
+    if char in SHOWN:
+        return SHOWN[char]
+    return char if char.isprintable() and len(char) == 1 and not _wide(char) else "·"
+
+
+def _wide(char: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+@lru_cache(maxsize=256)
+def cell_style(level: int) -> Style:
+    """Black (no attention) to bright yellow (all of it), in 64 levels."""
+    t = level / 63
+    return Style(bgcolor=Color.from_rgb(int(255 * t), int(220 * t), int(60 * t ** 2)))
+
+
+def level_of(weight: float) -> int:
+    """Weights on a square-root scale, so small but real attention still shows."""
+    return round(max(0.0, min(1.0, float(weight))) ** 0.5 * 63)
+
+
+def heat_map(tokens: Sequence[str], weights: Sequence[Sequence[float]]) -> Text:
+    out = Text("  " + "".join(f"{glyph(c)} " for c in tokens) + "\n", DIM)
+    for char, row in zip(tokens, weights):
+        out.append(f"{glyph(char)} ", "bold")
+        for weight in row:
+            out.append("  ", cell_style(level_of(weight)))
+        strongest = max(range(len(row)), key=row.__getitem__) if row else 0
+        out.append(f"  → {glyph(tokens[strongest])} {max(row, default=0):.0%}\n", DIM)
+    return out
+
+
+def render_attention(data: Any) -> Text:
+    if isinstance(data, dict) and "error" in data:
+        return Text(f"attention unavailable: {data['error']}", "red")
+    if not isinstance(data, dict) or not data.get("tokens"):
+        return Text("No sample yet: the attention of one head over the latest sample appears here.", DIM)
+    header = Text.assemble(
+        (f"layer {data['layer'] + 1} of {data['n_layer']}, head {data['head'] + 1} of {data['n_head']}", "bold"),
+        (f"   (step {data.get('step')}; h: next head)\n", DIM),
+        ("each row: a character of the sample; its cells: how much it attends to each earlier one\n\n", DIM))
+    return header + heat_map(data["tokens"], data["weights"])
+
+
+class AttentionView(Static):
+    """Shows the "attention" view; re-renders only when the data change."""
+
+    DEFAULT_CSS = "AttentionView { height: auto; padding: 0 1; }"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: Any = object()
+
+    def show(self, data: Any) -> None:
+        if data is self._data or data == self._data:
+            return
+        self._data = data
+        self.update(render_attention(data))
+
+
+VIEW = AttentionView

@@ -1,0 +1,72 @@
+"""The confusion matrix (view "confusion"): 10x10 counts from the last test-set evaluation.
+
+Row = the true digit, column = the model's prediction. The diagonal (right answers) is green; a
+mistake's cell is redder the more often it happens, and the most frequent mix-ups are listed below.
+``render_confusion`` is a pure function of the view's plain data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+CELL = 6  # columns per count
+TOP_MISTAKES = 3
+
+
+def mistake_style(count: int, worst: int) -> str:
+    """Zero: dim; otherwise from pale to strong red as the count nears the worst off-diagonal count."""
+    if count == 0:
+        return "grey37"
+    level = count / worst if worst else 0.0
+    return "bold white on red3" if level > 0.66 else ("red1" if level > 0.33 else "indian_red")
+
+
+def render_confusion(matrix: Any) -> Text:
+    """The table, the accuracy it implies and the most frequent mistakes."""
+    if isinstance(matrix, dict) and "error" in matrix:
+        return Text(f"confusion matrix unavailable: {matrix['error']}", "red")
+    if not matrix:
+        return Text("No evaluation yet: the confusion matrix appears after the first test "
+                    "(at the end of an epoch, or every N steps with --eval-every N).", "grey50")
+    size = len(matrix)
+    mistakes = sorted(((matrix[t][p], t, p) for t in range(size) for p in range(size) if t != p), reverse=True)
+    worst = mistakes[0][0] if mistakes else 0
+    out = Text()
+    out.append(" " * 8 + "predicted →\n", "bold")
+    out.append("true ↓  " + "".join(f"{p:>{CELL}}" for p in range(size)) + "\n", "bold")
+    for true, row in enumerate(matrix):
+        out.append(f"{true:>6}  ", "bold")
+        for predicted, count in enumerate(row):
+            style = "bold green" if true == predicted else mistake_style(count, worst)
+            out.append(f"{count:>{CELL}}", style)
+        out.append("\n")
+    total = sum(sum(row) for row in matrix)
+    right = sum(matrix[i][i] for i in range(size))
+    out.append(f"\naccuracy {right / total * 100:.2f} %: {right:,} of {total:,} test digits right, "
+               f"{total - right:,} wrong\n" if total else "\nno test digits counted\n")
+    shown = [m for m in mistakes[:TOP_MISTAKES] if m[0] > 0]
+    if shown:
+        out.append("most confused: " + ", ".join(f"{t} taken for {p} ({count}x)" for count, t, p in shown))
+    return out
+
+
+class ConfusionView(Static):
+    """Shows the "confusion" view; re-renders only when a new evaluation arrives."""
+
+    DEFAULT_CSS = "ConfusionView { height: auto; padding: 0 1; }"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: Sequence | None = None
+
+    def show(self, data: Any) -> None:
+        if self._data is not None and (data is self._data or data == self._data):
+            return
+        self._data = data
+        self.update(render_confusion(data))
+
+
+VIEW = ConfusionView

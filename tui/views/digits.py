@@ -1,0 +1,167 @@
+"""The digit viewer (view "digits"): a few images of the current batch drawn with half blocks, each
+with its label against the model's prediction and the softmax probabilities as bars.
+
+Each character cell shows two pixels: ``▀`` with the upper pixel's grey as foreground and the lower
+one's as background, so a 28x28 digit takes 28 columns and 14 rows. ``digit_rows`` and
+``render_digits`` are pure functions of the view's plain data (also used by the misclassified gallery).
+A line is a list of (text, style) parts; ``side_by_side`` joins panels of lines into one ``Text``
+with one span per part, so a screen of digits costs a few milliseconds to build and draw.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import lru_cache
+from typing import Any, Sequence, Union
+
+from rich.color import Color
+from rich.style import Style
+from rich.text import Span, Text
+from textual.widgets import Static
+
+UPPER_HALF = "▀"
+PANEL_WIDTH = 28  # columns of one digit (one per pixel)
+GAP = 3  # columns between panels
+BAR_WIDTH = 17
+RIGHT, WRONG = Style(color="green", bold=True), Style(color="red", bold=True)
+
+Part = tuple[str, Union[Style, str, None]]
+Line = list[Part]
+
+
+@lru_cache(maxsize=8192)
+def pixel_pair_style(top: int, bottom: int) -> Style:
+    """The style of one cell: the upper pixel's grey as foreground, the lower one's as background."""
+    return Style(color=Color.from_rgb(top, top, top), bgcolor=Color.from_rgb(bottom, bottom, bottom))
+
+
+def digit_rows(image: Sequence[Sequence[int]]) -> list[Line]:
+    """An image (rows of grey levels 0..255) as half-block lines, two pixel rows per line; neighbouring
+    cells of the same colours share one part (most of a digit is black)."""
+    lines = []
+    for row in range(0, len(image), 2):
+        upper = image[row]
+        lower = image[row + 1] if row + 1 < len(image) else [0] * len(upper)
+        parts: Line = []
+        style, count = None, 0
+        for top, bottom in zip(upper, lower):
+            cell = pixel_pair_style(int(top), int(bottom))
+            if cell is not style and count:
+                parts.append((UPPER_HALF * count, style))
+                count = 0
+            style, count = cell, count + 1
+        if count:
+            parts.append((UPPER_HALF * count, style))
+        lines.append(parts)
+    return lines
+
+
+def verdict(label: int, prediction: int) -> Line:
+    """'label 7 → predicted 7 ✓' in green, or the wrong prediction in red."""
+    right = label == prediction
+    return [(f"label {label} → predicted ", None), (f"{prediction} {'✓' if right else '✗'}", RIGHT if right else WRONG)]
+
+
+def probability_rows(probabilities: Sequence[float], label: int, prediction: int) -> list[Line]:
+    """One bar per digit, '3 ██████░░░░  62.0%': the true digit's bar green, a wrong prediction's red."""
+    lines = []
+    for digit, p in enumerate(probabilities):
+        filled = round(max(0.0, min(1.0, p)) * BAR_WIDTH)
+        style = "green" if digit == label else ("red" if digit == prediction else "grey50")
+        lines.append([(f"{digit} ", None), ("█" * filled, style), ("░" * (BAR_WIDTH - filled), "grey23"),
+                      (f" {p * 100:5.1f}%", None)])
+    return lines
+
+
+def digit_panel(image, label: int, prediction: int, probabilities: Sequence[float] | None) -> list[Line]:
+    lines = [verdict(label, prediction)] + digit_rows(image)
+    if probabilities is not None:
+        lines += probability_rows(probabilities, label, prediction)
+    return lines
+
+
+def side_by_side(panels: list[list[Line]], width: int, header: Line | None = None) -> Text:
+    """Panels laid out left to right, wrapping into rows that fit ``width`` columns, after ``header``."""
+    per_row = max(1, (width + GAP) // (PANEL_WIDTH + GAP))
+    chunks: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+
+    def put(text: str, style: Any = None) -> None:
+        nonlocal offset
+        if style is not None and text:
+            spans.append(Span(offset, offset + len(text), style))
+        chunks.append(text)
+        offset += len(text)
+
+    for text, style in header or []:
+        put(text, style)
+    for start in range(0, len(panels), per_row):
+        row = panels[start:start + per_row]
+        if start or header:
+            put("\n\n" if header and not start else "\n")
+        for index in range(max(len(p) for p in row)):
+            if index:
+                put("\n")
+            for column, panel in enumerate(row):
+                used = 0
+                for text, style in panel[index] if index < len(panel) else []:
+                    text = text[:max(0, PANEL_WIDTH - used)] if column < len(row) - 1 else text
+                    put(text, style)
+                    used += len(text)
+                if column < len(row) - 1:
+                    put(" " * (PANEL_WIDTH - used + GAP))
+    return Text("".join(chunks), spans=spans)
+
+
+def render_digits(data: Any, width: int = 80) -> Text:
+    """The whole viewer for the view's data: {"images", "labels", "predictions", "probabilities"}."""
+    if not isinstance(data, dict) or "error" in data:
+        return Text(f"digit viewer unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if not data.get("images"):
+        return Text("No batch yet: the current batch's digits appear here once training starts.", "grey50")
+    panels = [digit_panel(image, label, prediction, probabilities) for image, label, prediction, probabilities
+              in zip(data["images"], data["labels"], data["predictions"], data["probabilities"])]
+    right = sum(label == prediction for label, prediction in zip(data["labels"], data["predictions"]))
+    header = [(f"current batch: {right} of {len(panels)} shown digits predicted right", "bold")]
+    return side_by_side(panels, width, header)
+
+
+class DigitsView(Static):
+    """Shows the "digits" view. The batch changes every step, so while training runs it redraws at most
+    every ``MIN_REDRAW_S`` seconds (the latest data always gets drawn); unchanged data is not redrawn."""
+
+    DEFAULT_CSS = "DigitsView { height: auto; padding: 0 1; }"
+    MIN_REDRAW_S = 0.2
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: Any = None
+        self._drawn_at = -math.inf
+        self._waiting = False  # a redraw is scheduled
+
+    def show(self, data: Any) -> None:
+        if data is self._data or data == self._data:
+            return
+        self._data = data
+        if self._waiting:
+            return
+        wait = self._drawn_at + self.MIN_REDRAW_S - time.monotonic()
+        if wait > 0:
+            self._waiting = True
+            self.set_timer(wait, self._draw)
+        else:
+            self._draw()
+
+    def on_resize(self) -> None:
+        if self._data is not None:
+            self._draw()
+
+    def _draw(self) -> None:
+        self._waiting = False
+        self._drawn_at = time.monotonic()
+        self.update(render_digits(self._data, self.content_size.width or 80))
+
+
+VIEW = DigitsView

@@ -1,0 +1,101 @@
+"""The gallery of misclassified test digits (view "misclassified"), a page at a time.
+
+It takes the focus when its tab opens; ``←`` / ``→`` then show the previous / next page (in the Footer
+while focused). ``[`` / ``]`` stay the training screen's keys for switching tabs.
+Each digit shows its test-set index, its true label and what the model predicted, with how sure it
+was. ``render_gallery`` is a pure function of the view's plain data, the page and the width.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from tui.views.digits import GAP, PANEL_WIDTH, WRONG, Line, digit_rows, side_by_side
+
+ROWS_PER_PAGE = 2
+
+
+def page_size(width: int) -> int:
+    return max(1, (width + GAP) // (PANEL_WIDTH + GAP)) * ROWS_PER_PAGE
+
+
+def page_count(data: Any, width: int) -> int:
+    items = data.get("items", []) if isinstance(data, dict) else []
+    return max(1, -(-len(items) // page_size(width)))
+
+
+def gallery_panel(item: dict) -> list[Line]:
+    caption = [(f"#{item['index']}: {item['label']} → ", None), (str(item["prediction"]), WRONG),
+               (f" ({item['confidence'] * 100:.0f}% sure)", None)]
+    return [caption] + digit_rows(item["image"])
+
+
+def render_gallery(data: Any, page: int, width: int = 80) -> Text:
+    """One page of misclassified digits with a line saying where in the gallery it is."""
+    if not isinstance(data, dict) or "error" in data:
+        return Text(f"gallery unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    items = data.get("items", [])
+    if not data.get("evaluated"):
+        return Text("No evaluation yet: the digits the model gets wrong appear here after the first test.", "grey50")
+    if not items:
+        return Text(f"No mistakes: all {data['evaluated']:,} test digits classified right.", "green")
+    size = page_size(width)
+    pages = page_count(data, width)
+    page = max(0, min(page, pages - 1))
+    shown = items[page * size:(page + 1) * size]
+    kept = f" (the first {len(items)} kept)" if len(items) < data["total"] else ""
+    header = [(f"page {page + 1}/{pages}", "bold"),
+              (f" · {data['total']:,} of {data['evaluated']:,} test digits misclassified at step {data.get('step')}"
+               f"{kept} · ← → page (when focused)", None)]
+    return side_by_side([gallery_panel(item) for item in shown], width, header)
+
+
+class MisclassifiedView(Static, can_focus=True):
+    """Shows the "misclassified" view; ``←`` and ``→`` page through it when focused."""
+
+    DEFAULT_CSS = """
+    MisclassifiedView { height: auto; padding: 0 1; }
+    MisclassifiedView:focus { border-left: thick $accent; }
+    """
+    BINDINGS = [
+        Binding("left", "page(-1)", "Prev mistakes", key_display="←"),
+        Binding("right", "page(1)", "Next mistakes", key_display="→"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: Any = None
+        self.page = 0
+
+    def show(self, data: Any) -> None:
+        if data is self._data or data == self._data:
+            return
+        self._data = data
+        self._draw()
+
+    def on_show(self) -> None:
+        """Take the focus when its tab opens, so ← and → page at once (``[``/``]`` still switch tabs)."""
+        self.focus()
+
+    def action_page(self, delta: int) -> None:
+        pages = page_count(self._data, self._width())
+        self.page = max(0, min(self.page + delta, pages - 1))
+        self._draw()
+
+    def on_resize(self) -> None:
+        if self._data is not None:
+            self._draw()
+
+    def _width(self) -> int:
+        return self.content_size.width or 80
+
+    def _draw(self) -> None:
+        self.page = max(0, min(self.page, page_count(self._data, self._width()) - 1))
+        self.update(render_gallery(self._data, self.page, self._width()))
+
+
+VIEW = MisclassifiedView

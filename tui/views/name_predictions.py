@@ -1,0 +1,74 @@
+"""The name classifier panel (view "name_predictions", lesson rnn-names).
+
+The top countries for the last name the learner typed (key p), with probability bars, and the test
+accuracy per country from the last evaluation, worst first: where the model still confuses
+languages. ``render_name_predictions`` is a pure function of the view's plain data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+DIM = "grey50"
+BAR = 24  # characters of a full bar
+
+
+def bar(fraction: float, width: int = BAR) -> str:
+    filled = max(0, min(width, round(fraction * width)))
+    return "█" * filled + "░" * (width - filled)
+
+
+def accuracy_style(fraction: float) -> str:
+    return "green" if fraction >= 0.8 else ("yellow" if fraction >= 0.5 else "red")
+
+
+def render_name_predictions(data: Any) -> Text:
+    if not isinstance(data, dict) or "error" in data:
+        error = data.get("error") if isinstance(data, dict) else data
+        return Text(f"name predictions unavailable: {error!r}", "red")
+    out = Text()
+    query = data.get("query")
+    if query:
+        out.append(f"{query['name']}\n", "bold")
+        for rank, entry in enumerate(query["top"]):
+            out.append(f"  {entry['country']:<12} ", "bold" if rank == 0 else "")
+            out.append(bar(entry["probability"]), "cyan" if rank == 0 else "grey62")
+            out.append(f" {entry['probability']:6.1%}\n")
+    else:
+        out.append("Press p and type a surname to see the model's top countries.\n", DIM)
+    per_country = data.get("per_country") or []
+    accuracy = data.get("accuracy")
+    if accuracy is None or not per_country:
+        out.append("\nTest accuracy per country appears after the first epoch.", DIM)
+        return out
+    out.append(f"\ntest accuracy {accuracy:.1%}", "bold")
+    if data.get("source"):
+        out.append(f" · {data['source']}", DIM)
+    out.append("\n")
+    for country, fraction, count in sorted(per_country, key=lambda entry: entry[1]):
+        out.append(f"  {country:<12} ")
+        out.append(bar(fraction), accuracy_style(fraction))
+        out.append(f" {fraction:6.1%}  of {count}\n")
+    return out
+
+
+class NamePredictionsView(Static):
+    """Shows the "name_predictions" view; re-renders only when the data change."""
+
+    DEFAULT_CSS = "NamePredictionsView { height: auto; padding: 0 1; }"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: Any = object()
+
+    def show(self, data: Any) -> None:
+        if data is self._data or data == self._data:
+            return
+        self._data = data
+        self.update(render_name_predictions(data))
+
+
+VIEW = NamePredictionsView

@@ -1,0 +1,72 @@
+"""The samples panel (view "samples"): what the GPT writes as it learns, newest first.
+
+Each sample shows the step it was written at, the prompt (bold) and the model's continuation, with
+the temperature and top-k it was sampled with. Keys (the lesson's controls): s samples now, p edits
+the prompt, t sets the temperature, k sets top-k.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+PROMPT_STYLE = "bold cyan"
+HEADER_STYLE = "bold"
+DIM = "grey50"
+
+
+def printable(text: str) -> str:
+    """Text safe to draw: control and format characters (escape codes, ...) become '·', except new lines and tabs."""
+    return "".join(ch if ch in "\n\t" or not unicodedata.category(ch).startswith("C") else "·" for ch in text)
+
+
+def sampling_settings(temperature: Any, top_k: Any) -> str:
+    return f"temperature {temperature}, top-k {top_k or 'off'}"
+
+
+def render_samples(data: Any) -> Text:
+    """The panel's text for the view's data: {"samples": [{"step", "prompt", "text", ...}], "prompt", ...}."""
+    if not isinstance(data, dict) or "error" in data:
+        error = data.get("error") if isinstance(data, dict) else data
+        return Text(f"samples unavailable: {error!r}", "red")
+    prompt = data.get("prompt", "")
+    out = Text()
+    out.append("prompt ", HEADER_STYLE)
+    out.append(repr(prompt) if prompt else "(a new line)", PROMPT_STYLE)
+    out.append(f"   {sampling_settings(data.get('temperature'), data.get('top_k'))}", HEADER_STYLE)
+    if data.get("source"):
+        out.append(f"\nlearning {data['source']}: {data.get('vocab_size', 0)} different characters", DIM)
+    out.append("\nkeys: s sample now · p prompt · t temperature · k top-k\n", DIM)
+    samples = data.get("samples") or []
+    if not samples:
+        out.append("\nNo sample yet: the model writes one every few hundred steps (or press s).", DIM)
+        return out
+    for entry in reversed(samples):
+        out.append(f"\n── step {entry.get('step')} ({sampling_settings(entry.get('temperature'), entry.get('top_k'))})"
+                   " ──\n", DIM)
+        out.append(printable(entry.get("prompt") or ""), PROMPT_STYLE)
+        out.append(printable(entry.get("text", "")))
+        out.append("\n")
+    return out
+
+
+class SamplesView(Static):
+    """Shows the "samples" view; re-renders only when the data change."""
+
+    DEFAULT_CSS = "SamplesView { height: auto; padding: 0 1; }"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._data: Any = object()
+
+    def show(self, data: Any) -> None:
+        if data is self._data or data == self._data:
+            return
+        self._data = data
+        self.update(render_samples(data))
+
+
+VIEW = SamplesView

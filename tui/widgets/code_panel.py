@@ -1,0 +1,112 @@
+"""The lesson's source with the line of the latest ``yield`` highlighted, and the lines that ran before it dimly.
+
+Stepping one phase at a time walks the highlight through forward → loss → backward → update → zero_grad in
+the lesson's real code. The source is highlighted once; each refresh only restyles the visible lines.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.segment import Segment
+from rich.syntax import Syntax
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.code_lines import LoopSpans
+
+
+class CodePanel(ScrollView, can_focus=True):
+    COMPONENT_CLASSES = {"code-panel--current", "code-panel--ran", "code-panel--gutter"}
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._lines: list[Strip] = []
+        self._loops = LoopSpans("")
+        self._gutter = 0
+        self.current = 0  # 1-based line of the latest yield; 0 = none
+        self.ran: frozenset[int] = frozenset()
+        self._component_styles: dict = {}
+        self.border_title = "code"
+
+    def set_source(self, path: str, text: str | None = None) -> None:
+        """Show a lesson file (or ``text``, e.g. an error, when the file can't be read)."""
+        if text is None:
+            try:
+                text = Path(path).read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                text = f"# could not read {path}: {exc.strerror}"
+        self._loops = LoopSpans(text)
+        syntax = Syntax(text, "python", theme="ansi_dark")
+        highlighted = syntax.highlight(text)
+        highlighted.style = ""
+        lines = highlighted.split("\n", allow_blank=True)
+        if lines and not lines[-1].plain and len(lines) > 1:
+            lines.pop()
+        self._gutter = len(str(len(lines))) + 2
+        console = self.app.console
+        self._lines = [Strip(list(line.render(console, end="")), line.cell_len) for line in lines]
+        width = max((strip.cell_length for strip in self._lines), default=0) + self._gutter
+        self.virtual_size = Size(width, len(self._lines))
+        self.border_title = Path(path).name if path else "code"
+        if self.current == 0:  # nothing ran yet: show the training loop
+            start = next((i for i, line in enumerate(text.splitlines()) if line.startswith("def train(")), 0)
+            self.scroll_to(y=start, animate=False, immediate=True)
+        self.refresh()
+
+    def show_line(self, line: int, prev_line: int = 0, *, title: str = "") -> None:
+        """Highlight ``line`` (0: none) and dimly the lines that ran since the yield on ``prev_line``."""
+        ran = frozenset(self._loops.ran_between(prev_line, line))
+        if title != self.border_subtitle:
+            self.border_subtitle = title
+        if line == self.current and ran == self.ran:
+            return
+        self.current, self.ran = line, ran
+        if line > 0:
+            self._keep_visible(line - 1)
+        self.refresh()
+
+    def _keep_visible(self, index: int) -> None:
+        top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
+        if height <= 0:
+            return
+        margin = min(3, height // 4)
+        if index < top + margin or index >= top + height - margin:
+            self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        number = index + 1
+        marker = "▶" if number == self.current else " "
+        gutter = Segment(f"{number:>{self._gutter - 2}}{marker} ", self._style("code-panel--gutter"))
+        strip = Strip([gutter, *self._lines[index]])
+        strip = strip.extend_cell_length(scroll_x + width).crop(scroll_x, scroll_x + width)
+        if number == self.current:
+            strip = strip.apply_style(self._style("code-panel--current"))
+        elif number in self.ran:
+            strip = strip.apply_style(self._style("code-panel--ran"))
+        return strip.apply_style(base)
+
+    def _style(self, component: str):
+        """A component class's style, looked up once per CSS/theme change (render_line runs per visible line)."""
+        style = self._component_styles.get(component)
+        if style is None:
+            style = self._component_styles[component] = self.get_component_rich_style(component)
+        return style
+
+    def notify_style_update(self) -> None:
+        self._component_styles = {}
+        super().notify_style_update()
+
+    def line_text(self, number: int) -> str:
+        """The plain text of a 1-based source line (for tests and the help screen)."""
+        if 1 <= number <= len(self._lines):
+            return "".join(segment.text for segment in self._lines[number - 1])
+        return ""
+

@@ -1,0 +1,27 @@
+"""The fallback for a lesson view without a ``tui/views/<name>.py`` widget: its plain data, pretty-printed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.pretty import Pretty
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+class GenericView(VerticalScroll):
+    def __init__(self, note: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._note = note
+        self._data: Any = object()
+
+    def compose(self) -> ComposeResult:
+        if self._note:
+            yield Static(self._note, classes="view-note")
+        yield Static("no data yet", classes="view-data")
+
+    def show(self, data: Any) -> None:
+        if data != self._data:
+            self._data = data
+            self.query_one(".view-data", Static).update(Pretty(data, max_length=64, max_string=200))

@@ -1,0 +1,16 @@
+"""The parameter table: name, shape, every value of a small tensor (else statistics), and its norm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui import formatting
+from tui.widgets.snapshot_table import SnapshotTable, tensor_text
+
+
+class ParamTable(SnapshotTable):
+    COLUMNS = (("name", "parameter"), ("shape", "shape"), ("values", "values"), ("norm", "norm"))
+
+    def cells(self, param: Any) -> tuple[str, ...]:
+        return (param.name, formatting.shape(param.shape), tensor_text(param.values, param.stats, param.complete),
+                formatting.number(param.stats.norm))
