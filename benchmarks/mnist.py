@@ -32,7 +32,7 @@ import torch  # noqa: E402
 from core import catalog, rng  # noqa: E402
 from core.events import PhaseEvent  # noqa: E402
 from core.lessons import _mnist_common as common  # noqa: E402
-from core.phases import EPOCH, EVAL  # noqa: E402
+from core.phases import EVAL  # noqa: E402
 from core.trainer import Trainer  # noqa: E402
 
 RUNS = {  # name -> (lesson id, options, target accuracy after --epochs)
@@ -86,15 +86,13 @@ def plain_epoch(lesson_id: str, options: dict, epochs: int) -> tuple[float, floa
 def trainer_run(lesson_id: str, options: dict, epochs: int) -> list[tuple[int, float, float]]:
     """The lesson through the Trainer: (epoch, training seconds so far, test accuracy) after each epoch."""
     trainer = Trainer(catalog.load(lesson_id), options=options, epochs=epochs, seed=0)
-    rows, trained, last, epoch_end = [], 0.0, None, 0.0
+    rows, trained, last = [], 0.0, None
     for event in trainer:
         now = time.perf_counter()
-        if isinstance(event, PhaseEvent) and event.phase is EVAL:
-            rows.append((event.epoch, epoch_end, event.metrics["accuracy"]))
+        if isinstance(event, PhaseEvent) and event.phase is EVAL:  # the time since the last event was testing
+            rows.append((event.epoch, trained, event.metrics["accuracy"]))
         elif last is not None:
             trained += now - last
-        if isinstance(event, PhaseEvent) and event.phase is EPOCH:
-            epoch_end = trained
         last = now
     return rows
 

@@ -43,6 +43,10 @@ class Run:
         """Steps (batches) completed so far: a lesson's schedule may depend on it."""
         return self._trainer.step
 
+    def set_option(self, name: str, value: Any) -> None:
+        """Change one of the lesson's ``live`` options from a lesson action (checked like the CLI's)."""
+        self._trainer.set_option(name, value)
+
     def watch(self, *modules: Any, optimizer: Any = None, **named: Any) -> None:
         """Register what the learner sees and what checkpoints hold.
 

@@ -126,6 +126,19 @@ def test_checkpoint_resume_continues_like_an_uninterrupted_run(data_dir, tmp_pat
     assert resumed.loss == pytest.approx(whole.loss, rel=1e-5)
 
 
+def test_a_checkpoint_saved_after_the_epochs_test_resumes_without_repeating_it(data_dir, tmp_path):
+    lesson = catalog.load("mnist-softmax")
+    whole = Trainer(lesson, options={"data_dir": data_dir}, epochs=2, seed=3)
+    list(whole)
+    first = Trainer(lesson, options={"data_dir": data_dir}, epochs=2, seed=3)
+    while first.phase is not EVAL:
+        first.advance("phase")
+    resumed = Trainer.from_checkpoint(first.save(tmp_path / "softmax.pt"), lesson)
+    list(resumed)
+    assert resumed.evals["accuracy"].points() == whole.evals["accuracy"].points()
+    assert resumed.loss == pytest.approx(whole.loss, rel=1e-5)
+
+
 def test_missing_data_stops_the_run_with_the_data_error(tmp_path, monkeypatch):
     from torchvision.datasets import MNIST
 

@@ -8,7 +8,7 @@ import asyncio
 from rich.color import Color
 from rich.console import Console
 from textual.app import App, ComposeResult
-from textual.widgets import Footer
+from textual.widgets import Button, Footer, TabbedContent, TabPane
 from textual.widgets._footer import FooterKey
 
 from tui.views import confusion, digits, misclassified
@@ -92,13 +92,32 @@ class Host(App):
         yield Footer()
 
 
+class Tabs(App):
+    """Like the training screen: another tab first (with a focusable widget), the gallery in a second."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        with TabbedContent():
+            with TabPane("Loss", id="loss"):
+                yield Button("a focusable widget")
+            with TabPane("misclassified", id="gallery"):
+                yield self.widget
+        yield Footer()
+
+
 def test_gallery_widget_pages_with_arrow_keys_shown_in_the_footer():
     async def scenario():
         view = misclassified.VIEW()
-        async with Host(view).run_test(size=(66, 50)) as pilot:
+        async with Tabs(view).run_test(size=(66, 50)) as pilot:
             view.show(gallery(10))
-            view.focus()
             await pilot.pause()
+            assert pilot.app.focused is not view
+            pilot.app.query_one(TabbedContent).active = "gallery"
+            await pilot.pause()
+            assert pilot.app.focused is view  # it takes the focus when its tab opens: the arrows page at once
             keys = {binding.key_display for binding in (b.binding for b in pilot.app.screen.active_bindings.values())}
             assert {"←", "→"} <= keys
             shown = {key.description for key in pilot.app.query_one(Footer).query(FooterKey)}

@@ -22,7 +22,7 @@ from tui.lr_ladder import next_rung
 from tui.worker_messages import DriverFailure, DriverNotice, Frame, LessonLoaded, TrainingFrame
 
 MIN_INTERVAL = 0.1  # seconds between frames while training: the screen refreshes at about 10 Hz
-COST_FACTOR = 25  # a frame may cost the training thread at most 1/25 of the interval (snapshots of big models)
+COST_FACTOR = 40  # a frame may cost the training thread at most 1/40 of the interval (snapshots of big models)
 SPARKLINE_POINTS = 160
 RATE_WINDOW = 0.5  # seconds over which steps/s is measured
 
@@ -57,6 +57,7 @@ class TrainingDriver:
         self.wants_snapshot = True
         self.wants_views = True
         self.wants_chart = True
+        self.wants_ratios = True  # the update/parameter ratio column (gradient table)
 
     # -- requests, called from the UI thread ---------------------------------------------------------
     def _ask(self, handler: Callable[..., None], *args: Any) -> None:
@@ -364,7 +365,7 @@ class TrainingDriver:
                 self._rate_start = (now, trainer.step)
         snapshot = None
         if not moving or self.wants_snapshot or self.wants_views:
-            snapshot = trainer.snapshot(views=self.wants_views or not moving)
+            snapshot = self._snapshot(views=self.wants_views or not moving, ratios=self.wants_ratios or not moving)
         chart = self.wants_chart or not moving
         history = trainer.history
         frame = Frame(
@@ -380,6 +381,15 @@ class TrainingDriver:
         cost = time.perf_counter() - now
         self._interval = max(MIN_INTERVAL, COST_FACTOR * cost)
         self._next_frame = now + self._interval
+
+    def _snapshot(self, views: bool, ratios: bool) -> Any:
+        """``trainer.snapshot()``; without ``ratios`` the next update is not measured (for a big model that
+        copy-and-compare of every parameter costs several times the snapshot itself)."""
+        trainer = self.trainer
+        snapshot = trainer.snapshot(views=views)
+        if not ratios and hasattr(trainer, "_measure_update"):
+            trainer._measure_update = False  # until Trainer.snapshot(ratios=False) exists
+        return snapshot
 
     def _report(self, exc: LearnTuiError) -> None:
         if exc.details:

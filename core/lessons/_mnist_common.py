@@ -57,7 +57,7 @@ def scheduled_lr(run, batches: int) -> float:
 
 
 def should_test(run, batches: int) -> bool:
-    """Test after every ``--eval-every`` steps, except on an epoch's last batch (tested after the epoch)."""
+    """Test after every ``--eval-every`` steps, except after an epoch's last batch (the epoch ends with a test)."""
     every = run.options.eval_every
     return every > 0 and run.step % every == 0 and run.batch < batches
 

@@ -128,12 +128,6 @@ def batch_view(run):
     }
 
 
-def set_live_option(run, name, value):
-    """Change a live option through the trainer, so checkpoints record it (see Trainer.set_option)."""
-    setter = getattr(run, "set_option", None) or run._trainer.set_option
-    setter(name, value)
-
-
 def set_batch_size(run, text):
     size = str(text or "").strip()
     if not size.isdigit() or int(size) < 1:
@@ -141,16 +135,18 @@ def set_batch_size(run, text):
     limit = len(run.state.dataset) if hasattr(run.state, "dataset") else None
     if limit is not None and int(size) > limit:
         raise UsageError(f"batch size {size} is more than the {limit} rows; give at most {limit}")
-    set_live_option(run, "batch_size", int(size))
+    run.set_option("batch_size", int(size))
     return {"batch_size": int(size), "from_epoch": run.epoch + 1}
 
 
 def toggle_shuffle(run, _argument=None):
-    set_live_option(run, "shuffle", not run.options.shuffle)
+    run.set_option("shuffle", not run.options.shuffle)
     return {"shuffle": run.options.shuffle, "from_epoch": run.epoch + 1}
 
 
 def summarize(run):
+    if not hasattr(run.state, "loader"):  # nothing loaded yet
+        return {}
     return {"batch_size": run.state.loader.batch_size, "shuffle": _shuffles(run.state.loader),
             "iterations_per_epoch": len(run.state.loader)}
 

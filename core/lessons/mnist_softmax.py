@@ -80,8 +80,8 @@ def train(run):
             yield STEP, {"lr_now": lr}
             if common.should_test(run, len(train_loader)):
                 yield EVAL, common.test(model, test_loader, run)
-        yield EPOCH
         yield EVAL, common.test(model, test_loader, run)
+        yield EPOCH
 
 
 LESSON = Lesson(

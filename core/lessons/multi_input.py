@@ -81,10 +81,10 @@ def train(run):
         raise UsageError(f"--momentum must be at least 0 and below 1, got {run.options.momentum:g}; e.g. 0.9")
     table = load_table(run.options.csv)  # the course: np.loadtxt('diabetes.csv.gz', delimiter=',')
     train_rows, test_rows = split_rows(table.y, run.options.holdout_fold, run.seed)
-    xy_x = scale_columns(table.x, train_rows, run.options.scale)
-    x_data = torch.from_numpy(xy_x[train_rows]).to(run.device)
+    x_scaled = scale_columns(table.x, train_rows, run.options.scale)
+    x_data = torch.from_numpy(x_scaled[train_rows]).to(run.device)
     y_data = torch.from_numpy(table.y[train_rows]).to(run.device)
-    x_test = torch.from_numpy(xy_x[test_rows]).to(run.device)
+    x_test = torch.from_numpy(x_scaled[test_rows]).to(run.device)
     y_test = torch.from_numpy(table.y[test_rows]).to(run.device)
 
     model = Model(table.features, run.options.activation).to(run.device)
@@ -116,7 +116,9 @@ def train(run):
 
 
 def summarize(run):
-    table = run.state.table
+    table = getattr(run.state, "table", None)
+    if table is None:  # nothing loaded yet
+        return {}
     result = {"features": table.features, "train_rows": run.state.rows[0], "held_out_rows": run.state.rows[1],
               "layers": f"{table.features}-6-4-1"}
     if run.state.rows[1] and hasattr(run.state, "test_accuracy"):

@@ -199,6 +199,8 @@ def hidden_states_view(run):
 
 
 def summarize(run):
+    if not hasattr(run.state, "net"):  # not built yet
+        return {"target": "ohlol"}
     return {"prediction": predict(run), "target": "ohlol"}
 
 

@@ -187,10 +187,11 @@ class TrainingScreen(TrainingKeys, Screen):
                 self.notify(frame.message, title="diverged", severity="warning", markup=False)
 
     def _draw_sparkline(self, values: list[float]) -> None:
-        """One column per loss while they fit (a few points would otherwise stretch over the whole width)."""
+        """About one column per loss while they fit (a few points would otherwise stretch over the whole
+        width); the width grows in steps of 16 columns, as each change costs a relayout."""
         sparkline = self.query_one(Sparkline)
         room = max(self.size.width - 2, 1)
-        width = "1fr" if len(values) >= room else str(max(len(values), 1))
+        width = "1fr" if len(values) >= room else str(min(room, 16 * (len(values) // 16 + 1)))
         if str(sparkline.styles.width) != width:
             sparkline.styles.width = width
         sparkline.data = values[-room:]
@@ -245,4 +246,5 @@ class TrainingScreen(TrainingKeys, Screen):
         active = self.query_one(TabbedContent).active
         self.driver.wants_chart = active == "tab-chart"
         self.driver.wants_snapshot = active in ("tab-params", "tab-grads")
+        self.driver.wants_ratios = active == "tab-grads"
         self.driver.wants_views = active in self._views

@@ -27,7 +27,7 @@ class CodePanel(ScrollView, can_focus=True):
         self._gutter = 0
         self.current = 0  # 1-based line of the latest yield; 0 = none
         self.ran: frozenset[int] = frozenset()
-        self._component_styles: dict = {}
+        self._line_styles: dict = {}
         self.border_title = "code"
 
     def set_source(self, path: str, text: str | None = None) -> None:
@@ -95,13 +95,13 @@ class CodePanel(ScrollView, can_focus=True):
 
     def _style(self, component: str):
         """A component class's style, looked up once per CSS/theme change (render_line runs per visible line)."""
-        style = self._component_styles.get(component)
+        style = self._line_styles.get(component)
         if style is None:
-            style = self._component_styles[component] = self.get_component_rich_style(component)
+            style = self._line_styles[component] = self.get_component_rich_style(component)
         return style
 
     def notify_style_update(self) -> None:
-        self._component_styles = {}
+        self._line_styles = {}
         super().notify_style_update()
 
     def line_text(self, number: int) -> str:

@@ -37,11 +37,12 @@ class KeyBar(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         dimmed = self.get_component_rich_style("key-bar--dimmed")
-        text, spans, shown = Text(no_wrap=True, overflow="crop"), [], []
+        text, spans, shown, seen = Text(no_wrap=True, overflow="crop"), [], [], set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if not binding.show or not binding.description:
-                continue
+            if not binding.show or not binding.description or binding.action in seen:
+                continue  # (one entry per action: "+" and "=" both raise the learning rate)
+            seen.add(binding.action)
             display = self.app.get_key_display(binding)
             start = text.cell_len
             text.append(f" {display} ", key_style if active.enabled else dimmed + Style(bold=True))

@@ -30,9 +30,23 @@ def thin(points: Points, most: int, positive: bool = False) -> tuple[list[int], 
 
 
 class LossPlot(PlotextPlot):
-    """The plotext canvas; ``draw`` replaces its data."""
+    """The plotext canvas; ``draw`` replaces its data. Building a plotext chart costs tens of milliseconds,
+    so a repaint for any other reason (a relayout, a resize to the same size) reuses the last one."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._drawn: tuple | None = None  # (version, size, theme) of the cached chart
+        self._version = 0
+        self._cached = None
+
+    def render(self):
+        key = (self._version, self.size, self.app.theme)
+        if key != self._drawn:
+            self._cached, self._drawn = super().render(), key
+        return self._cached
 
     def draw(self, losses: Points, evals: Mapping[str, Points], log: bool) -> None:
+        self._version += 1
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
