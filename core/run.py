@@ -27,7 +27,8 @@ class Run:
         self.state = SimpleNamespace()  # the lesson's own state, read by its views in the trainer thread
         self.watched: dict[str, Any] = {}  # name -> nn.Module / tensor / numpy array
         self.optimizers: list[Any] = []
-        self.max_epochs: int | None = trainer.max_epochs
+        self.max_epochs: int | None = trainer.max_epochs  # the run's budget, e.g. for a schedule's length
+        self.max_steps: int | None = trainer.max_steps
         self.resumed = resume is not None  # True when this run continues a checkpoint
         self._resume = resume  # a loaded checkpoint, applied by watch(), epochs() and batches()
         self._epoch_rng: dict | None = None

@@ -9,6 +9,7 @@ All of it happens in the thread that pulls: a UI drives the trainer from one wor
 from __future__ import annotations
 
 import math
+import time
 import traceback
 from typing import Any, Mapping
 
@@ -22,7 +23,9 @@ from core.phases import EPOCH, EVAL, LOSS, STEP, BACKWARD, UPDATE, Phase
 from core.run import Run
 from core.snapshot import Snapshot, first_non_finite, named_arrays, plain, snapshot_param, to_numpy
 
-PARAM_CHECK_EVERY = 50  # steps between checks of the parameters for nan/inf (the loss is checked every step)
+# The loss is checked for nan/inf every step (it is a float already). The parameters, which cost a pass over
+# every weight, are checked at each epoch's end and otherwise at most once per PARAM_CHECK_SECONDS.
+PARAM_CHECK_SECONDS = 1.0
 
 
 class Trainer:
@@ -90,6 +93,7 @@ class Trainer:
         self.step_open = False  # phases ran since the last completed step
         self.epoch_done = False  # the last event closed an epoch
         self._loss_limit: float | None = None
+        self._param_check = time.perf_counter()
         self._pending: Any = None
         self._measure_update = False
         self._before_update: dict[str, Any] = {}
@@ -162,7 +166,8 @@ class Trainer:
             if self.step_open:
                 self.step += 1
                 self.step_open = False
-                if self.step % PARAM_CHECK_EVERY == 0 or phase is EPOCH:
+                if phase is EPOCH or time.perf_counter() - self._param_check > PARAM_CHECK_SECONDS:
+                    self._param_check = time.perf_counter()
                     bad = first_non_finite(self.run.watched)
                     if bad is not None:
                         return self._diverge(f"parameter {bad} holds nan or inf")

@@ -113,3 +113,13 @@ async def test_question_mark_shows_help_and_q_quits():
         await pilot.press("escape", "q")
         await pilot.pause()
         assert not pilot.app.is_running and pilot.app.return_code == 0
+
+
+def test_importing_the_app_loads_neither_torch_nor_numpy():
+    import subprocess
+    import sys
+
+    code = ("import sys, tui.app, tui.screens.training\n"
+            "heavy = [m for m in ('torch', 'numpy') if m in sys.modules]\n"
+            "assert not heavy, heavy\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

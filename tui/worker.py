@@ -220,6 +220,8 @@ class TrainingDriver:
         if line is not None:
             self._prev_line, self._line = self._line, line
             return True
+        if self.trainer.line != self._line:  # a divergence stops right after the yield that showed it
+            self._prev_line, self._line = self._line, self.trainer.line
         self._stop_moving(getattr(event, "message", None) or finished_message(event))
         return False
 

@@ -125,9 +125,7 @@ _cache: dict[tuple, Mnist] = {}
 
 def read_folder(folder: Path) -> Mnist:
     """Parse the four files; kept in memory (keyed by the files' sizes and times) for the next run."""
-    files = {key: file_in(folder, name) for key, name in FILES.items()}
-    if None in files.values():
-        raise DataError(missing_message(folder, "some of the four files are missing"))
+    files = {key: file_in(folder, name) for key, name in FILES.items()}  # all there: see find_folder
     key = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files.values())
     if key not in _cache:
         arrays = {}

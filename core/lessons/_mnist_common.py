@@ -49,11 +49,12 @@ def load_data(run) -> tuple[mnist.Loader, mnist.Loader]:
 
 def scheduled_lr(run, batches: int) -> float:
     """This step's learning rate: ``run.lr`` (the one the learner sets, live), with ``--schedule cosine``
-    decayed along a half cosine to 0 at the end of the run's epoch budget (constant without one)."""
-    if run.options.schedule == "constant" or run.max_epochs is None:
+    decayed along a half cosine to 0 at the end of the run's budget, in epochs or steps (constant without one)."""
+    total = run.max_epochs * batches if run.max_epochs is not None else run.max_steps
+    if run.options.schedule == "constant" or total is None:
         return run.lr
     done = (run.epoch - 1) * batches + run.batch - 1  # steps before this one
-    return run.lr * 0.5 * (1 + math.cos(math.pi * min(done / (run.max_epochs * batches), 1.0)))
+    return run.lr * 0.5 * (1 + math.cos(math.pi * min(done / total, 1.0)))
 
 
 def should_test(run, batches: int) -> bool:

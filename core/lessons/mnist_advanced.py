@@ -15,8 +15,7 @@ Two networks of the lecture, picked with `--model inception|resnet`:
   ResidualBlock(32) -> Linear(512, 10).
 
 What to watch: both pass 99 % test accuracy; the confusion matrix is almost all diagonal, and the
-misclassified gallery (focus it with the tab key, then ← and → page) holds digits that are
-ambiguous even to people.
+misclassified gallery (← and → page through it) holds digits that are ambiguous even to people.
 Compare the time per step of the two: the Inception network does about three times the work.
 
 Defaults: the course trains 10 epochs with SGD at a constant lr 0.01, momentum 0.5, batch 64. Here

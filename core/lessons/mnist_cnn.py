@@ -12,8 +12,8 @@ has 8,490 weights against the MLP's 575,050, and still beats it, because a convo
 small filter across the whole image.
 
 What to watch: the accuracy after each epoch passes the MLP's within a couple of epochs; in the
-confusion matrix the 4/9 and 3/5 mix-ups shrink; the misclassified gallery (focus it with the tab
-key, then ← and → page) ends up holding mostly digits that are hard for people too.
+confusion matrix the 4/9 and 3/5 mix-ups shrink; the misclassified gallery (← and → page through
+it) ends up holding mostly digits that are hard for people too.
 
 Defaults: the course trains 10 epochs with SGD at a constant lr 0.01, momentum 0.5, batch 64.
 Here the lr starts at 0.1 and decays along a half cosine to 0 over the epochs

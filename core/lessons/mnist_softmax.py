@@ -8,13 +8,14 @@ layers, 784-512-256-128-64-10, with ReLU between them. The last layer gives 10 s
 ends without a softmax. SGD with momentum 0.5, batches of 64.
 
 After each epoch the course's `test()` runs the model on the 10,000 test images under
-`torch.no_grad()` and reports the accuracy (here also the test loss).
+`torch.no_grad()` and reports the accuracy (here also the test loss; `--eval-every 100` tests every
+100 steps as well, so the accuracy curve fills in during the first epoch).
 
 What to watch: the loss falls fast in the first few hundred steps; the digit viewer (tab "digits")
 shows the current batch with the softmax probabilities as bars; the confusion matrix shows which
 digits get mixed up (4 and 9, 3 and 5, 7 and 2); the gallery of misclassified digits (tab
-"misclassified": focus it with the tab key, then ← and → page) shows that many mistakes are digits
-a person would hesitate over too.
+"misclassified", ← and → page through it) shows that many mistakes are digits a person would
+hesitate over too.
 
 Defaults: the course trains 10 epochs at a constant lr 0.01 and ends near 97 %. Here the lr starts
 at 0.1 and decays along a half cosine to 0 over the epochs you ask for (`--schedule cosine`, default

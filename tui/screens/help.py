@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 # Longer explanations than the Footer has room for, by action name.
 EXPLAIN = {
@@ -24,10 +25,16 @@ EXPLAIN = {
     "toggle_log": "loss chart: log scale on or off",
     "tab": "show the previous / next tab (loss, params, grads, the lesson's views, notes)",
     "help": "this help",
+    "focus_next": "move the keyboard focus to the next panel (then arrows scroll it)",
+    "focus_previous": "move the keyboard focus to the previous panel",
     "back": "back to the lesson picker",
     "quit": "quit learn-tui",
     "open_file": "open your own lesson file (a path to a .py file)",
 }
+
+
+GENERIC = {"focus_next", "focus_previous"}  # every Textual screen has these: listed last
+LEFT_OUT = {"copy_text"}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -39,17 +46,17 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="help-box", classes="dialog"):
-            yield Label("Keys", id="help-title")
-            yield DataTable(id="help-table", cursor_type="none", zebra_stripes=True)
-            yield Static("The mouse works too: click a key in the footer, a tab, or a lesson. escape closes.",
-                         id="help-hint")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("key", "what it does")
+        table = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 1))
+        table.add_column("key", no_wrap=True, style="bold")
+        table.add_column("what it does", ratio=1)
         for key, action, description in self.rows:
             table.add_row(key, EXPLAIN.get(action.split("(")[0], description))
+        with Vertical(id="help-box", classes="dialog"):
+            yield Label("Keys", id="help-title")
+            with VerticalScroll(id="help-table"):
+                yield Static(table)
+            yield Static("The mouse works too: click a key at the bottom, a tab, or a lesson. escape closes.",
+                         id="help-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -57,12 +64,13 @@ class HelpScreen(ModalScreen[None]):
 
 def rows_for(screen) -> list[tuple[str, str, str]]:
     """(key, action, description) for each described key binding of ``screen`` and the app, in order."""
-    rows, seen = [], set()
+    rows, later, seen = [], [], set()
     for bindings in (screen._bindings, screen.app._bindings):
         for key, binding in bindings:
             action = binding.action.removeprefix("app.").removeprefix("screen.")
-            if not binding.description or action in seen:
+            if not binding.description or action in seen or action in LEFT_OUT:
                 continue
             seen.add(action)
-            rows.append((screen.app.get_key_display(binding), action, binding.description))
-    return rows
+            row = (screen.app.get_key_display(binding), action, binding.description)
+            (later if action in GENERIC else rows).append(row)
+    return rows + later

@@ -102,8 +102,14 @@ class PickerScreen(Screen):
         self.query_one(OptionList).focus()
         self.call_after_refresh(self._highlight_first)  # the notes preview can wait for the first frame
 
+    def on_screen_resume(self) -> None:
+        if self.query_one(OptionList).highlighted is None:
+            self.call_after_refresh(self._highlight_first)
+
     def _highlight_first(self) -> None:
         option_list = self.query_one(OptionList)
+        if self.app.screen is not self:  # under a lesson opened from the command line: preview later
+            return
         if self.infos and option_list.highlighted is None:
             option_list.highlighted = next(i for i, o in enumerate(option_list.options) if not o.disabled)
 

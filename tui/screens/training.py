@@ -94,6 +94,7 @@ class TrainingScreen(TrainingKeys, Screen):
             self.query_one(StatusBar).show_loading("loading lesson…")
         self._preview()
         self._update_wants()
+        self.query_one(Sparkline).visible = False
         # Start after the first frame: importing torch in the worker competes with painting for the GIL.
         self.call_after_refresh(self._start_driver)
 
@@ -190,6 +191,7 @@ class TrainingScreen(TrainingKeys, Screen):
         """About one column per loss while they fit (a few points would otherwise stretch over the whole
         width); the width grows in steps of 16 columns, as each change costs a relayout."""
         sparkline = self.query_one(Sparkline)
+        sparkline.visible = bool(values)  # (an empty one draws a row of ▁)
         room = max(self.size.width - 2, 1)
         width = "1fr" if len(values) >= room else str(min(room, 16 * (len(values) // 16 + 1)))
         if str(sparkline.styles.width) != width:

@@ -79,7 +79,7 @@ class MisclassifiedView(Static, can_focus=True):
 
     def on_show(self) -> None:
         """Take the focus when its tab opens, so ← and → page at once (``[``/``]`` still switch tabs)."""
-        pass
+        self.focus()
 
     def action_page(self, delta: int) -> None:
         pages = page_count(self._data, self._width())

@@ -27,39 +27,53 @@ class StatusBar(Widget):
         super().__init__(**kwargs)
         self.lesson_id = lesson_id
         self.show_speed = show_speed
-        self.text = ""  # the plain text shown now
-        self._rich = Text()
+        self.text = ""  # the plain text shown now, on one line
+        self._fields: list[Text] = []
         self.show_loading()
 
     def render(self) -> Text:
-        return self._rich
+        return self._lines(self.content_region.width)
 
     def show_loading(self, what: str = "loading torch…") -> None:
-        self._set(Text.assemble((self.lesson_id, "bold"), SEPARATOR, (what, STATE_STYLES["loading"])))
+        self._set([Text(self.lesson_id, "bold"), Text(what, STATE_STYLES["loading"])])
 
     def show(self, frame: Frame, flags: dict[str, bool] | None = None) -> None:
         if frame.state in ("loading", "failed"):
             self.show_loading("could not start" if frame.state == "failed" else "loading…")
             return
-        parts: list = [(self.lesson_id, "bold"), SEPARATOR, (frame.state, STATE_STYLES.get(frame.state, "")),
-                       SEPARATOR, f"step {frame.step}", SEPARATOR, f"epoch {frame.epoch}", SEPARATOR,
-                       f"lr {formatting.lr(frame.lr)}", SEPARATOR, f"loss {formatting.number(frame.loss)}"]
+        fields = [Text(self.lesson_id, "bold"), Text(frame.state, STATE_STYLES.get(frame.state, "")),
+                  Text(f"step {frame.step}"), Text(f"epoch {frame.epoch}"), Text(f"lr {formatting.lr(frame.lr)}"),
+                  Text(f"loss {formatting.number(frame.loss)}")]
         if self.show_speed:
-            parts += [SEPARATOR, formatting.rate(frame.steps_per_s)]
+            fields.append(Text(formatting.rate(frame.steps_per_s)))
         for name, value in (flags or {}).items():
-            parts += [SEPARATOR, (f"{name} {'on' if value else 'off'}", "" if value else "bold magenta")]
-        self._set(Text.assemble(*parts))
+            fields.append(Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta"))
+        self._set(fields)
 
-    def _set(self, text: Text) -> None:
-        if text.plain != self.text:  # the styles follow from the words
-            self.text = text.plain
-            self._rich = text
+    def _set(self, fields: list[Text]) -> None:
+        plain = SEPARATOR.join(field.plain for field in fields)
+        if plain != self.text:  # the styles follow from the words
+            self.text, self._fields = plain, fields
             self._fit()
             self.refresh()
 
+    def _lines(self, width: int) -> Text:
+        """The fields joined by separators; where they don't fit in ``width``, a line break between two fields."""
+        text, line = Text(no_wrap=True, overflow="ellipsis"), 0
+        for index, field in enumerate(self._fields):
+            if index:
+                if width > 0 and line + len(SEPARATOR) + field.cell_len > width:
+                    text.append(" │\n")
+                    line = 0
+                else:
+                    text.append(SEPARATOR)
+                    line += len(SEPARATOR)
+            text.append_text(field)
+            line += field.cell_len
+        return text
+
     def _fit(self) -> None:
-        width = self.content_region.width
-        lines = 1 if width <= 0 or self._rich.cell_len <= width else 2
+        lines = min(len(self._lines(self.content_region.width).plain.splitlines()) or 1, 2)
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines
 
