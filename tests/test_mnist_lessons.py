@@ -78,10 +78,11 @@ def test_learning_rate_decays_over_the_epochs_and_follows_the_learners_lr(data_d
     trainer.lr = 0.02  # halfway through the budget: cos(pi / 2) halves it
     step = [e for e in trainer.advance("step") if isinstance(e, PhaseEvent) and e.phase is STEP][0]
     assert step.metrics["lr_now"] == pytest.approx(0.01)
-    for fixed in (Trainer(catalog.load("mnist-cnn"), options={"data_dir": data_dir}, steps=12, lr=0.2),
-                  Trainer(catalog.load("mnist-cnn"), options={"data_dir": data_dir, "schedule": "constant"},
-                          epochs=1, lr=0.2)):
-        assert {e.metrics["lr_now"] for e in fixed if isinstance(e, PhaseEvent) and e.phase is STEP} == {0.2}
+    by_steps = Trainer(catalog.load("mnist-cnn"), options={"data_dir": data_dir}, steps=12, lr=0.2)
+    rates = [e.metrics["lr_now"] for e in by_steps if isinstance(e, PhaseEvent) and e.phase is STEP]
+    assert len(rates) == 12 and rates[0] == 0.2 and rates == sorted(rates, reverse=True) and rates[-1] < 0.01
+    fixed = Trainer(catalog.load("mnist-cnn"), options={"data_dir": data_dir, "schedule": "constant"}, epochs=1, lr=0.2)
+    assert {e.metrics["lr_now"] for e in fixed if isinstance(e, PhaseEvent) and e.phase is STEP} == {0.2}
 
 
 def test_a_batch_size_below_one_is_refused_with_the_fix(data_dir):
