@@ -119,8 +119,9 @@ def test_checkpoint_resume_continues_like_an_uninterrupted_run(data_dir, tmp_pat
     lesson = catalog.load("mnist-cnn")
     whole = Trainer(lesson, options={"data_dir": data_dir}, steps=14, seed=5)
     list(whole)
-    first = Trainer(lesson, options={"data_dir": data_dir}, steps=7, seed=5)
-    list(first)
+    first = Trainer(lesson, options={"data_dir": data_dir}, steps=14, seed=5)  # interrupted after 7 steps
+    for _ in range(7):
+        first.advance("step")
     first.save(tmp_path / "cnn.pt")
     resumed = Trainer.from_checkpoint(tmp_path / "cnn.pt", lesson, steps=14)
     list(resumed)
