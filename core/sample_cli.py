@@ -36,9 +36,9 @@ def parse_seed(value: Any) -> int:
 
 def load_model(state: dict, device: str) -> tuple[Any, Any]:
     """(model, vocabulary) rebuilt from a loaded char-gpt checkpoint."""
+    from core.gpt.config import model_config
     from core.gpt.model import GPT
     from core.gpt.text import Vocabulary
-    from core.lessons.char_gpt import model_config
 
     entry = state.get("watched", {}).get("")
     weights = entry.get("state") if isinstance(entry, dict) else None

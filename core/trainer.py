@@ -21,7 +21,7 @@ from core.history import History
 from core.lesson import Lesson, parse_count, parse_lr
 from core.phases import EPOCH, EVAL, LOSS, STEP, BACKWARD, UPDATE, Phase
 from core.run import Run
-from core.snapshot import Snapshot, first_non_finite, named_arrays, plain, snapshot_param, to_numpy
+from core.snapshot import Snapshot, first_non_finite, named_arrays, plain, snapshot_param
 
 # The loss is checked for nan/inf every step (it is a float already). The parameters, which cost a pass over
 # every weight, are checked at each epoch's end and otherwise at most once per PARAM_CHECK_SECONDS.
@@ -183,7 +183,7 @@ class Trainer:
             self.step_open = True
             if self._measure_update:
                 if phase is BACKWARD:
-                    self._before_update = {n: to_numpy(v).copy() for n, v in named_arrays(self.run.watched)}
+                    self._before_update = {n: _copy(v) for n, v in named_arrays(self.run.watched)}
                 elif phase is UPDATE and self._before_update:
                     self._measure_ratios()
         return PhaseEvent(phase, self.step, max(self.run.epoch, 1), self.loss, self._lr, self.line, metrics)
@@ -203,14 +203,12 @@ class Trainer:
         return metrics
 
     def _measure_ratios(self) -> None:
-        import numpy as np
-
         for name, value in named_arrays(self.run.watched):
             before = self._before_update.get(name)
             if before is not None:
-                after = to_numpy(value)
-                norm = float(np.linalg.norm(after))
-                self.update_ratios[name] = float(np.linalg.norm(after - before)) / norm if norm else 0.0
+                after = _copy(value)
+                norm = _norm(after)
+                self.update_ratios[name] = _norm(after - before) / norm if norm else 0.0
         self._before_update = {}
         self._measure_update = False
 
@@ -250,9 +248,12 @@ class Trainer:
         return events
 
     # -- reading the state ----------------------------------------------------------------------
-    def snapshot(self, views: bool = True) -> Snapshot:
-        """A plain-data copy of every watched parameter and gradient, and the lesson's views."""
-        self._measure_update = True  # measure the update-to-parameter ratio at the next update
+    def snapshot(self, views: bool = True, ratios: bool = True) -> Snapshot:
+        """A plain-data copy of every watched parameter and gradient, and the lesson's views.
+
+        ``ratios`` asks the trainer to measure the update-to-parameter ratio at the next update (a copy
+        of every weight then): leave it off when nobody shows it."""
+        self._measure_update = ratios
         params = tuple(snapshot_param(name, value, self.update_ratios.get(name))
                        for name, value in named_arrays(self.run.watched))
         shown = {}
@@ -296,6 +297,25 @@ class Trainer:
         from core.checkpoint import resume_trainer
 
         return resume_trainer(cls, path, lesson, device, **kwargs)
+
+
+def _copy(value: Any) -> Any:
+    """A detached float copy of a tensor (where it lives) or numpy array."""
+    if hasattr(value, "detach"):
+        return value.detach().float().clone()
+    import numpy as np
+
+    return np.array(value, dtype=np.float64)
+
+
+def _norm(value: Any) -> float:
+    if hasattr(value, "detach"):
+        import torch
+
+        return float(torch.linalg.vector_norm(value))
+    import numpy as np
+
+    return float(np.linalg.norm(value))
 
 
 def _lesson_traceback(exc: BaseException, source_file: str) -> str:

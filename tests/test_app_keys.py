@@ -39,7 +39,7 @@ async def test_opens_paused_and_n_takes_exactly_one_step():
 async def test_full_stop_walks_the_phases_through_the_lessons_code():
     phases = [("yield FORWARD", "forward"), ("yield LOSS", "loss"), ("yield BACKWARD", "backward"),
               ("yield UPDATE", "update"), ("yield ZERO_GRAD", "zero_grad"), ("yield STEP", "step")]
-    async with app_for().run_test(size=SIZE) as pilot:
+    async with app_for().run_test(size=(80, 24)) as pilot:  # a short code panel: it must scroll along
         screen = await ready(pilot)
         code = screen.query_one(CodePanel)
         previous = 0
@@ -50,6 +50,8 @@ async def test_full_stop_walks_the_phases_through_the_lessons_code():
             assert screen.frame.phase == phase
             assert code.current == line, (phase, code.current, line)
             assert code.line_text(line).strip().startswith(text)
+            top = code.scroll_offset.y  # the highlighted line is on screen
+            assert top <= line - 1 < top + code.scrollable_content_region.height
             if previous:  # the code between the two yields is dimly marked as just run
                 assert code.ran == frozenset(range(previous + 1, line))
             previous = line
@@ -243,3 +245,43 @@ async def test_escape_goes_back_to_the_picker_and_q_quits():
         await pilot.pause()
         assert pilot.app.return_code == 0
         assert not pilot.app.is_running
+
+
+@async_test
+async def test_clicking_a_key_at_the_bottom_presses_it():
+    from tui.widgets.key_bar import KeyBar
+
+    async with app_for().run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        bar = screen.query_one(KeyBar)
+        start, _, _ = next(span for span in bar._spans if span[2] == "n")
+        await pilot.click(KeyBar, offset=(start + 1, 0))
+        await settle(pilot, screen)
+        assert screen.frame.step == 1
+        assert ("n", "Step", True) in bar.shown and ("z", "zero_grad", True) in bar.shown
+        keys = [key for key, _, _ in bar.shown]
+        assert keys.index("q") < keys.index("p") < keys.index("^s")  # the lesson's keys come early
+        await pilot.press("space")
+        await wait_for(pilot, lambda: screen.state == "running")
+        await pilot.pause(0.1)
+        assert ("n", "Step", False) in bar.shown  # dimmed while training runs
+
+
+@async_test
+async def test_g_puts_the_loss_chart_on_a_log_scale():
+    from textual.widgets import Checkbox
+
+    from tui.widgets.loss_chart import LossChart
+
+    async with app_for().run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n", "n")
+        await settle(pilot, screen)
+        chart = screen.query_one(LossChart)
+        assert chart.log_scale is False
+        await pilot.press("g")
+        await pilot.pause()
+        assert chart.log_scale is True and chart.query_one(Checkbox).value is True
+        await pilot.click("#log-scale")  # the checkbox takes a click too
+        await pilot.pause()
+        assert chart.log_scale is False

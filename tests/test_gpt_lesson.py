@@ -3,7 +3,6 @@
 import math
 
 import pytest
-import torch
 
 from core.catalog import load
 from core.errors import DataError, UsageError

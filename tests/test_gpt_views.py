@@ -29,7 +29,7 @@ def test_the_lesson_views_map_to_these_widgets():
 
 def test_samples_show_newest_first_with_prompt_and_settings(views):
     text = render_samples(views["samples"]).plain
-    latest, earlier = views["samples"]["samples"][-1], views["samples"]["samples"][0]
+    latest = views["samples"]["samples"][-1]
     assert text.index("step 4") < text.index("step 2")
     assert "row" + printable(latest["text"]) in text
     assert "temperature 0.8, top-k off" in text

@@ -44,14 +44,24 @@ def rate(steps_per_s: float | None) -> str:
     return f"{steps_per_s:.3g} steps/s"
 
 
-def plain_result(result: Any) -> str:
-    """An action's plain-data result as a few readable lines (for a notification)."""
+def plain_result(result: Any, depth: int = 0) -> str:
+    """An action's plain-data result as a few readable lines (for a notification)::
+
+        name: Nakamura
+        top:
+          • country Japanese, probability 0.61
+          • country Chinese, probability 0.2
+    """
     if result is None:
         return "done"
     if isinstance(result, dict):
-        return "\n".join(f"{key}: {plain_result(value)}" for key, value in result.items())
+        if depth == 0:
+            return "\n".join(f"{key}: {plain_result(value, 1)}" for key, value in result.items()).replace(": \n", ":\n")
+        return ", ".join(f"{key} {plain_result(value, depth + 1)}" for key, value in result.items())
+    if isinstance(result, (list, tuple)):
+        if depth <= 1 and any(isinstance(v, (dict, list, tuple)) for v in result):
+            return "".join(f"\n  • {plain_result(v, 2)}" for v in result)
+        return ", ".join(plain_result(v, depth + 1) for v in result)
     if isinstance(result, float):
         return number(result)
-    if isinstance(result, (list, tuple)):
-        return ", ".join(plain_result(v) for v in result)
     return str(result)

@@ -13,21 +13,15 @@ import threading
 import time
 import traceback
 from collections import deque
-from pathlib import Path
 from typing import Any, Callable
 
 from core.errors import LearnTuiError
-from tui.formatting import plain_result
-from tui.lr_ladder import next_rung
-from tui.worker_messages import DriverFailure, DriverNotice, Frame, LessonLoaded, TrainingFrame
-
-MIN_INTERVAL = 0.1  # seconds between frames while training: the screen refreshes at about 10 Hz
-COST_FACTOR = 40  # a frame may cost the training thread at most 1/40 of the interval (snapshots of big models)
-SPARKLINE_POINTS = 160
-RATE_WINDOW = 0.5  # seconds over which steps/s is measured
+from tui.worker_frames import MIN_INTERVAL, FramePublisher, finished_message
+from tui.worker_messages import DriverFailure, DriverNotice, LessonLoaded
+from tui.worker_requests import DriverRequests
 
 
-class TrainingDriver:
+class TrainingDriver(DriverRequests, FramePublisher):
     def __init__(self, target: Any, lesson: Any, *, options: dict | None = None, lr: Any = None, seed: int = 0,
                  device: str = "cpu", steps: Any = None, epochs: Any = None, resume: str | None = None,
                  paused: bool = True) -> None:
@@ -163,13 +157,8 @@ class TrainingDriver:
 
     def _prime(self) -> None:
         """Run the lesson's set-up to its first yield, so its parameters show (and data errors surface) at once."""
-        trainer = self.trainer
         try:
-            prime = getattr(trainer, "prime", None)
-            if prime is not None:
-                prime()
-            elif trainer._pending is None and trainer.ended is None and trainer.step == 0 and not trainer.step_open:
-                trainer._pending = trainer._pull()  # what Trainer.from_checkpoint does after a resume
+            self.trainer.prime()
         except LearnTuiError as exc:
             self._stop_moving(str(exc))
             self._report(exc)
@@ -241,158 +230,6 @@ class TrainingDriver:
             self._message = message
         self._close_rate_window()
 
-    # -- request handlers (worker thread) ------------------------------------------------------------
-    def _can_move(self) -> bool:
-        trainer = self.trainer
-        if trainer.status == "diverged":
-            trainer.continue_after_divergence()
-            self._message = ""
-        if trainer.status in ("finished", "crashed"):
-            self._post(DriverNotice(f"the run has {trainer.status}: press r to start it again", "warning"))
-            return False
-        return True
-
-    def _toggle(self) -> None:
-        if self._moving:
-            self._stop_moving()
-        elif self._can_move():
-            self._running = True
-            self._rate_start = None
-        self._publish()
-
-    def _advance(self, unit: str) -> None:
-        if not self._can_move():
-            return
-        kind, value = self._goal or (None, 0)
-        self._running = False
-        if unit == "step":
-            self._goal = ("step", (value if kind == "step" else self.trainer.step) + 1)
-        else:
-            self._goal = (unit, (value if kind == unit else 0) + 1)
-        self._rate_start = None
-
-    def _nudge_lr(self, direction: int) -> None:
-        self.trainer.lr = next_rung(self.trainer.lr, direction)
-        self._publish()
-
-    def _set_lr(self, value: Any) -> None:
-        self.trainer.lr = value  # parse_lr: a bad value raises UsageError and keeps the old one
-        self._publish()
-
-    def _toggle_option(self, name: str) -> None:
-        option, trainer = self.lesson.option(name), self.trainer
-        value = not trainer.options[name]
-        word = "on" if value else "off"
-        if option.live:
-            trainer.set_option(name, value)
-            self._post(DriverNotice(f"{name} {word}"))
-        else:
-            options = {**trainer.options, name: value}
-            self.trainer = self._new_trainer(options, trainer.lr)
-            self._settings["options"] = options
-            self._restart(f"{name} {word}: the run started again (this option is fixed during a run)")
-        self._publish()
-
-    def _reset(self) -> None:
-        self.trainer.reset()
-        self._restart("")
-        self._publish()
-
-    def _restart(self, message: str) -> None:
-        self._stop_moving(message)
-        self._line = self._prev_line = 0
-        self._rate = None
-        self._run_id += 1
-        self._prime()
-
-    def _save(self, path: str | None) -> None:
-        trainer = self.trainer
-        while trainer.step_open and trainer.ended is None:  # a checkpoint is taken between steps
-            event = next(trainer, None)
-            if event is None or not self._note(event):
-                break
-        target = path or str(Path("checkpoints") / f"{self.lesson.id}-step{trainer.step}.pt")
-        saved = self.last_saved = trainer.save(target)
-        self._post(DriverNotice(f"saved {saved} at step {trainer.step}; press o to open it later",
-                                title="checkpoint saved"))
-        self._publish()
-
-    def _open(self, path: str) -> None:
-        from core.trainer import Trainer
-
-        settings = self._settings
-        trainer = Trainer.from_checkpoint(path, self.lesson, device=settings["device"])
-        self.trainer = trainer
-        self._stop_moving(f"opened {path} at step {trainer.step}")
-        self._line = self._prev_line = 0
-        self._run_id += 1
-        self._publish()
-
-    def _call(self, action: str, argument: Any, description: str) -> None:
-        result = self.trainer.call(action, argument)
-        self._post(DriverNotice(plain_result(result), title=description))
-        self._publish()
-
-    # -- frames --------------------------------------------------------------------------------------
-    def _state(self) -> str:
-        trainer = self.trainer
-        if trainer is None:
-            return "failed" if self._failed else "loading"
-        if trainer.status in ("finished", "diverged", "crashed"):
-            return trainer.status
-        return "running" if self._moving else "paused"
-
-    def _close_rate_window(self) -> None:
-        if self._rate_start is not None and self.trainer is not None:
-            started, step = self._rate_start
-            elapsed = time.perf_counter() - started
-            if elapsed > 0.05 and self.trainer.step > step:
-                self._rate = (self.trainer.step - step) / elapsed
-        self._rate_start = None
-
-    def _publish(self) -> None:
-        if self._stopped:
-            return
-        now = time.perf_counter()
-        trainer = self.trainer
-        if trainer is None:
-            self._post(TrainingFrame(Frame("failed" if self._failed else "loading", message=self._failed)))
-            return
-        moving = self._moving
-        if moving:
-            if self._rate_start is None:
-                self._rate_start = (now, trainer.step)
-            elif now - self._rate_start[0] >= RATE_WINDOW:
-                self._close_rate_window()
-                self._rate_start = (now, trainer.step)
-        snapshot = None
-        if not moving or self.wants_snapshot or self.wants_views:
-            snapshot = self._snapshot(views=self.wants_views or not moving, ratios=self.wants_ratios or not moving)
-        chart = self.wants_chart or not moving
-        history = trainer.history
-        frame = Frame(
-            state=self._state(), step=trainer.step, epoch=max(trainer.run.epoch, 1), lr=trainer.lr,
-            loss=trainer.loss, phase=str(trainer.phase) if trainer.phase else None, line=self._line,
-            prev_line=self._prev_line, steps_per_s=self._rate, options=dict(trainer.options),
-            metrics=dict(trainer.metrics), snapshot=snapshot, recent=tuple(history.values(SPARKLINE_POINTS)),
-            losses=tuple(history.points()) if chart else None,
-            evals={name: tuple(h.points()) for name, h in trainer.evals.items()} if chart else {},
-            message=self._message, run_id=self._run_id)
-        self._frame_pending = True
-        self._post(TrainingFrame(frame))
-        cost = time.perf_counter() - now
-        self._interval = max(MIN_INTERVAL, COST_FACTOR * cost)
-        self._next_frame = now + self._interval
-
-    def _snapshot(self, views: bool, ratios: bool) -> Any:
-        """``trainer.snapshot()``; without ``ratios`` the next update is not measured (for a big model that
-        copy-and-compare of every parameter costs several times the snapshot itself)."""
-        trainer = self.trainer
-        snapshot = trainer.snapshot(views=views)
-        if not ratios and hasattr(trainer, "_measure_update"):
-            trainer._measure_update = False  # until Trainer.snapshot(ratios=False) exists
-        return snapshot
-
     def _report(self, exc: LearnTuiError) -> None:
         if exc.details:
             self._post(DriverFailure(str(exc), exc.details, title=type(exc).__name__))
@@ -402,18 +239,3 @@ class TrainingDriver:
     def _post(self, message: Any) -> None:
         self._target.post_message(message)
 
-
-FINISH_REASONS = {"steps": "reached its step budget", "epochs": "reached its epoch budget",
-                  "lesson": "the lesson's loop ended", "crashed": "crashed"}
-
-
-def finished_message(event: Any) -> str:
-    """'finished after 1000 steps (reached its epoch budget): w 2, b 0.0002 · press r to train again'."""
-    from tui.formatting import number
-
-    results = [f"{key} {number(value)}" for key, value in event.summary.items()
-               if key != "loss" and isinstance(value, (int, float, str)) and not isinstance(value, bool)]
-    text = f"finished after {event.step} steps ({FINISH_REASONS.get(event.reason, event.reason)})"
-    if results:
-        text += ": " + ", ".join(results[:6])
-    return text + " · press r to train again"

@@ -38,20 +38,14 @@ import torch
 import torch.nn.functional as F
 
 from core.errors import UsageError
-from core.gpt.model import GPT, GPTConfig
+from core.gpt.config import check_options, model_config
+from core.gpt.model import GPT
 from core.gpt.sampling import attention_map, parse_temperature, parse_top_k, sample, start_ids
 from core.gpt.text import Vocabulary, check_length, default_text, load_text, split
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 
 KEPT_SAMPLES = 5  # the samples view shows the latest few, to compare how the writing improves
-
-
-def model_config(options, vocab_size):
-    """The model's shape from the lesson's options (also used by `learn-tui sample`)."""
-    return GPTConfig(vocab_size=vocab_size, block_size=options["block_size"], n_layer=options["n_layer"],
-                     n_head=options["n_head"], n_embd=options["n_embd"], dropout=options["dropout"],
-                     tie_weights=options["tie_weights"])
 
 
 def read_text(path):
@@ -96,23 +90,6 @@ def estimate_loss(model, batches):
     losses = [F.cross_entropy(model(x).flatten(0, 1), y.flatten()) for x, y in batches]
     model.train()
     return torch.stack(losses).mean()
-
-
-def check_options(opts):
-    """Refuse settings the model can't be built or trained with, naming the flag to fix."""
-    for name in ("n_layer", "n_head", "n_embd", "block_size", "batch_size", "eval_interval", "eval_batches",
-                 "sample_tokens"):
-        if getattr(opts, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(opts, name)}")
-    if opts.n_embd % opts.n_head:
-        raise UsageError(f"--n-embd {opts.n_embd} must be a multiple of --n-head {opts.n_head} (each head gets "
-                         "an equal share); e.g. --n-embd 128 --n-head 4")
-    if not 0 <= opts.dropout < 1:
-        raise UsageError(f"--dropout must be from 0 up to (not including) 1, got {opts.dropout}")
-    if opts.sample_interval < 0 or opts.warmup_steps < 0:
-        raise UsageError("--sample-interval and --warmup-steps must be 0 or more")
-    parse_temperature(opts.temperature)
-    parse_top_k(opts.top_k)
 
 
 def train(run):

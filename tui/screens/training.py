@@ -17,6 +17,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
@@ -71,6 +72,8 @@ class TrainingScreen(TrainingKeys, Screen):
         self._sparkline_drawn = 0.0
         self._message = ""
         self.frames_drawn = 0
+        self.param_table, self.grad_table = ParamTable(id="params"), GradTable(id="grads")
+        self.notes_panel = NotesPanel(id="notes")
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.lesson_id, show_speed=self.show_speed, id="status")
@@ -80,12 +83,13 @@ class TrainingScreen(TrainingKeys, Screen):
             with TabbedContent(id="tabs", initial="tab-chart"):
                 with TabPane("Loss", id="tab-chart"):
                     yield LossChart(id="chart")
+                # Hidden tabs are mounted just after the first frame (Lazy): the view appears sooner.
                 with TabPane("Params", id="tab-params"):
-                    yield ParamTable(id="params")
+                    yield Lazy(self.param_table)
                 with TabPane("Grads", id="tab-grads"):
-                    yield GradTable(id="grads")
+                    yield Lazy(self.grad_table)
                 with TabPane("Notes", id="tab-notes"):
-                    yield NotesPanel(id="notes")
+                    yield Lazy(self.notes_panel)
         yield Static(HINTS["loading"], id="message", markup=False)
         yield KeyBar(id="keys")
 
@@ -117,7 +121,7 @@ class TrainingScreen(TrainingKeys, Screen):
         except Exception:  # the worker reports a bad or unknown lesson properly
             return
         self.query_one(CodePanel).set_source(info.path)
-        self.query_one(NotesPanel).set_notes(info.notes)
+        self.notes_panel.set_notes(info.notes)
 
     def on_unmount(self) -> None:
         self.driver.stop()
@@ -129,7 +133,7 @@ class TrainingScreen(TrainingKeys, Screen):
         code = self.query_one(CodePanel)
         if lesson.source_file:
             code.set_source(lesson.source_file)
-        self.query_one(NotesPanel).set_notes(lesson.notes)
+        self.notes_panel.set_notes(lesson.notes)
         self._add_views(lesson)
         self.bind_controls()
 
@@ -226,10 +230,10 @@ class TrainingScreen(TrainingKeys, Screen):
                 self.query_one(LossChart).show(frame.losses, frame.evals)
         elif snapshot is None:
             return
-        elif active == "tab-params":
-            self.query_one(ParamTable).show(snapshot.params)
-        elif active == "tab-grads":
-            self.query_one(GradTable).show(snapshot.params)
+        elif active == "tab-params" and self.param_table.is_mounted:
+            self.param_table.show(snapshot.params)
+        elif active == "tab-grads" and self.grad_table.is_mounted:
+            self.grad_table.show(snapshot.params)
         elif active in self._views:
             name, widget = self._views[active]
             if name in snapshot.views:

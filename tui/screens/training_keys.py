@@ -30,6 +30,7 @@ KEYS = [
     Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="["),
     Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]"),
 ]
+MAIN_KEYS = 11  # space … q: shown first
 RESERVED = {key for binding in KEYS for key in binding.key.split(",")} | {"tab", "shift+tab", "ctrl+q", "ctrl+c"}
 READY_STATES = ("paused", "running", "finished", "diverged", "crashed")
 
@@ -149,4 +150,16 @@ class TrainingKeys:
                             "it is not bound", severity="warning")
                 continue
             self._bindings.bind(control.key, f"control({index})", control.description)
+        self._order_bindings()
         self.refresh_bindings()
+
+    def _order_bindings(self) -> None:
+        """The lesson's keys right after the main ones (space … q), so they show at the bottom of the screen."""
+        bindings = self._bindings.key_to_bindings
+        main = [key for binding in KEYS[:MAIN_KEYS] for key in binding.key.split(",")]
+        ordered = {key: bindings[key] for key in main if key in bindings}
+        ordered.update({key: value for key, value in bindings.items()
+                        if any(b.action.startswith("control(") for b in value)})
+        ordered.update({key: value for key, value in bindings.items() if key not in ordered})
+        bindings.clear()
+        bindings.update(ordered)

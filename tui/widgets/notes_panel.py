@@ -46,7 +46,7 @@ class NotesPanel(VerticalScroll):
 
     def set_notes(self, notes: str) -> None:
         self.notes = notes
-        if self.is_on_screen:
+        if self.is_mounted and self.is_on_screen:
             self._render_notes()
 
     def on_show(self, event: events.Show) -> None:
