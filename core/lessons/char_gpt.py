@@ -21,7 +21,7 @@ Training as nanoGPT does it: AdamW (decay on weight matrices only), 100 warm-up 
 decay to a tenth of the learning rate by the end of the run, gradients clipped to norm 1. The
 learning-rate keys scale the whole schedule. The defaults differ from nanoGPT's CPU example (4
 blocks, lr 1e-3, 2,000 steps) to learn more in the same minute on a 2-core CPU: 2 blocks take half
-the time per step, so 3,500 steps fit, and a small model takes a 5x higher learning rate (see
+the time per step, so 3,200 steps fit, and a small model takes a 5x higher learning rate (see
 benchmarks/gpt.py). nanoGPT's run: `--n-layer 4 --lr 1e-3 --steps 2000`. On a GPU (`--device cuda`)
 try `--n-layer 6 --n-head 6 --n-embd 384 --block-size 256 --batch-size 64 --dropout 0.2 --lr 1e-3
 --steps 5000`.
@@ -238,7 +238,7 @@ LESSON = Lesson(
     notes=__doc__,
     train=train,
     lr=5e-3,
-    steps=3500,
+    steps=3200,
     schedules_lr=True,
     options=(
         Option("text", "", "a UTF-8 text file to learn (default: Python's reference documentation)"),
