@@ -7,6 +7,8 @@ running. Errors that come from a learner's own code carry that code's traceback 
 
 from __future__ import annotations
 
+import traceback
+
 
 class LearnTuiError(Exception):
     """Base class: ``str(err)`` is a one-line message naming the fix."""
@@ -39,3 +41,14 @@ class DataError(LearnTuiError):
 
 class DeviceError(LearnTuiError):
     """The requested device (e.g. ``cuda``) is not available."""
+
+
+def lesson_traceback(exc: BaseException, source_file: str) -> str:
+    """The traceback of ``exc`` from the lesson's own frames on (the trainer's frames left out)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    for index, frame in enumerate(frames):
+        if source_file and frame.filename == source_file:
+            frames = frames[index:]
+            break
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
+    return "Traceback (most recent call last):\n" + "".join(lines)

@@ -163,3 +163,22 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     return str(value)
+
+
+def float_copy(value: Any) -> Any:
+    """A detached float copy of a tensor (where it lives) or numpy array."""
+    if hasattr(value, "detach"):
+        return value.detach().float().clone()
+    import numpy as np
+
+    return np.array(value, dtype=np.float64)
+
+
+def norm_of(value: Any) -> float:
+    if hasattr(value, "detach"):
+        import torch
+
+        return float(torch.linalg.vector_norm(value))
+    import numpy as np
+
+    return float(np.linalg.norm(value))

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import math
 import time
-import traceback
 from typing import Any, Mapping
 
 from core import rng
 from core.device import resolve_device
-from core.errors import LearnTuiError, LessonCrashed
+from core.errors import LearnTuiError, LessonCrashed, lesson_traceback
 from core.events import Diverged, Finished, PhaseEvent
 from core.history import History
 from core.lesson import Lesson, parse_count, parse_lr
 from core.phases import EPOCH, EVAL, LOSS, STEP, BACKWARD, UPDATE, Phase
 from core.run import Run
-from core.snapshot import Snapshot, first_non_finite, named_arrays, plain, snapshot_param
+from core.snapshot import Snapshot, first_non_finite, float_copy, named_arrays, norm_of, plain, snapshot_param
 
 # The loss is checked for nan/inf every step (it is a float already). The parameters, which cost a pass over
 # every weight, are checked at each epoch's end and otherwise at most once per PARAM_CHECK_SECONDS.
@@ -137,7 +136,7 @@ class Trainer:
             self._crash()
             where = f" at step {self.step + 1}" if self.step or self.step_open else " while starting"
             raise LessonCrashed(f"lesson {self.lesson.id} raised {type(exc).__name__}{where}: {exc}",
-                                details=_lesson_traceback(exc, self.lesson.source_file)) from exc
+                                details=lesson_traceback(exc, self.lesson.source_file)) from exc
 
     def _crash(self) -> None:
         self.status = "crashed"
@@ -183,7 +182,7 @@ class Trainer:
             self.step_open = True
             if self._measure_update:
                 if phase is BACKWARD:
-                    self._before_update = {n: _copy(v) for n, v in named_arrays(self.run.watched)}
+                    self._before_update = {n: float_copy(v) for n, v in named_arrays(self.run.watched)}
                 elif phase is UPDATE and self._before_update:
                     self._measure_ratios()
         return PhaseEvent(phase, self.step, max(self.run.epoch, 1), self.loss, self._lr, self.line, metrics)
@@ -206,9 +205,9 @@ class Trainer:
         for name, value in named_arrays(self.run.watched):
             before = self._before_update.get(name)
             if before is not None:
-                after = _copy(value)
-                norm = _norm(after)
-                self.update_ratios[name] = _norm(after - before) / norm if norm else 0.0
+                after = float_copy(value)
+                norm = norm_of(after)
+                self.update_ratios[name] = norm_of(after - before) / norm if norm else 0.0
         self._before_update = {}
         self._measure_update = False
 
@@ -275,7 +274,7 @@ class Trainer:
                 result.update({k: plain(v) for k, v in self.lesson.summarize(self.run).items()})
             except Exception as exc:
                 raise LessonCrashed(f"lesson {self.lesson.id}'s summary raised {type(exc).__name__}: {exc}",
-                                    details=_lesson_traceback(exc, self.lesson.source_file)) from exc
+                                    details=lesson_traceback(exc, self.lesson.source_file)) from exc
         return result
 
     def call(self, action: str, argument: Any = None) -> Any:
@@ -297,33 +296,3 @@ class Trainer:
         from core.checkpoint import resume_trainer
 
         return resume_trainer(cls, path, lesson, device, **kwargs)
-
-
-def _copy(value: Any) -> Any:
-    """A detached float copy of a tensor (where it lives) or numpy array."""
-    if hasattr(value, "detach"):
-        return value.detach().float().clone()
-    import numpy as np
-
-    return np.array(value, dtype=np.float64)
-
-
-def _norm(value: Any) -> float:
-    if hasattr(value, "detach"):
-        import torch
-
-        return float(torch.linalg.vector_norm(value))
-    import numpy as np
-
-    return float(np.linalg.norm(value))
-
-
-def _lesson_traceback(exc: BaseException, source_file: str) -> str:
-    """The traceback of ``exc`` from the lesson's own frames on (the trainer's frames left out)."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    for index, frame in enumerate(frames):
-        if source_file and frame.filename == source_file:
-            frames = frames[index:]
-            break
-    lines = traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc)
-    return "Traceback (most recent call last):\n" + "".join(lines)
