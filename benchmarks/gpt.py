@@ -13,6 +13,7 @@ reported is measured after the run (outside the timing) on 200 fixed batches of 
 text; the lesson's own 20-batch estimate is printed beside it.
 
     .venv/bin/python benchmarks/gpt.py [--seed 0] [--quick] [--skip-app] [--only nanogpt|default|app]
+        [--rounds N] [--app-steps N]
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def measure(kind: str, steps: int, seed: int) -> float:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
-    *notes, seconds = done.stdout.strip().splitlines()
+    *notes, seconds = done.stdout.rstrip().splitlines()
     for line in notes:
         print(line, flush=True)
     return float(seconds)
@@ -140,6 +141,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("nanogpt", "default", "app"))
     parser.add_argument("--skip-app", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of the app comparison")
+    parser.add_argument("--app-steps", type=int, help="steps per run in the app comparison (default: the lesson's)")
     parser.add_argument("--measure", choices=("headless", "Loss", "samples"), help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -163,7 +165,7 @@ def main() -> None:
         print(f"lesson defaults: lr {lesson.lr:g}, {lesson.steps} steps, {defaults}")
         report("lesson defaults", trainer, seconds, 1.80)
     if args.only == "app" or (args.only is None and not args.skip_app):
-        compare_app(lesson.steps // scale, args.seed, args.rounds)
+        compare_app(args.app_steps or lesson.steps // scale, args.seed, args.rounds)
 
 
 if __name__ == "__main__":

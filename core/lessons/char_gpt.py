@@ -77,7 +77,7 @@ def lr_factor(step, warmup, total, min_ratio):
 
 def step_budget(run, batches_per_epoch):
     """How many steps the run will take, for the decay (None when it runs until stopped)."""
-    max_steps = run._trainer.max_steps  # TODO(lead): a public run.max_steps
+    max_steps = run.max_steps
     if max_steps is not None:
         return max_steps
     return run.max_epochs * batches_per_epoch if run.max_epochs is not None else None
@@ -186,19 +186,19 @@ def sample_now(run, _argument):
 @started
 def set_prompt(run, text):
     start_ids(run.state.vocab, text or "")  # raises UsageError for characters the text never has
-    run.options.prompt = text or ""
+    run.set_option("prompt", text or "")
     return write_sample(run)
 
 
 @started
 def set_temperature(run, text):
-    run.options.temperature = parse_temperature(text)
+    run.set_option("temperature", parse_temperature(text))
     return write_sample(run)
 
 
 @started
 def set_top_k(run, text):
-    run.options.top_k = parse_top_k(text)
+    run.set_option("top_k", parse_top_k(text))
     return write_sample(run)
 
 
