@@ -129,7 +129,6 @@ def resume_trainer(cls: Any, path: Any, lesson: Any, device: str, **kwargs: Any)
         trainer = cls(lesson, options=state["options"], lr=state["lr"], seed=state["seed"], device=device, **kwargs)
         if "steps" not in kwargs and "epochs" not in kwargs:
             trainer.max_steps, trainer.max_epochs = state["max_steps"], state["max_epochs"]
-            trainer.run.max_epochs, trainer.run.max_steps = trainer.max_epochs, trainer.max_steps
         trainer.reset(resume=state)
         trainer.step, trainer.loss = state["step"], state["loss"]
         trainer._loss_limit = state["loss_limit"]

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from core import rng
 from core.device import resolve_device
-from core.errors import LearnTuiError, LessonCrashed, lesson_traceback
+from core.errors import LearnTuiError, LessonCrashed, UsageError, lesson_traceback
 from core.events import Diverged, Finished, PhaseEvent
 from core.history import History
 from core.lesson import Lesson, parse_count, parse_lr
@@ -36,8 +36,6 @@ class Trainer:
         self.seed = int(seed)
         self.device = resolve_device(device)
         if steps is not None and epochs is not None:
-            from core.errors import UsageError
-
             raise UsageError("give either --steps or --epochs, not both")
         self.max_steps = parse_count(steps, "--steps") if steps is not None else None
         self.max_epochs = parse_count(epochs, "--epochs") if epochs is not None else None
@@ -66,8 +64,6 @@ class Trainer:
         """Change a live option between events (it takes effect where the loop next reads it)."""
         option = self.lesson.option(name)
         if not option.live:
-            from core.errors import UsageError
-
             raise UsageError(f"--{option.flag[2:]} can't change during a run; reset with the new value")
         self.options[name] = option.parse(value)
         setattr(self.run.options, name, self.options[name])
@@ -280,8 +276,6 @@ class Trainer:
     def call(self, action: str, argument: Any = None) -> Any:
         """Run one of the lesson's actions (e.g. predict a typed name) between events."""
         if action not in self.lesson.actions:
-            from core.errors import UsageError
-
             raise UsageError(f"lesson {self.lesson.id} has no action {action!r}")
         return self.lesson.actions[action](self.run, argument)
 
