@@ -10,7 +10,9 @@ Targets (on the 2-core reference machine):
 
 Each run goes through ``core.trainer.Trainer`` like ``learn-tui run --headless``. The validation loss
 reported is measured after the run (outside the timing) on 200 fixed batches of the last 10% of the
-text; the lesson's own 20-batch estimate is printed beside it.
+text; the lesson's own 20-batch estimate is printed beside it. nanoGPT's "about 1.88" is one such
+20-random-batch estimate: ``benchmarks/gpt_replica.py`` replays nanoGPT's run draw for draw around
+this model, lands on nanoGPT's figure, and measures those weights on the same 200 batches.
 
     .venv/bin/python benchmarks/gpt.py [--seed 0] [--quick] [--skip-app] [--only nanogpt|default|app]
         [--rounds N] [--app-steps N]
@@ -159,6 +161,7 @@ def main() -> None:
     if args.only in (None, "nanogpt"):
         trainer, seconds, _ = headless(NANOGPT, NANOGPT_LR, NANOGPT_STEPS // scale, args.seed)
         report("nanoGPT CPU configuration", trainer, seconds, 1.88)
+        print("  (nanoGPT's own run, on the same 200 batches: .venv/bin/python benchmarks/gpt_replica.py)")
     if args.only in (None, "default"):
         trainer, seconds, _ = headless({}, None, lesson.steps // scale, args.seed)
         defaults = {o.name: o.default for o in lesson.options if o.name in NANOGPT}

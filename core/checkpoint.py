@@ -37,7 +37,7 @@ def save_checkpoint(trainer: Any, path: Any) -> str:
         "history": trainer.history.state(), "evals": {k: h.state() for k, h in trainer.evals.items()},
         "trainer": ({"epoch": run.epoch + 1, "batch": 0} if trainer.epoch_done
                     else {"epoch": max(run.epoch, 1), "batch": run.batch}),
-        "rng": rng.capture(), "epoch_rng": run._epoch_rng,
+        "rng": rng.capture(), "epoch_rng": run._epoch_rng, "epoch_options": dict(run.epoch_options),
         "watched": {name: _watched_state(obj) for name, obj in run.watched.items()},
         "optimizers": [opt.state_dict() for opt in run.optimizers],
     }

@@ -19,7 +19,9 @@ class Option:
     """A lesson-specific setting, given on the command line as ``--name VALUE``.
 
     ``live`` options can change while training runs (the trainer applies them between events);
-    the others are fixed when a run starts (changing one resets the run).
+    the others are fixed when a run starts (changing one resets the run). ``per_epoch`` marks a live
+    option the loop reads once per epoch (a DataLoader's batch size): a checkpoint taken mid-epoch
+    resumes that epoch with the value it started with, and the newer value from the next epoch.
     """
 
     name: str
@@ -27,6 +29,7 @@ class Option:
     help: str
     choices: Sequence[Any] | None = None
     live: bool = False
+    per_epoch: bool = False
 
     @property
     def flag(self) -> str:

@@ -33,6 +33,14 @@ class Run:
         self._resume = resume  # a loaded checkpoint, applied by watch(), epochs() and batches()
         self._epoch_rng: dict | None = None
         self._restored = False
+        self._per_epoch = [o.name for o in trainer.lesson.options if o.per_epoch]
+        self.epoch_options: dict[str, Any] = {}  # per-epoch options as the epoch in progress began
+        self._next_epoch: dict[str, Any] = {}  # per-epoch values waiting for the resumed epoch to end
+        if resume is not None and resume["trainer"]["batch"]:  # resumed mid-epoch: finish it as it began
+            for name, value in resume.get("epoch_options", {}).items():
+                if getattr(self.options, name) != value:
+                    self._next_epoch[name] = getattr(self.options, name)
+                    setattr(self.options, name, value)
 
     @property
     def lr(self) -> float:
@@ -47,6 +55,16 @@ class Run:
     def set_option(self, name: str, value: Any) -> None:
         """Change one of the lesson's ``live`` options from a lesson action (checked like the CLI's)."""
         self._trainer.set_option(name, value)
+
+    def upcoming(self, name: str) -> Any:
+        """The value a per-epoch option will have in the next epoch."""
+        return self._next_epoch.get(name, getattr(self.options, name))
+
+    def _set_option(self, name: str, value: Any) -> None:
+        if name in self._next_epoch:  # the resumed epoch keeps its value; this one waits for the next
+            self._next_epoch[name] = value
+        else:
+            setattr(self.options, name, value)
 
     def watch(self, *modules: Any, optimizer: Any = None, **named: Any) -> None:
         """Register what the learner sees and what checkpoints hold.
@@ -81,8 +99,13 @@ class Run:
         limit = self.max_epochs if self.max_epochs is not None else total
         start = self._resume["trainer"]["epoch"] if self._resume is not None else 1
         for number in itertools.count(start) if limit is None else range(start, limit + 1):
+            if number != start and self._next_epoch:  # the resumed epoch is over: the newer values now
+                for name, value in self._next_epoch.items():
+                    setattr(self.options, name, value)
+                self._next_epoch = {}
             self.epoch = number
             self.batch = 0
+            self.epoch_options = {name: getattr(self.options, name) for name in self._per_epoch}
             yield number
 
     def batches(self, data: Iterable[Any]) -> Iterator[Any]:

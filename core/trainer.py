@@ -66,7 +66,7 @@ class Trainer:
         if not option.live:
             raise UsageError(f"--{option.flag[2:]} can't change during a run; reset with the new value")
         self.options[name] = option.parse(value)
-        setattr(self.run.options, name, self.options[name])
+        self.run._set_option(name, self.options[name])
 
     # -- starting over --------------------------------------------------------------------------
     def reset(self, seed: int | None = None, resume: dict | None = None) -> None:
@@ -171,9 +171,10 @@ class Trainer:
                 metrics = self._metrics(payload)
         elif phase is EVAL:
             metrics = self._metrics(payload or {})
+            at = self.step + 1 if self.step_open else self.step  # the step the evaluation follows
             for name, value in metrics.items():
                 if isinstance(value, (int, float)):
-                    self.evals.setdefault(name, History(recent=500, max_buckets=250)).append(self.step, value)
+                    self.evals.setdefault(name, History(recent=500, max_buckets=250)).append(at, value)
         else:
             self.step_open = True
             if self._measure_update:

@@ -147,3 +147,20 @@ def test_a_checkpoint_resumes_mid_epoch_with_the_same_batches(dataloader, tmp_pa
     resumed = Trainer.from_checkpoint(path, dataloader)
     assert batch_rows(resumed, 10) == expected
     assert resumed.loss == pytest.approx(original.loss)
+
+
+def test_a_checkpoint_after_a_key_changed_the_batch_size_finishes_the_epoch_as_it_began(dataloader, tmp_path):
+    original = Trainer(dataloader, epochs=3)
+    batch_rows(original, 24 + 5)  # into epoch 2, batches of 32
+    original.call("set_batch_size", "100")  # from epoch 3
+    path = original.save(tmp_path / "changed.ckpt")
+    expected = batch_rows(original, 19 + 3)  # the rest of epoch 2, then epoch 3 in batches of 100
+    assert [len(rows) for _, _, rows in expected[:19]] == [32] * 18 + [23]
+    assert [len(rows) for _, _, rows in expected[19:]] == [100] * 3
+    resumed = Trainer.from_checkpoint(path, dataloader)
+    assert resumed.snapshot().views["batch"]["next"]["batch_size"] == 100
+    # keys pressed during the resumed epoch still wait for the next one: shuffle off, then on again
+    assert resumed.call("toggle_shuffle") == {"shuffle": False, "from_epoch": 3}
+    assert resumed.call("toggle_shuffle") == {"shuffle": True, "from_epoch": 3}
+    assert batch_rows(resumed, 19 + 3) == expected
+    assert resumed.loss == original.loss

@@ -47,7 +47,9 @@ def test_a_short_seeded_run_overfits_a_small_text(lesson, poem):
 def test_validation_loss_comes_every_eval_interval_and_at_the_end(lesson, poem):
     trainer = trainer_for(lesson, poem, 25, eval_interval=10)
     evals = [(e.step, e.metrics) for e in trainer if getattr(e, "phase", None) is EVAL]
-    assert [step for step, _ in evals] == [9, 19, 24]  # recorded inside the step that ends at 10, 20, 25
+    assert [step for step, _ in evals] == [9, 19, 24]  # yielded inside the step that ends at 10, 20, 25
+    # ... and charted at the step they follow, beside the training loss of that step
+    assert [step for step, _ in trainer.evals["val_loss"].points()] == [10, 20, 25]
     assert all(m["val_loss"] > 0 and m["train_loss"] > 0 for _, m in evals)
     assert trainer.summary()["val_loss"] == evals[-1][1]["val_loss"]
 

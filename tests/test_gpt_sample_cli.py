@@ -94,3 +94,20 @@ def test_the_learn_tui_sample_command(saved, capsys):
     assert main(["sample", str(path), "--temperature", "0"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "temperature must be greater than 0" in err
+
+
+def test_a_headless_run_prints_its_last_sample_as_indented_lines(tmp_path, capsys):
+    from core.cli import main
+
+    text_file = tmp_path / "pets.txt"
+    text_file.write_text(TEXT, encoding="utf-8")
+    code = main(["run", "char-gpt", "--headless", "--steps", "4", "--text", str(text_file), "--n-layer", "1",
+                 "--n-embd", "16", "--n-head", "2", "--block-size", "12", "--batch-size", "4", "--eval-interval",
+                 "2", "--eval-batches", "2", "--sample-interval", "4", "--sample-tokens", "60", "--seed", "1"])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    at = out.index("sample:")
+    assert "val_loss = " in out[at - 1] and "sample" not in out[at - 1]  # the one-line results
+    body = out[at + 1:]
+    assert body and all(row.startswith("    ") for row in body)
+    assert sum(len(row) - 4 for row in body) + len(body) - 1 >= 50  # the sample's characters, line by line

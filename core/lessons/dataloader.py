@@ -124,7 +124,7 @@ def batch_view(run):
         "rows": list(run.state.rows), "labels": [int(labels[r]) for r in run.state.rows],
         "epoch_batches": [list(b) for b in run.state.epoch_batches],
         "last_epoch_batches": [list(b) for b in run.state.last_epoch_batches],
-        "next": {"batch_size": run.options.batch_size, "shuffle": run.options.shuffle},
+        "next": {"batch_size": run.upcoming("batch_size"), "shuffle": run.upcoming("shuffle")},
     }
 
 
@@ -140,8 +140,8 @@ def set_batch_size(run, text):
 
 
 def toggle_shuffle(run, _argument=None):
-    run.set_option("shuffle", not run.options.shuffle)
-    return {"shuffle": run.options.shuffle, "from_epoch": run.epoch + 1}
+    run.set_option("shuffle", not run.upcoming("shuffle"))
+    return {"shuffle": run.upcoming("shuffle"), "from_epoch": run.epoch + 1}
 
 
 def summarize(run):
@@ -161,8 +161,9 @@ LESSON = Lesson(
     epochs=50,
     options=(
         Option("csv", "", "a numeric CSV (gzip or plain), the last column the 0/1 label; empty: the built-in table"),
-        Option("batch_size", 32, "rows per batch (applies from the next epoch)", live=True),
-        Option("shuffle", True, "draw a new order of the rows every epoch (applies from the next epoch)", live=True),
+        Option("batch_size", 32, "rows per batch (applies from the next epoch)", live=True, per_epoch=True),
+        Option("shuffle", True, "draw a new order of the rows every epoch (applies from the next epoch)", live=True,
+               per_epoch=True),
     ),
     summarize=summarize,
     views={"batch": batch_view},
