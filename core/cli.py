@@ -117,6 +117,24 @@ def command_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def format_lesson_options(options: Sequence[Any]) -> str:
+    """Flags with their defaults in one column, the help beside them wrapped to the terminal's width."""
+    import shutil
+    import textwrap
+
+    flags = [f"{option.flag} {option.default!r}" for option in options]
+    width = min(max(map(len, flags)) + 2, 30)
+    room = max(shutil.get_terminal_size().columns - width - 2, 30)
+    lines = []
+    for flag, option in zip(flags, options):
+        choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
+        wrapped = textwrap.wrap(option.help + choices, room) or [""]
+        first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
+        lines.append(first + wrapped[0])
+        lines.extend(f"  {'':<{width}}{rest}" for rest in wrapped[1:])
+    return "\n".join(lines)
+
+
 def command_run(args: argparse.Namespace, rest: Sequence[str], parser: Parser) -> int:
     from core import catalog
 
@@ -125,12 +143,8 @@ def command_run(args: argparse.Namespace, rest: Sequence[str], parser: Parser) -
         print(run_parser.format_help())
         if args.lesson:
             lesson = catalog.load(args.lesson)
-            print(f"options of {lesson.id}:")
-            for option in lesson.options:
-                choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
-                print(f"  {option.flag} {str(option.default)!r:<12} {option.help}{choices}")
-            if not lesson.options:
-                print("  none")
+            print(f"options of {lesson.id} (flag and default, then what it does):")
+            print(format_lesson_options(lesson.options) if lesson.options else "  none")
         return 0
     if args.lesson is None:
         raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")

@@ -115,7 +115,7 @@ def run_headless(lesson: Any, args: Any, options: dict[str, Any]) -> int:
                         out.write(json.dumps(_clean(record)) + "\n")
                         out.flush()
                     if event.phase is EVAL:
-                        out.write(json.dumps(_clean({"event": "eval", "step": event.step, "epoch": event.epoch,
+                        out.write(json.dumps(_clean({"event": "eval", "step": trainer.eval_step(), "epoch": event.epoch,
                                                      **(event.metrics or {})})) + "\n")
                         out.flush()
                 elif event.step != last_step:

@@ -171,7 +171,7 @@ class Trainer:
                 metrics = self._metrics(payload)
         elif phase is EVAL:
             metrics = self._metrics(payload or {})
-            at = self.step + 1 if self.step_open else self.step  # the step the evaluation follows
+            at = self.eval_step()
             for name, value in metrics.items():
                 if isinstance(value, (int, float)):
                     self.evals.setdefault(name, History(recent=500, max_buckets=250)).append(at, value)
@@ -228,6 +228,10 @@ class Trainer:
         return self.ended
 
     # -- moving by a unit -----------------------------------------------------------------------
+    def eval_step(self) -> int:
+        """The step an evaluation yielded now follows: an evaluation inside a step comes after its update."""
+        return self.step + 1 if self.step_open else self.step
+
     def advance(self, unit: str = "step") -> list[PhaseEvent | Diverged | Finished]:
         """Pull events up to the end of one ``phase``, ``step`` or ``epoch`` (or the end of the run)."""
         if unit not in ("phase", "step", "epoch"):

@@ -124,3 +124,17 @@ def test_the_console_script_runs_in_a_fresh_process():
                             cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert [json.loads(l)["event"] for l in result.stdout.splitlines()] == ["step", "step", "summary"]
+
+
+def test_a_lessons_help_lists_its_options_in_aligned_columns(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, _ = run_cli(capsys, "run", "multi-input", "--help")
+    assert code == 0
+    listed = out[out.index("options of multi-input"):].splitlines()[1:]
+    flags = [line for line in listed if line.startswith("  --")]
+    assert [line.split()[0] for line in flags] == ["--csv", "--holdout-fold", "--scale", "--optimizer", "--momentum",
+                                                  "--activation"]
+    assert "--holdout-fold 0 " in flags[1] and "--scale 'auto' " in flags[2]
+    columns = {len(line) - len(line[2:].split("  ", 1)[1].lstrip()) for line in flags}
+    assert len(columns) == 1  # every description starts in the same column
+    assert all(len(line) <= 100 for line in listed) and "(one of 0, 1, 2, 3, 4, 5)" in " ".join(listed)

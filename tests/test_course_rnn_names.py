@@ -111,3 +111,15 @@ def test_a_checkpoint_resumes_mid_epoch_with_the_same_losses(lesson, tmp_path):
     expected = [original.advance("step")[-1].loss for _ in range(4)]
     resumed = Trainer.from_checkpoint(path, lesson)
     assert [resumed.advance("step")[-1].loss for _ in range(4)] == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_typed_name_is_classified_again_as_the_model_learns(lesson):
+    trainer = Trainer(lesson, seed=0, epochs=2)
+    trainer.advance("step")
+    asked = trainer.call("predict", "Nakamura")
+    assert trainer.snapshot().views["name_predictions"]["query"] == asked  # nothing learned since: the same
+    trainer.advance("epoch")
+    later = trainer.snapshot().views["name_predictions"]["query"]
+    assert later["name"] == "Nakamura" and later["step"] == trainer.step > asked["step"]
+    assert later["top"] != asked["top"]  # today's model's answer, not the one from step 1
+    assert later == trainer.call("predict", "Nakamura")

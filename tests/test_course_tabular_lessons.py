@@ -59,7 +59,9 @@ def test_held_out_fold_reports_test_loss_and_accuracy(multi_input, shared_data):
     diabetes = shared_data / "course" / "diabetes.csv.gz"
     trainer = Trainer(multi_input, options={"csv": str(diabetes), "holdout_fold": 2}, seed=1, epochs=1000)
     evals = [e for e in trainer if isinstance(e, PhaseEvent) and e.phase is EVAL]
-    assert len(evals) == 1000 and set(evals[-1].metrics) == {"test_loss", "accuracy"}
+    assert len(evals) == 1000 and set(evals[-1].metrics) == {"train_accuracy", "test_loss", "test_accuracy"}
+    # both accuracies are charted per epoch, to compare them (the notes' sign of overfitting)
+    assert len(trainer.evals["train_accuracy"].points()) == len(trainer.evals["test_accuracy"].points()) > 100
     summary = trainer.summary()
     assert summary["train_rows"] + summary["held_out_rows"] == 759 and summary["held_out_rows"] in (151, 152, 153)
     assert summary["test_accuracy"] > 0.7  # the majority class alone gets 65 %
@@ -77,9 +79,10 @@ def test_a_momentum_outside_0_to_1_is_refused(multi_input):
         next(Trainer(multi_input, options={"momentum": "1.5"}))
 
 
-def test_no_held_out_fold_means_no_eval(multi_input):
+def test_no_held_out_fold_means_only_training_accuracy(multi_input):
     events = list(Trainer(multi_input, epochs=3))
-    assert not [e for e in events if isinstance(e, PhaseEvent) and e.phase is EVAL]
+    evals = [e for e in events if isinstance(e, PhaseEvent) and e.phase is EVAL]
+    assert len(evals) == 3 and all(set(e.metrics) == {"train_accuracy"} for e in evals)
 
 
 def test_dataset_length_and_item_shapes(dataloader, shared_data):

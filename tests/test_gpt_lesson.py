@@ -47,10 +47,9 @@ def test_a_short_seeded_run_overfits_a_small_text(lesson, poem):
 def test_validation_loss_comes_every_eval_interval_and_at_the_end(lesson, poem):
     trainer = trainer_for(lesson, poem, 25, eval_interval=10)
     evals = [(e.step, e.metrics) for e in trainer if getattr(e, "phase", None) is EVAL]
-    assert [step for step, _ in evals] == [9, 19, 24]  # yielded inside the step that ends at 10, 20, 25
-    # ... and charted at the step they follow, beside the training loss of that step
-    assert [step for step, _ in trainer.evals["val_loss"].points()] == [10, 20, 25]
-    assert all(m["val_loss"] > 0 and m["train_loss"] > 0 for _, m in evals)
+    assert [step for step, _ in evals] == [9, 19, 24]  # events count completed steps: yielded inside 10, 20, 25
+    assert [step for step, _ in trainer.evals["val_loss"].points()] == [10, 20, 25]  # charted after their update
+    assert all(m["val_loss"] > 0 and m["avg_train_loss"] > 0 for _, m in evals)
     assert trainer.summary()["val_loss"] == evals[-1][1]["val_loss"]
 
 
@@ -156,3 +155,26 @@ def test_the_lesson_follows_the_run_device(lesson, poem):
     model = trainer.run.state.model
     assert {p.device.type for p in model.parameters()} | {model.vocabulary.device.type} == {"cpu"}
     assert Vocabulary.from_codes(model.vocabulary.tolist()) == Vocabulary.from_text(POEM)
+
+
+def test_an_epoch_is_the_training_text_once_and_ends_where_e_stops(lesson, poem):
+    from core.gpt.text import split
+
+    per_epoch = len(split(poem.read_text(encoding="utf-8"))[0]) // (SMALL["batch_size"] * SMALL["block_size"])
+    trainer = trainer_for(lesson, poem, 3 * per_epoch)
+    trainer.advance("epoch")
+    assert (trainer.step, trainer.run.epoch) == (per_epoch, 1)
+    trainer.advance("epoch")
+    assert (trainer.step, trainer.run.epoch) == (2 * per_epoch, 2)
+
+
+def test_json_evaluations_name_the_step_they_follow(lesson, poem, capsys):
+    import json
+
+    from core.cli import main
+
+    assert main(["run", "char-gpt", "--headless", "--json", "--steps", "5", "--text", str(poem), "--eval-interval",
+                 "2", *[f"--{k.replace('_', '-')}={v}" for k, v in SMALL.items() if k != "eval_interval"]]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["step"] for r in records if r["event"] == "eval"] == [2, 4, 5]
+    assert [r["step"] for r in records if r["event"] == "step"] == [1, 2, 3, 4, 5]

@@ -43,7 +43,7 @@ from core.gpt.model import GPT
 from core.gpt.sampling import attention_map, parse_temperature, parse_top_k, sample, start_ids
 from core.gpt.text import Vocabulary, check_length, default_text, load_text, split
 from core.lesson import Control, Lesson, Option
-from core.phases import BACKWARD, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
+from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 
 KEPT_SAMPLES = 5  # the samples view shows the latest few, to compare how the writing improves
 
@@ -139,12 +139,13 @@ def train(run):
             done = run.step + 1  # steps completed when this one closes (the run may end right after it)
             if done % opts.eval_interval == 0 or done == total_steps:
                 run.state.val_loss = estimate_loss(model, val_batches).item()
-                yield EVAL, {"val_loss": run.state.val_loss, "train_loss": loss_sum / losses}
+                yield EVAL, {"val_loss": run.state.val_loss, "avg_train_loss": loss_sum / losses}
                 loss_sum.zero_()
                 losses = 0
             if opts.sample_interval and (done % opts.sample_interval == 0 or done == total_steps):
                 write_sample(run, done)
             yield STEP, {"lr": lr}
+        yield EPOCH  # about the training text once
 
 
 def write_sample(run, step=None):

@@ -110,12 +110,14 @@ def train(run):
         yield BACKWARD
         optimizer.step()
         yield UPDATE
-        yield EPOCH, {"train_accuracy": accuracy(y_pred.detach(), y_data)}
+        yield EPOCH
+        scores = {"train_accuracy": accuracy(y_pred.detach(), y_data)}  # charted beside the held-out ones
         if len(test_rows):
             with torch.no_grad():
                 y_test_pred = model(x_test)
                 run.state.test_accuracy = accuracy(y_test_pred, y_test).item()
-            yield EVAL, {"test_loss": criterion(y_test_pred, y_test), "accuracy": run.state.test_accuracy}
+            scores.update(test_loss=criterion(y_test_pred, y_test), test_accuracy=run.state.test_accuracy)
+        yield EVAL, scores
 
 
 def summarize(run):

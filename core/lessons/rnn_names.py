@@ -184,9 +184,14 @@ def predict_name(run, text):
     if bad:
         raise UsageError(f"{name!r} holds {bad!r}, which the model never saw: type the name in Latin letters "
                          "(a-z, A-Z, space . , ; ')")
-    classifier = getattr(run.state, "classifier", None)
-    if classifier is None:
+    if getattr(run.state, "classifier", None) is None:
         raise UsageError("the model is not built yet: take one step first, then type the name again")
+    run.state.query = {"name": name, "top": top_countries(run, name), "step": run.step}
+    return run.state.query
+
+
+def top_countries(run, name):
+    classifier = run.state.classifier
     was_training = classifier.training
     classifier.eval()
     with torch.no_grad():
@@ -194,14 +199,15 @@ def predict_name(run, text):
         probabilities = torch.softmax(classifier(inputs, seq_lengths)[0], dim=0).cpu()
     classifier.train(was_training)
     values, indices = probabilities.topk(min(TOP_K, len(probabilities)))
-    top = [{"country": run.state.trainset.idx2country(int(i)), "probability": float(v)}
-           for v, i in zip(values, indices)]
-    run.state.query = {"name": name, "top": top}
-    return run.state.query
+    return [{"country": run.state.trainset.idx2country(int(i)), "probability": float(v)}
+            for v, i in zip(values, indices)]
 
 
 def predictions_view(run):
-    return {"query": getattr(run.state, "query", None), "per_country": list(getattr(run.state, "per_country", [])),
+    query = getattr(run.state, "query", None)
+    if query is not None and query["step"] != run.step:  # the model has learned since: ask it again
+        query = run.state.query = {**query, "top": top_countries(run, query["name"]), "step": run.step}
+    return {"query": query, "per_country": list(getattr(run.state, "per_country", [])),
             "accuracy": getattr(run.state, "accuracy", None), "source": getattr(run.state, "source", "")}
 
 
