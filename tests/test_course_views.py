@@ -42,11 +42,25 @@ def test_hidden_state_panel_shows_each_time_step_and_the_predictions():
     text = hidden_states.render_hidden_states(HIDDEN).plain
     lines = text.splitlines()
     assert 'cell rnncell · input "hello" → target "ohlol"' in text
-    step4 = next(line for line in lines if line.startswith(" 4  l"))
-    assert "+0.50  -0.90  +0.00  +0.20" in step4 and "(want o)" in step4
+    step4 = next(line for line in lines if line.startswith(" 4 l"))
+    assert "+0.50 -0.90 +0.00 +0.20" in step4 and step4.endswith("want o")
     assert "prediction: ohlll" in text
     assert "step    3  ohlol  ✓" in text and "step    2  ohlll\n" in text + "\n"
     assert "No forward pass yet" in hidden_states.render_hidden_states(dict(HIDDEN, steps=[], predictions=[])).plain
+
+
+@pytest.mark.parametrize("units", [1, 4, 8, 10, 64])
+@pytest.mark.parametrize("width", [None, 88, 68, 40])
+def test_hidden_state_header_stays_over_its_columns(units, width):
+    steps = [dict(step, hidden=[(-1) ** i * 0.5 for i in range(units)]) for step in STEPS]
+    lines = hidden_states.render_hidden_states(dict(HIDDEN, steps=steps), width).plain.splitlines()
+    header, rows = lines[2], lines[3:8]
+    out = header.index("out")
+    assert header.startswith(" t in hidden") and all(row[out] == step["predicted"] for row, step in zip(rows, STEPS))
+    if width:
+        assert max(len(line) for line in [header, *rows]) <= width
+    if units == 8 and width != 40:  # gru's 8 units fit in a 70-column tab
+        assert "(8 units)" in header and "…" not in rows[0] and rows[3].endswith("want o")
 
 
 def test_name_panel_shows_the_typed_name_and_accuracy_per_country_worst_first():
@@ -83,3 +97,17 @@ def test_each_widget_renders_what_it_is_shown(module, data, expected):
             assert "boom" in str(view.render())
 
     asyncio.run(scenario())
+
+
+def test_hidden_state_widget_fits_its_width():
+    steps = [dict(step, hidden=[0.25] * 64) for step in STEPS]
+
+    async def scenario():
+        view = hidden_states.VIEW()
+        async with Host(view).run_test(size=(50, 40)) as pilot:
+            view.show(dict(HIDDEN, steps=steps))
+            await pilot.pause()
+            assert max(len(line) for line in str(view.render()).splitlines()) <= 48  # (a padding each side)
+            await pilot.resize_terminal(90, 40)
+            await pilot.pause()
+            assert " +0.25" * 12 in str(view.render())  # wider: more units

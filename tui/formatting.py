@@ -44,24 +44,47 @@ def rate(steps_per_s: float | None) -> str:
     return f"{steps_per_s:.3g} steps/s"
 
 
-def plain_result(result: Any, depth: int = 0) -> str:
-    """An action's plain-data result as a few readable lines (for a notification)::
+def plain_result(result: Any) -> str:
+    """An action's plain-data result as a readable line (for a notification): a string as it is; a dict
+    as ``batch size 100 · from epoch 2`` (underscores in keys become spaces); a nested list or dict
+    below its key, one bullet per item::
 
-        name: Nakamura
+        name Nakamura · step 12
         top:
           • country Japanese, probability 0.61
-          • country Chinese, probability 0.2
     """
     if result is None:
         return "done"
     if isinstance(result, dict):
-        if depth == 0:
-            return "\n".join(f"{key}: {plain_result(value, 1)}" for key, value in result.items()).replace(": \n", ":\n")
-        return ", ".join(f"{key} {plain_result(value, depth + 1)}" for key, value in result.items())
-    if isinstance(result, (list, tuple)):
-        if depth <= 1 and any(isinstance(v, (dict, list, tuple)) for v in result):
-            return "".join(f"\n  • {plain_result(v, 2)}" for v in result)
-        return ", ".join(plain_result(v, depth + 1) for v in result)
-    if isinstance(result, float):
-        return number(result)
-    return str(result)
+        line = " · ".join(f"{key_words(key)} {inline(value)}" for key, value in result.items() if not nested(value))
+        blocks = [f"{key_words(key)}:" + bullets(value) for key, value in result.items() if nested(value)]
+        return "\n".join(([line] if line else []) + blocks) or "done"
+    if isinstance(result, (list, tuple)) and nested(result):
+        return bullets(result).lstrip("\n")
+    return inline(result)
+
+
+def key_words(key: Any) -> str:
+    return str(key).replace("_", " ")
+
+
+def nested(value: Any) -> bool:
+    """A dict, or a list holding lists or dicts: shown as bullets rather than on the line."""
+    return isinstance(value, dict) or (isinstance(value, (list, tuple))
+                                       and any(isinstance(v, (dict, list, tuple)) for v in value))
+
+
+def bullets(value: Any) -> str:
+    items = [f"{key_words(k)} {inline(v)}" for k, v in value.items()] if isinstance(value, dict) else list(value)
+    return "".join(f"\n  • {item if isinstance(item, str) else inline(item)}" for item in items)
+
+
+def inline(value: Any) -> str:
+    """One value on one line: ``0.6123``, ``a, b``, ``country Japanese, probability 0.61``."""
+    if isinstance(value, dict):
+        return ", ".join(f"{key_words(key)} {inline(v)}" for key, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(inline(v) for v in value)
+    if isinstance(value, float):
+        return number(value)
+    return str(value)

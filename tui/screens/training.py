@@ -129,7 +129,9 @@ class TrainingScreen(TrainingKeys, Screen):
     # -- messages from the training worker -----------------------------------------------------------
     def on_lesson_loaded(self, message: LessonLoaded) -> None:
         lesson = self.lesson = message.lesson
-        self.lesson_id = self.query_one(StatusBar).lesson_id = lesson.id
+        status = self.query_one(StatusBar)
+        self.lesson_id = status.lesson_id = lesson.id
+        status.schedules_lr = bool(getattr(lesson, "schedules_lr", False))
         code = self.query_one(CodePanel)
         if lesson.source_file:
             code.set_source(lesson.source_file)
@@ -138,12 +140,12 @@ class TrainingScreen(TrainingKeys, Screen):
         self.bind_controls()
 
     def _add_views(self, lesson: Any) -> None:
-        from tui.views import make_view
+        from tui.views import make_view, title
 
         tabs = self.query_one(TabbedContent)
         for index, name in enumerate(lesson.views):
             widget = make_view(name)
-            pane = TabPane(name, widget, id=f"tab-view-{index}")
+            pane = TabPane(title(name), widget, id=f"tab-view-{index}")
             self._views[pane.id] = (name, widget)
             tabs.add_pane(pane, before="tab-notes")
 

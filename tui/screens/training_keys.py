@@ -1,5 +1,6 @@
 """The training view's keys: each one asks the training driver for something (it applies it between two
-events). ``check_action`` dims a key in the Footer while it does not apply, and ignores it."""
+events). ``check_action`` dims a key in the key bar while it does not apply, and ignores it; a key the
+lesson has no use for at all (``z`` without a zero_grad option) is hidden."""
 
 from __future__ import annotations
 
@@ -55,7 +56,9 @@ class TrainingKeys:
         if action == "save":
             return True if ready and state != "crashed" else None
         if action == "toggle_zero_grad":
-            return True if ready and self.has_option("zero_grad") else None
+            if self.lesson is not None and not self.has_option("zero_grad"):
+                return False  # hidden: this lesson has no such switch
+            return True if ready else None
         if action == "control":
             return True if ready and state != "crashed" else None
         return True

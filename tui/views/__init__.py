@@ -12,6 +12,12 @@ import importlib
 from typing import Any
 
 
+def title(view: str) -> str:
+    """The tab's name for the lesson view ``view``, as the lesson notes say it: "hidden_states" → "Hidden states"."""
+    words = view.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else view
+
+
 def module_name(view: str) -> str:
     return f"{__name__}.{view.replace('-', '_')}"
 

@@ -2,7 +2,8 @@
 
 One line per time step: the input character, the hidden state's numbers (blue negative, red
 positive, brighter when larger) and the predicted character with its probability, green when it
-matches "ohlol". Below, the string predicted at every training step, newest last, so the learner
+matches "ohlol". As many hidden units as fit in the panel's width are shown (then "…"), so a line never
+wraps and the header stays over its columns. Below, the string predicted at every training step, newest last, so the learner
 watches "ohlol" appear. ``render_hidden_states`` is a pure function of the view's plain data.
 """
 
@@ -14,8 +15,39 @@ from rich.text import Text
 from textual.widgets import Static
 
 DIM = "grey50"
-MAX_UNITS = 10  # hidden units drawn per time step
+MAX_UNITS = 16  # hidden units drawn per time step, at most (fewer where the panel is narrower)
 MAX_PREDICTIONS = 20  # predicted strings listed
+UNIT_WIDTH = 6  # " +0.12": a hidden state is squashed into -1..1
+PREFIX_WIDTH = 4  # " 1 h": the time step and its input
+MIN_SPAN = 8  # the hidden-state columns are at least this wide, so the header's "hidden" fits over them
+TAIL_WIDTH = 16  # "  o  37%  want h": the prediction, its probability and the wanted character
+MORE = " …"  # after the hidden units when not all of them fit
+
+
+def units_shown(units: int, width: int | None) -> int:
+    """How many of ``units`` hidden units fit in a panel ``width`` columns wide (all of them, up to
+    MAX_UNITS, when the width is not known yet); at least one."""
+    shown = min(units, MAX_UNITS)
+    if width is None or width <= 0:
+        return shown
+    while shown > 1 and PREFIX_WIDTH + span_width(shown, shown < units) + TAIL_WIDTH > width:
+        shown -= 1
+    return shown
+
+
+def span_width(shown: int, more: bool) -> int:
+    return max(UNIT_WIDTH * shown + (len(MORE) if more else 0), MIN_SPAN)
+
+
+def header(units: int, shown: int) -> str:
+    """' t in hidden state (8 units)   out', with "out" over the predicted characters' column."""
+    out_column = PREFIX_WIDTH + span_width(shown, shown < units) + 2
+    room = out_column - len(" t in ") - 1
+    plural = "unit" if units == 1 else "units"
+    labels = (f"hidden state ({units} {plural})", f"hidden state ({shown} of {units})", f"hidden ({units})",
+              "hidden state", "hidden")
+    label = next((text for text in labels if len(text) <= room), "h")
+    return f" t in {label}".ljust(out_column) + "out"
 
 
 def value_style(value: float) -> str:
@@ -26,7 +58,8 @@ def value_style(value: float) -> str:
     return f"bold {hue}1" if strength > 0.6 else f"{hue}3"
 
 
-def render_hidden_states(data: Any) -> Text:
+def render_hidden_states(data: Any, width: int | None = None) -> Text:
+    """The view's text; with ``width``, as many hidden units per line as fit in that many columns."""
     if not isinstance(data, dict) or "error" in data:
         error = data.get("error") if isinstance(data, dict) else data
         return Text(f"hidden states unavailable: {error!r}", "red")
@@ -36,19 +69,25 @@ def render_hidden_states(data: Any) -> Text:
     steps = data.get("steps") or []
     if not steps:
         out.append("No forward pass yet: press . to step one phase at a time.\n", DIM)
+        units = shown = 0
     else:
         units = len(steps[0].get("hidden", []))
-        out.append(f" t  in   hidden state ({units} units)".ljust(18 + 7 * min(units, MAX_UNITS)) + "  out\n", DIM)
+        shown = units_shown(units, width)
+        out.append(header(units, shown) + "\n", DIM)
     for t, step in enumerate(steps, 1):
-        out.append(f"{t:>2}  {step['input']}   ")
-        for value in step["hidden"][:MAX_UNITS]:
-            out.append(f"{value:+7.2f}", value_style(value))
-        if len(step["hidden"]) > MAX_UNITS:
-            out.append(" …", DIM)
+        out.append(f"{t:>2} {step['input']}")
+        hidden = step["hidden"]
+        cells = Text()
+        for value in hidden[:shown]:
+            cells.append(f"{value:+{UNIT_WIDTH}.2f}", value_style(value))
+        if len(hidden) > shown:
+            cells.append(MORE, DIM)
+        out.append_text(cells)
+        out.append(" " * (span_width(shown, shown < units) - cells.cell_len))
         right = step["predicted"] == step["target"]
         probability = max(step.get("probabilities") or [0.0])
-        out.append(f"   {step['predicted']}", "bold green" if right else "bold red")
-        out.append(f" {probability:4.0%}" + ("" if right else f"  (want {step['target']})"), DIM)
+        out.append(f"  {step['predicted']}", "bold green" if right else "bold red")
+        out.append(f"{probability:>5.0%}" + ("" if right else f"  want {step['target']}"), DIM)
         out.append("\n")
     if steps:
         so_far = "".join(step["predicted"] for step in steps)
@@ -74,12 +113,21 @@ class HiddenStatesView(Static):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._data: Any = object()
+        self._width = 0  # the width the data were last laid out for
 
     def show(self, data: Any) -> None:
         if data is self._data or data == self._data:
             return
         self._data = data
-        self.update(render_hidden_states(data))
+        self._render_data()
+
+    def _render_data(self) -> None:
+        self._width = self.content_size.width
+        self.update(render_hidden_states(self._data, self._width or None))
+
+    def on_resize(self) -> None:
+        if self.content_size.width != self._width and isinstance(self._data, dict):
+            self._render_data()
 
 
 VIEW = HiddenStatesView

@@ -1,7 +1,8 @@
 """The full loss chart (plotext): train loss, plus the lesson's evaluation curves, with a log-scale toggle.
 
-Losses share the left axis; other evaluation metrics (accuracy, a fraction 0..1) use the right one.
-Points come from the core's bounded history, thinned to about two per column before plotting.
+Losses share the left axis; other evaluation metrics (accuracy, a fraction 0..1) use the right one. Each
+series has its own marker and colour; the step axis is labelled with whole step numbers. Points come from
+the core's bounded history, thinned to about two per column before plotting.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from textual.widgets import Checkbox
 from textual_plotext import PlotextPlot
 
 Points = Sequence[tuple[int, float]]
+TRAIN_COLOR = (0, 130, 200)  # blue
+# The evaluation series, in the lesson's order: a marker and a colour each, none like the train loss's.
+EVAL_MARKERS = ("•", "x", "+", "*", "o", "#")
+EVAL_COLORS = ((230, 25, 75), (245, 130, 48), (145, 30, 180), (60, 180, 75), (240, 50, 230), (0, 128, 128))
+NICE_STEPS = (1, 2, 2.5, 5)  # tick spacings, times a power of ten (2.5 only from 25 on: ticks are whole steps)
 
 
 def thin(points: Points, most: int, positive: bool = False) -> tuple[list[int], list[float]]:
@@ -29,6 +35,30 @@ def thin(points: Points, most: int, positive: bool = False) -> tuple[list[int], 
     return [x for x, _ in chosen], [y for _, y in chosen]
 
 
+def step_ticks(first: int, last: int, most: int) -> list[int]:
+    """Whole step numbers to label an axis from ``first`` to ``last``: multiples of 1, 2, 5, 10, 20, 25, 50,
+    100, … (the smallest such spacing that gives at most ``most`` ticks)."""
+    first, last = int(math.ceil(first)), int(math.floor(last))
+    if last <= first:
+        return [first]
+    scale = 1
+    while True:
+        for nice in NICE_STEPS:
+            spacing = nice * scale
+            if spacing != int(spacing):
+                continue
+            spacing = int(spacing)
+            if (last - first) // spacing + 1 <= max(most, 2):
+                return list(range(-(-first // spacing) * spacing, last + 1, spacing))  # (from a multiple)
+        scale *= 10
+
+
+def series_style(index: int, name: str) -> dict:
+    """How evaluation series ``index`` (named ``name``) is drawn: losses on the left axis, others on the right."""
+    return {"label": name.replace("_", " "), "marker": EVAL_MARKERS[index % len(EVAL_MARKERS)],
+            "color": EVAL_COLORS[index % len(EVAL_COLORS)], "yside": "left" if "loss" in name else "right"}
+
+
 class LossPlot(PlotextPlot):
     """The plotext canvas; ``draw`` replaces its data. Building a plotext chart costs tens of milliseconds,
     so a repaint for any other reason (a relayout, a resize to the same size) reuses the last one."""
@@ -38,10 +68,14 @@ class LossPlot(PlotextPlot):
         self._drawn: tuple | None = None  # (version, size, theme) of the cached chart
         self._version = 0
         self._cached = None
+        self._steps: tuple[int, int] | None = None  # the first and last step plotted
 
     def render(self):
         key = (self._version, self.size, self.app.theme)
         if key != self._drawn:
+            if self._steps:  # for the width the chart is built at (a hidden tab's plot has none when drawn)
+                ticks = step_ticks(*self._steps, max(self.size.width // 10, 2))
+                self.plt.xticks(ticks, [str(tick) for tick in ticks])
             self._cached, self._drawn = super().render(), key
         return self._cached
 
@@ -52,18 +86,19 @@ class LossPlot(PlotextPlot):
         plt.clear_figure()
         most = max(2 * self.size.width, 40)
         xs, ys = thin(losses, most, positive=log)
-        empty = not xs
+        steps = list(xs)
         if xs:
-            plt.plot(xs, ys, label="train loss", marker="braille")
-        for name, points in evals.items():
-            is_loss = "loss" in name
-            ex, ey = thin(points, most, positive=log and is_loss)
+            plt.plot(xs, ys, label="train loss", marker="braille", color=TRAIN_COLOR)
+        for index, (name, points) in enumerate(evals.items()):
+            style = series_style(index, name)
+            ex, ey = thin(points, most, positive=log and style["yside"] == "left")
             if ex:
-                empty = False
-                plt.plot(ex, ey, label=name, marker="hd" if is_loss else "dot",
-                         yside="left" if is_loss else "right")
-        if log:
+                steps += ex
+                plt.plot(ex, ey, **style)
+        empty = not steps
+        if log and not empty:  # (plotext fails to build an empty chart on a log scale)
             plt.yscale("log")
+        self._steps = (min(steps), max(steps)) if steps else None
         plt.xlabel("step")
         plt.title("no loss yet: press n to take a step" if empty else ("loss (log scale)" if log else "loss"))
         self.refresh()

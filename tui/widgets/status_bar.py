@@ -1,4 +1,5 @@
-"""One line a person and a script can read: lesson │ state │ step N │ epoch N │ lr X │ loss Y │ Z steps/s.
+"""One line a person and a script can read: lesson │ state │ step N │ epoch N │ lr X │ loss Y │ Z steps/s
+(``lr X (now Y)`` for a lesson that schedules its own rate: Y is the rate its latest step used).
 
 It repaints without a relayout (a full layout per frame cost more than all the training view's
 drawing); only when the text stops fitting on one line does it grow to two (and back).
@@ -26,6 +27,7 @@ class StatusBar(Widget):
     def __init__(self, lesson_id: str, *, show_speed: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.lesson_id = lesson_id
+        self.schedules_lr = False  # the lesson sets its own rate from the base one: show the rate in use too
         self.show_speed = show_speed
         self.text = ""  # the plain text shown now, on one line
         self._fields: list[Text] = []
@@ -42,13 +44,22 @@ class StatusBar(Widget):
             self.show_loading("could not start" if frame.state == "failed" else "loading…")
             return
         fields = [Text(self.lesson_id, "bold"), Text(frame.state, STATE_STYLES.get(frame.state, "")),
-                  Text(f"step {frame.step}"), Text(f"epoch {frame.epoch}"), Text(f"lr {formatting.lr(frame.lr)}"),
+                  Text(f"step {frame.step}"), Text(f"epoch {frame.epoch}"), Text(self._lr(frame)),
                   Text(f"loss {formatting.number(frame.loss)}")]
         if self.show_speed:
             fields.append(Text(formatting.rate(frame.steps_per_s)))
         for name, value in (flags or {}).items():
             fields.append(Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta"))
         self._set(fields)
+
+    def _lr(self, frame: Frame) -> str:
+        """``lr 0.003``; for a lesson that schedules its rate, the rate of its latest step too (the
+        ``lr`` metric its STEP events carry): ``lr 0.003 (now 0.0003)``."""
+        text = f"lr {formatting.lr(frame.lr)}"
+        scheduled = frame.metrics.get("lr") if self.schedules_lr else None
+        if isinstance(scheduled, (int, float)) and not isinstance(scheduled, bool):
+            text += f" (now {formatting.number(scheduled, 2)})"
+        return text
 
     def _set(self, fields: list[Text]) -> None:
         plain = SEPARATOR.join(field.plain for field in fields)
