@@ -95,10 +95,11 @@ class Lesson:
     views: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     # Actions the app can ask for between events: name -> fn(run, argument) -> plain data.
     actions: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
-    # Keys the app binds for this lesson (shown in the Footer and the help screen).
+    # Keys the app binds for this lesson (shown in the key bar and the help screen).
     controls: tuple[Control, ...] = ()
     # Set when the loop computes its own learning rate from ``run.lr`` (e.g. warm-up + cosine decay);
-    # otherwise the trainer writes ``run.lr`` into the optimizer's param groups.
+    # otherwise the trainer writes ``run.lr`` into the optimizer's param groups. Such a loop reports the
+    # rate it used with ``yield STEP, {"lr_now": lr}``: the app shows it beside ``run.lr``.
     schedules_lr: bool = False
     # Stop when the loss exceeds this multiple of max(first loss, 1); None turns the check off.
     divergence_factor: float | None = 1e4

@@ -151,7 +151,7 @@ def scheduled_train(run):
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            yield STEP, {"lr": lr}
+            yield STEP, {"lr_now": lr}
 
 
 SCHEDULED = Lesson(id="scheduled", title="Schedules its rate", lecture=None, train=scheduled_train, lr=0.01,

@@ -59,7 +59,7 @@ def test_the_schedule_warms_up_decays_and_follows_the_live_learning_rate(lesson,
     assert lr_factor(55, 10, 100, 0.1) == pytest.approx(0.55)
     assert lr_factor(100, 10, 100, 0.1) == pytest.approx(0.1)
     trainer = trainer_for(lesson, poem, 40, warmup_steps=4)
-    lrs = [e.metrics["lr"] for e in trainer.advance("step") + trainer.advance("step") if e.phase is STEP]
+    lrs = [e.metrics["lr_now"] for e in trainer.advance("step") + trainer.advance("step") if e.phase is STEP]
     assert lrs == pytest.approx([lesson.lr * 1 / 5, lesson.lr * 2 / 5])
     trainer.lr = 0.01  # the learning-rate keys scale the whole schedule
     trainer.advance("step")

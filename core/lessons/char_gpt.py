@@ -144,7 +144,7 @@ def train(run):
                 losses = 0
             if opts.sample_interval and (done % opts.sample_interval == 0 or done == total_steps):
                 write_sample(run, done)
-            yield STEP, {"lr": lr}
+            yield STEP, {"lr_now": lr}
         yield EPOCH  # about the training text once
 
 

@@ -54,9 +54,9 @@ class StatusBar(Widget):
 
     def _lr(self, frame: Frame) -> str:
         """``lr 0.003``; for a lesson that schedules its rate, the rate of its latest step too (the
-        ``lr`` metric its STEP events carry): ``lr 0.003 (now 0.0003)``."""
+        ``lr_now`` metric its STEP events carry): ``lr 0.003 (now 0.0003)``."""
         text = f"lr {formatting.lr(frame.lr)}"
-        scheduled = frame.metrics.get("lr") if self.schedules_lr else None
+        scheduled = frame.metrics.get("lr_now") if self.schedules_lr else None
         if isinstance(scheduled, (int, float)) and not isinstance(scheduled, bool):
             text += f" (now {formatting.number(scheduled, 2)})"
         return text
