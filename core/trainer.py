@@ -210,8 +210,8 @@ class Trainer:
 
     def _diverge(self, reason: str) -> Diverged:
         self.status = "diverged"
-        message = (f"training diverged at step {self.step + 1}: {reason}. Lower the learning rate "
-                   f"(now {self._lr:g}, try {self._lr / 10:g}), then reset or continue.")
+        message = (f"training diverged in step {self.step + 1}: {reason}. Lower the learning rate "
+                   f"(it is {self._lr:g}: try {self._lr / 10:g} or lower), then reset or continue.")
         self.ended = Diverged(self.step, max(self.run.epoch, 1), self.loss, self._lr, reason, message)
         return self.ended
 
