@@ -257,6 +257,17 @@ def test_logistic_regression_predicts_a_pass_after_4_hours():
         assert summary["prediction"] == pytest.approx(torch.sigmoid(torch.tensor(4 * summary["w"] + summary["b"])).item())
 
 
+def test_logistic_regression_stops_when_the_sigmoid_saturates_but_not_on_a_fast_rate_that_learns():
+    from core.events import Diverged
+
+    saturated = Trainer(catalog.load("logistic-regression"), lr=10)
+    ended = [e for e in saturated if isinstance(e, (Diverged, Finished))]
+    assert isinstance(ended[-1], Diverged) and ended[-1].step < 10  # caught early, before sticking at the cap
+    assert ended[-1].loss > 20 * 2.4 and "Lower the learning rate (it is 10: try 1 or lower)" in ended[-1].message
+    fast = Trainer(catalog.load("logistic-regression"), lr=3)  # its loss peaks at ~22, then learns
+    assert isinstance(finish(fast), Finished) and 2.0 < fast.summary()["pass_hours"] < 3.0
+
+
 @pytest.mark.parametrize("lesson_id", ["logistic-regression", "simple-nn"])
 def test_same_seed_same_losses(lesson_id):
     lesson = catalog.load(lesson_id)

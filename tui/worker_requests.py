@@ -27,7 +27,19 @@ class DriverRequests:
             return False
         return True
 
+    def _acted(self) -> None:
+        """The learner did something: a notice about the run as it was (a checkpoint opened, a divergence's
+        advice on the old learning rate) is stale now. A finished or crashed run's message still holds."""
+        trainer = self.trainer
+        ended = trainer.ended
+        if trainer.status == "diverged" and ended is not None and getattr(ended, "reason", None):
+            self._message = (f"training diverged in step {ended.step + 1}: {ended.reason}. The learning rate is "
+                             f"now {trainer.lr:g}: continue with it, or reset.")
+        elif trainer.status not in ("finished", "crashed"):
+            self._message = ""
+
     def _toggle(self) -> None:
+        self._acted()
         if self._moving:
             self._stop_moving()
         elif self._can_move():
@@ -36,6 +48,7 @@ class DriverRequests:
         self._publish()
 
     def _advance(self, unit: str) -> None:
+        self._acted()
         if not self._can_move():
             return
         kind, value = self._goal or (None, 0)
@@ -48,10 +61,12 @@ class DriverRequests:
 
     def _nudge_lr(self, direction: int) -> None:
         self.trainer.lr = next_rung(self.trainer.lr, direction)
+        self._acted()
         self._publish()
 
     def _set_lr(self, value: Any) -> None:
         self.trainer.lr = value  # parse_lr: a bad value raises UsageError and keeps the old one
+        self._acted()
         self._publish()
 
     def _toggle_option(self, name: str) -> None:
@@ -60,6 +75,7 @@ class DriverRequests:
         word = "on" if value else "off"
         if option.live:
             trainer.set_option(name, value)
+            self._acted()
             self._post(DriverNotice(f"{name} {word}"))
         else:
             options = {**trainer.options, name: value}

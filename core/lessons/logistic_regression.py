@@ -90,4 +90,8 @@ LESSON = Lesson(
     lr=0.01,
     epochs=1000,
     summarize=summarize,
+    # BCELoss caps each sample's loss at 100 (it clamps log(0) to -100), so a too-high rate never
+    # makes the loss nan: it sticks at 100 or 200, the sigmoid saturated. 20x the first loss (~49)
+    # stops that; lr 3 peaks at 22 and still learns.
+    divergence_factor=20,
 )

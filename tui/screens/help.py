@@ -21,9 +21,9 @@ EXPLAIN = {
     "reset": "start the lesson again from step 0 (same learning rate and options)",
     "save": "save a checkpoint in ./checkpoints (finishes the step in progress first)",
     "open": "open a checkpoint (type its path)",
+    "open_lesson": "open the highlighted lesson",
     "toggle_zero_grad": "turn optimizer.zero_grad() off and on: without it gradients pile up",
     "toggle_log": "loss chart: log scale on or off",
-    "tab": "show the previous / next tab (loss, params, grads, the lesson's views, notes)",
     "help": "this help",
     "focus_next": "move the keyboard focus to the next panel (then arrows scroll it)",
     "focus_previous": "move the keyboard focus to the previous panel",
@@ -34,7 +34,6 @@ EXPLAIN = {
 
 
 GENERIC = {"focus_next", "focus_previous"}  # every Textual screen has these: listed last
-LEFT_OUT = {"copy_text"}
 
 
 class HelpScreen(ModalScreen[None]):
@@ -50,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("key", no_wrap=True, style="bold")
         table.add_column("what it does", ratio=1)
         for key, action, description in self.rows:
-            table.add_row(key, EXPLAIN.get(action.split("(")[0], description))
+            table.add_row(key, explain(action, description))
         with Vertical(id="help-box", classes="dialog"):
             yield Label("Keys", id="help-title")
             with VerticalScroll(id="help-table"):
@@ -62,15 +61,30 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+def explain(action: str, description: str) -> str:
+    """The help's words for a key: the longer explanation of its action, else the key bar's description."""
+    if action.startswith("tab("):  # one action, two keys: say which way each goes
+        which = "previous" if "-" in action else "next"
+        return f"show the {which} tab (loss, params, grads, the lesson's views, notes)"
+    return EXPLAIN.get(action.split("(")[0], description)
+
+
 def rows_for(screen) -> list[tuple[str, str, str]]:
-    """(key, action, description) for each described key binding of ``screen`` and the app, in order."""
-    rows, later, seen = [], [], set()
+    """(key, action, description) for each key the key bar at the bottom of ``screen`` shows (the same
+    ``show`` and ``check_action`` logic: a key this lesson has no use for is left out), in its order;
+    then Tab / shift+Tab, which move the keyboard focus on every screen."""
+    from tui.widgets.key_bar import shown_bindings
+
+    def row(binding) -> tuple[str, str, str]:
+        action = binding.action.removeprefix("app.").removeprefix("screen.")
+        return screen.app.get_key_display(binding), action, binding.description
+
+    rows = [row(binding) for _, binding, _ in shown_bindings(screen)]
+    seen = {action for _, action, _ in rows}
     for bindings in (screen._bindings, screen.app._bindings):
-        for key, binding in bindings:
-            action = binding.action.removeprefix("app.").removeprefix("screen.")
-            if not binding.description or action in seen or action in LEFT_OUT:
-                continue
-            seen.add(action)
-            row = (screen.app.get_key_display(binding), action, binding.description)
-            (later if action in GENERIC else rows).append(row)
-    return rows + later
+        for _, binding in bindings:
+            generic = row(binding)
+            if generic[1] in GENERIC and generic[1] not in seen:
+                seen.add(generic[1])
+                rows.append(generic)
+    return rows

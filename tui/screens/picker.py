@@ -28,6 +28,10 @@ LECTURES = {
 }
 
 
+LIST_KEYS = [("↑ ↓", "", "move through the lessons (the highlighted one's notes show on the right)"),
+             ("pgup pgdn", "", "move a page up or down the list")]
+
+
 def lecture_heading(lecture: int | None) -> str:
     if lecture is None:
         return "Beyond the course"
@@ -56,7 +60,8 @@ def lesson_infos() -> tuple[list, list[str]]:
 
 class PickerScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "Open lesson", show=True),
+        # priority: the list's own enter (select, not shown) would hide it from the footer and the help
+        Binding("enter", "open_lesson", "Open lesson", priority=True),
         Binding("f", "open_file", "Open a lesson file"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "app.quit", "Quit"),
@@ -126,7 +131,7 @@ class PickerScreen(Screen):
         if event.option.id in self._by_id:
             self.app.open_lesson(event.option.id)
 
-    def action_open(self) -> None:
+    def action_open_lesson(self) -> None:
         option_list = self.query_one(OptionList)
         if option_list.highlighted is not None:
             option = option_list.get_option_at_index(option_list.highlighted)
@@ -151,4 +156,5 @@ class PickerScreen(Screen):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, rows_for
 
-        self.app.push_screen(HelpScreen(rows_for(self)))
+        # The list's own keys first: they have no binding on this screen.
+        self.app.push_screen(HelpScreen([*LIST_KEYS, *rows_for(self)]))

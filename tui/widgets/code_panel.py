@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rich.segment import Segment
 from rich.syntax import Syntax
+from textual import events
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -67,6 +68,11 @@ class CodePanel(ScrollView, can_focus=True):
             self._keep_visible(line - 1)
         self.refresh()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """A smaller panel must still show the line that just ran (after the new size is laid out)."""
+        if self.current > 0:
+            self.call_after_refresh(lambda: self.current > 0 and self._keep_visible(self.current - 1))
+
     def _keep_visible(self, index: int) -> None:
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
         if height <= 0:
@@ -85,8 +91,10 @@ class CodePanel(ScrollView, can_focus=True):
         number = index + 1
         marker = "▶" if number == self.current else " "
         gutter = Segment(f"{number:>{self._gutter - 2}}{marker} ", self._style("code-panel--gutter"))
-        strip = Strip([gutter, *self._lines[index]])
-        strip = strip.extend_cell_length(scroll_x + width).crop(scroll_x, scroll_x + width)
+        code_width = max(width - self._gutter, 0)  # the gutter stays put; only the code scrolls sideways
+        code = self._lines[index].extend_cell_length(scroll_x + code_width).crop(scroll_x, scroll_x + code_width)
+        strip = Strip([gutter, *code], self._gutter + code_width) if width >= self._gutter else (
+            Strip([gutter], self._gutter).crop(0, width))
         if number == self.current:
             strip = strip.apply_style(self._style("code-panel--current"))
         elif number in self.ran:

@@ -16,6 +16,7 @@ FLAG_STYLES = {"exploding": "bold red", "vanishing": "bold yellow"}
 class GradTable(SnapshotTable):
     COLUMNS = (("name", "parameter"), ("grad", "gradient"), ("grad_norm", "grad norm"),
                ("ratio", "update/param"), ("flag", "flag"))
+    WIDE = "grad"
 
     def cells(self, param: Any) -> tuple[str | Text, ...]:
         norm = param.grad_stats.norm if param.grad_stats is not None else None

@@ -15,6 +15,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 
@@ -43,6 +44,20 @@ def pack(widths: list[int], room: int) -> list[list[int]]:
     return lines
 
 
+def shown_bindings(screen) -> list[tuple[str, Binding, bool]]:
+    """(key, binding, enabled) for each key a footer shows on ``screen``: bindings with ``show`` and a
+    description that ``check_action`` does not hide (False), one per action ("+" and "=" both raise the
+    learning rate). The help screen lists the same keys."""
+    shown, seen = [], set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.show or not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        shown.append((key, binding, active.enabled))
+    return shown
+
+
 class KeyBar(Widget):
     DEFAULT_CSS = """
     KeyBar {
@@ -66,14 +81,8 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _entries(self) -> list[Entry]:
-        entries, seen = [], set()
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if not binding.show or not binding.description or binding.action in seen:
-                continue  # (one entry per action: "+" and "=" both raise the learning rate)
-            seen.add(binding.action)
-            entries.append(Entry(key, self.app.get_key_display(binding), binding.description, active.enabled))
-        return entries
+        return [Entry(key, self.app.get_key_display(binding), binding.description, enabled)
+                for key, binding, enabled in shown_bindings(self.screen)]
 
     def _bindings_changed(self) -> None:
         self._fit()

@@ -59,6 +59,17 @@ def series_style(index: int, name: str) -> dict:
             "color": EVAL_COLORS[index % len(EVAL_COLORS)], "yside": "left" if "loss" in name else "right"}
 
 
+def fraction_limits(values: Sequence[float]) -> tuple[float, float] | None:
+    """The right axis's range for metrics that are fractions (accuracy): around the values, with a margin,
+    but never below 0 nor above 1; None when some value lies outside [0, 1] (plotext's own range then)."""
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite or min(finite) < 0 or max(finite) > 1:
+        return None
+    low, high = min(finite), max(finite)
+    margin = max(high - low, 0.05) * 0.1
+    return max(0.0, low - margin), min(1.0, high + margin)
+
+
 class LossPlot(PlotextPlot):
     """The plotext canvas; ``draw`` replaces its data. Building a plotext chart costs tens of milliseconds,
     so a repaint for any other reason (a relayout, a resize to the same size) reuses the last one."""
@@ -86,7 +97,7 @@ class LossPlot(PlotextPlot):
         plt.clear_figure()
         most = max(2 * self.size.width, 40)
         xs, ys = thin(losses, most, positive=log)
-        steps = list(xs)
+        steps, fractions = list(xs), []
         if xs:
             plt.plot(xs, ys, label="train loss", marker="braille", color=TRAIN_COLOR)
         for index, (name, points) in enumerate(evals.items()):
@@ -95,6 +106,11 @@ class LossPlot(PlotextPlot):
             if ex:
                 steps += ex
                 plt.plot(ex, ey, **style)
+                if style["yside"] == "right":
+                    fractions += ey
+        limits = fraction_limits(fractions)
+        if limits:  # (plotext pads its range: an accuracy of 0.98 would get an axis reaching 1.4)
+            plt.ylim(*limits, yside="right")
         empty = not steps
         if log and not empty:  # (plotext fails to build an empty chart on a log scale)
             plt.yscale("log")

@@ -10,6 +10,7 @@ from tui.widgets.snapshot_table import SnapshotTable, tensor_text
 
 class ParamTable(SnapshotTable):
     COLUMNS = (("name", "parameter"), ("shape", "shape"), ("values", "values"), ("norm", "norm"))
+    WIDE = "values"
 
     def cells(self, param: Any) -> tuple[str, ...]:
         return (param.name, formatting.shape(param.shape), tensor_text(param.values, param.stats, param.complete),
