@@ -35,6 +35,7 @@ def save_checkpoint(trainer: Any, path: Any) -> str:
         "loss_limit": trainer._loss_limit, "metrics": dict(trainer.metrics), "status": trainer.status,
         "after_eval": trainer.phase is EVAL, "max_steps": trainer.max_steps, "max_epochs": trainer.max_epochs,
         "history": trainer.history.state(), "evals": {k: h.state() for k, h in trainer.evals.items()},
+        "last_epoch": trainer.last_epoch,
         "trainer": ({"epoch": run.epoch + 1, "batch": 0} if trainer.epoch_done
                     else {"epoch": max(run.epoch, 1), "batch": run.batch}),
         "rng": rng.capture(), "epoch_rng": run._epoch_rng, "epoch_options": dict(run.epoch_options),
@@ -143,6 +144,7 @@ def resume_trainer(cls: Any, path: Any, lesson: Any, device: str, **kwargs: Any)
             rng.restore(state["rng"])
             trainer._pending = trainer._pull()
         trainer.run._restore()  # a lesson that watches nothing and walks no epochs: restore here
+        trainer.last_epoch = state.get("last_epoch", trainer.last_epoch)  # not the epoch the set-up ran into
     except LearnTuiError:
         rng.restore(outer_rng)
         raise

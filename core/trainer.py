@@ -87,6 +87,7 @@ class Trainer:
         self.ended: Finished | Diverged | None = None
         self.step_open = False  # phases ran since the last completed step
         self.epoch_done = False  # the last event closed an epoch
+        self.last_epoch = 1  # the epoch of the latest event: what the status shows
         self._loss_limit: float | None = None
         self._param_check = time.perf_counter()
         self._pending: Any = None
@@ -182,7 +183,8 @@ class Trainer:
                     self._before_update = {n: float_copy(v) for n, v in named_arrays(self.run.watched)}
                 elif phase is UPDATE and self._before_update:
                     self._measure_ratios()
-        return PhaseEvent(phase, self.step, max(self.run.epoch, 1), self.loss, self._lr, self.line, metrics)
+        self.last_epoch = max(self.run.epoch, 1)
+        return PhaseEvent(phase, self.step, self.last_epoch, self.loss, self._lr, self.line, metrics)
 
     def _coerce(self, phase: Any) -> Phase:
         try:
@@ -263,7 +265,7 @@ class Trainer:
                     shown[name] = view(self.run)
                 except Exception as exc:  # a view is read-only: report it, don't stop training
                     shown[name] = {"error": f"{type(exc).__name__}: {exc}"}
-        return Snapshot(self.step, max(self.run.epoch, 1), str(self.phase) if self.phase else None, self.line,
+        return Snapshot(self.step, self.last_epoch, str(self.phase) if self.phase else None, self.line,
                         self._lr, self.loss, params, dict(self.metrics), shown)
 
     def summary(self) -> dict[str, Any]:

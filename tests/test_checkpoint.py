@@ -137,3 +137,13 @@ def test_a_checkpoint_taken_right_after_an_evaluation_does_not_repeat_it(tmp_pat
     for _ in resumed:
         pass
     assert resumed.evals["accuracy"].points() == full.evals["accuracy"].points()
+
+
+@pytest.mark.parametrize("unit", ["epoch", "step"])  # saved right after an epoch ended, and mid-epoch
+def test_a_reopened_checkpoint_shows_the_epoch_it_was_saved_in(tmp_path, unit):
+    first = Trainer(shuffled_mlp_lesson(), seed=2)
+    first.advance("epoch")
+    first.advance(unit)
+    shown = (first.step, first.last_epoch, first.snapshot().epoch)
+    resumed = Trainer.from_checkpoint(first.save(tmp_path / "e.pt"), shuffled_mlp_lesson())
+    assert (resumed.step, resumed.last_epoch, resumed.snapshot().epoch) == shown

@@ -58,7 +58,7 @@ class FramePublisher:
         chart = self.wants_chart or not moving
         history = trainer.history
         frame = Frame(
-            state=self._state(), step=trainer.step, epoch=max(trainer.run.epoch, 1), lr=trainer.lr,
+            state=self._state(), step=trainer.step, epoch=trainer.last_epoch, lr=trainer.lr,
             loss=trainer.loss, phase=str(trainer.phase) if trainer.phase else None, line=self._line,
             prev_line=self._prev_line, steps_per_s=self._rate, options=dict(trainer.options),
             metrics=dict(trainer.metrics), snapshot=snapshot, recent=tuple(history.values(SPARKLINE_POINTS)),
