@@ -44,6 +44,7 @@ class TrainingDriver(DriverRequests, FramePublisher):
         self.last_saved: str | None = None  # the latest checkpoint written, offered by the open dialog
         self._frame_pending = False
         self._next_frame = 0.0
+        self._next_snapshot = 0.0  # while training, the time the next frame may carry a snapshot
         self._interval = MIN_INTERVAL
         self._rate: float | None = None
         self._rate_start: tuple[float, int] | None = None
@@ -87,8 +88,12 @@ class TrainingDriver(DriverRequests, FramePublisher):
         self._ask(self._call, action, argument, description)
 
     def refresh(self) -> None:
-        """Publish a frame now (e.g. a panel that needs a snapshot became visible)."""
-        self._ask(self._publish)
+        """Publish a frame now, with a snapshot (e.g. a panel that needs one became visible)."""
+        self._ask(self._publish_now)
+
+    def _publish_now(self) -> None:
+        self._next_snapshot = 0.0
+        self._publish()
 
     def frame_done(self) -> None:
         """The screen drew the last frame: the next one may be sent."""

@@ -13,6 +13,7 @@ from typing import Any
 from tui.worker_messages import Frame, TrainingFrame
 
 MIN_INTERVAL = 0.1  # seconds between frames while training: the screen refreshes at about 10 Hz
+SNAPSHOT_INTERVAL = 0.25  # while training, tables and lesson views get a snapshot at most 4 times a second
 COST_FACTOR = 40  # a frame may cost the training thread at most 1/40 of the interval (snapshots of big models)
 SPARKLINE_POINTS = 160
 RATE_WINDOW = 0.5  # seconds over which steps/s is measured
@@ -53,8 +54,9 @@ class FramePublisher:
                 self._close_rate_window()
                 self._rate_start = (now, trainer.step)
         snapshot = None
-        if not moving or self.wants_snapshot or self.wants_views:
+        if not moving or ((self.wants_snapshot or self.wants_views) and now >= self._next_snapshot):
             snapshot = self._snapshot(views=self.wants_views or not moving, ratios=self.wants_ratios or not moving)
+            self._next_snapshot = now + SNAPSHOT_INTERVAL
         chart = self.wants_chart or not moving
         history = trainer.history
         frame = Frame(
