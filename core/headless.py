@@ -46,10 +46,9 @@ def format_summary(summary: dict[str, Any]) -> str:
     """``w = 2.000  b = 0.000  loss = 0.000``: the lesson's results first, the loss last; text of
     several lines (a GPT's sample) below that line, under its name, indented."""
     items = [(k, v) for k, v in summary.items() if k != "loss"] + [("loss", summary.get("loss"))]
-    texts = [(k, v) for k, v in items if isinstance(v, str) and "\n" in v.strip("\n")]
-    line = "  ".join(f"{k} = {format_value(v)}" for k, v in items
-                     if not isinstance(v, dict) and (k, v) not in texts)
-    blocks = [f"{k}:\n" + "\n".join("    " + row for row in v.strip("\n").splitlines()) for k, v in texts]
+    texts = {k: v.strip("\n") for k, v in items if isinstance(v, str) and "\n" in v.strip("\n")}
+    line = "  ".join(f"{k} = {format_value(v)}" for k, v in items if not isinstance(v, dict) and k not in texts)
+    blocks = [f"{k}:\n" + "\n".join("    " + row for row in v.splitlines()) for k, v in texts.items()]
     return "\n".join([line, *blocks])
 
 

@@ -13,7 +13,8 @@ from typing import Any, Sequence
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.data_view import DataView
 
 SHOWN = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 DIM = "grey50"
@@ -67,20 +68,11 @@ def render_attention(data: Any) -> Text:
     return header + heat_map(data["tokens"], data["weights"])
 
 
-class AttentionView(Static):
-    """Shows the "attention" view; re-renders only when the data change."""
+class AttentionView(DataView):
+    """Shows the "attention" view."""
 
-    DEFAULT_CSS = "AttentionView { height: auto; padding: 0 1; }"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._data: Any = object()
-
-    def show(self, data: Any) -> None:
-        if data is self._data or data == self._data:
-            return
-        self._data = data
-        self.update(render_attention(data))
+    def render_data(self, data: Any, width: int | None) -> Text:
+        return render_attention(data)
 
 
 VIEW = AttentionView

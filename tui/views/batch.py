@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.data_view import DataView
 
 DIM = "grey50"
 LABEL_STYLES = {0: "yellow", 1: "cyan"}
@@ -69,20 +70,11 @@ def render_batch(data: Any) -> Text:
     return out
 
 
-class BatchView(Static):
-    """Shows the "batch" view; re-renders only when the data change."""
+class BatchView(DataView):
+    """Shows the "batch" view."""
 
-    DEFAULT_CSS = "BatchView { height: auto; padding: 0 1; }"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._data: Any = object()
-
-    def show(self, data: Any) -> None:
-        if data is self._data or data == self._data:
-            return
-        self._data = data
-        self.update(render_batch(data))
+    def render_data(self, data: Any, width: int | None) -> Text:
+        return render_batch(data)
 
 
 VIEW = BatchView

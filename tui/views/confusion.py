@@ -7,10 +7,11 @@ mistake's cell is redder the more often it happens, and the most frequent mix-up
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.data_view import DataView
 
 CELL = 6  # columns per count
 TOP_MISTAKES = 3
@@ -53,20 +54,11 @@ def render_confusion(matrix: Any) -> Text:
     return out
 
 
-class ConfusionView(Static):
-    """Shows the "confusion" view; re-renders only when a new evaluation arrives."""
+class ConfusionView(DataView):
+    """Shows the "confusion" view (it changes when a new evaluation arrives)."""
 
-    DEFAULT_CSS = "ConfusionView { height: auto; padding: 0 1; }"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._data: Sequence | None = None
-
-    def show(self, data: Any) -> None:
-        if self._data is not None and (data is self._data or data == self._data):
-            return
-        self._data = data
-        self.update(render_confusion(data))
+    def render_data(self, data: Any, width: int | None) -> Text:
+        return render_confusion(data)
 
 
 VIEW = ConfusionView

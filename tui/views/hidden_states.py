@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.data_view import DataView
 
 DIM = "grey50"
 MAX_UNITS = 16  # hidden units drawn per time step, at most (fewer where the panel is narrower)
@@ -105,29 +106,13 @@ def render_hidden_states(data: Any, width: int | None = None) -> Text:
     return out
 
 
-class HiddenStatesView(Static):
-    """Shows the "hidden_states" view; re-renders only when the data change."""
+class HiddenStatesView(DataView):
+    """Shows the "hidden_states" view."""
 
-    DEFAULT_CSS = "HiddenStatesView { height: auto; padding: 0 1; }"
+    fits_width = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._data: Any = object()
-        self._width = 0  # the width the data were last laid out for
-
-    def show(self, data: Any) -> None:
-        if data is self._data or data == self._data:
-            return
-        self._data = data
-        self._render_data()
-
-    def _render_data(self) -> None:
-        self._width = self.content_size.width
-        self.update(render_hidden_states(self._data, self._width or None))
-
-    def on_resize(self) -> None:
-        if self.content_size.width != self._width and isinstance(self._data, dict):
-            self._render_data()
+    def render_data(self, data: Any, width: int | None) -> Text:
+        return render_hidden_states(data, width)
 
 
 VIEW = HiddenStatesView

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.data_view import DataView
 
 DIM = "grey50"
 BAR = 24  # characters of a full bar
@@ -55,20 +56,11 @@ def render_name_predictions(data: Any) -> Text:
     return out
 
 
-class NamePredictionsView(Static):
-    """Shows the "name_predictions" view; re-renders only when the data change."""
+class NamePredictionsView(DataView):
+    """Shows the "name_predictions" view."""
 
-    DEFAULT_CSS = "NamePredictionsView { height: auto; padding: 0 1; }"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._data: Any = object()
-
-    def show(self, data: Any) -> None:
-        if data is self._data or data == self._data:
-            return
-        self._data = data
-        self.update(render_name_predictions(data))
+    def render_data(self, data: Any, width: int | None) -> Text:
+        return render_name_predictions(data)
 
 
 VIEW = NamePredictionsView

@@ -11,7 +11,8 @@ import unicodedata
 from typing import Any
 
 from rich.text import Text
-from textual.widgets import Static
+
+from tui.widgets.data_view import DataView
 
 PROMPT_STYLE = "bold cyan"
 HEADER_STYLE = "bold"
@@ -53,20 +54,11 @@ def render_samples(data: Any) -> Text:
     return out
 
 
-class SamplesView(Static):
-    """Shows the "samples" view; re-renders only when the data change."""
+class SamplesView(DataView):
+    """Shows the "samples" view."""
 
-    DEFAULT_CSS = "SamplesView { height: auto; padding: 0 1; }"
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._data: Any = object()
-
-    def show(self, data: Any) -> None:
-        if data is self._data or data == self._data:
-            return
-        self._data = data
-        self.update(render_samples(data))
+    def render_data(self, data: Any, width: int | None) -> Text:
+        return render_samples(data)
 
 
 VIEW = SamplesView
