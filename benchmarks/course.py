@@ -31,7 +31,7 @@ import torch  # noqa: E402
 
 from core import catalog  # noqa: E402
 from core.data.tabular import fold_indices, load_table  # noqa: E402
-from core.events import PhaseEvent  # noqa: E402
+from core.events import Progress  # noqa: E402
 from core.phases import EPOCH, EVAL  # noqa: E402
 from core.trainer import Trainer  # noqa: E402
 
@@ -75,18 +75,23 @@ def multi_input(seeds: list[int]) -> None:
             folds.append(trainer.summary()["test_accuracy"])
         network.append(statistics.mean(folds))
         baseline.append(logistic_regression_cv(table, seed, lesson.epochs, lesson.lr))
-        print(f"multi-input seed {seed}: folds {' '.join(f'{a:.3f}' for a in folds)} -> mean {network[-1]:.4f}; "
-              f"logistic regression {baseline[-1]:.4f}", flush=True)
+        print(
+            f"multi-input seed {seed}: folds {' '.join(f'{a:.3f}' for a in folds)} -> mean {network[-1]:.4f}; "
+            f"logistic regression {baseline[-1]:.4f}",
+            flush=True,
+        )
     mean = statistics.mean(network)
-    print(f"multi-input: mean held-out accuracy over {len(seeds)} seeds x 5 folds {mean:.4f} (logistic regression "
-          f"{statistics.mean(baseline):.4f}, ratio {mean / statistics.mean(baseline):.3f}; target >= 0.77: "
-          f"{'met' if mean >= 0.77 else 'NOT met'})")
+    print(
+        f"multi-input: mean held-out accuracy over {len(seeds)} seeds x 5 folds {mean:.4f} (logistic regression "
+        f"{statistics.mean(baseline):.4f}, ratio {mean / statistics.mean(baseline):.3f}; target >= 0.77: "
+        f"{'met' if mean >= 0.77 else 'NOT met'})"
+    )
 
 
 def first_ohlol(lesson, cell: str, seed: int, steps: int = 30) -> int | None:
     trainer = Trainer(lesson, options={"cell": cell}, seed=seed, epochs=steps)
     for event in trainer:
-        if isinstance(event, PhaseEvent) and event.phase is EPOCH and event.metrics["prediction"] == "ohlol":
+        if isinstance(event, Progress) and event.phase is EPOCH and event.metrics["prediction"] == "ohlol":
             return event.step
     return None
 
@@ -99,8 +104,11 @@ def rnn_hello(hello_seeds: int) -> None:
         others = [first_ohlol(lesson, cell, seed) for seed in range(hello_seeds)]
         reached = [s for s in others if s is not None]
         met &= at_default is not None
-        print(f"rnn-hello --cell {cell:<9}: \"ohlol\" at step {at_default} (seed 0); {len(reached)}/{hello_seeds} "
-              f"seeds within 30 steps, median step {statistics.median(reached) if reached else '-'}", flush=True)
+        print(
+            f'rnn-hello --cell {cell:<9}: "ohlol" at step {at_default} (seed 0); {len(reached)}/{hello_seeds} '
+            f"seeds within 30 steps, median step {statistics.median(reached) if reached else '-'}",
+            flush=True,
+        )
     print(f"rnn-hello: target (every cell within 30 steps at the defaults): {'met' if met else 'NOT met'}")
 
 
@@ -113,19 +121,24 @@ def rnn_names(seconds: float) -> None:
     spent, reached, best = 0.0, None, 0.0
     started = time.perf_counter()
     for event in trainer:
-        if isinstance(event, PhaseEvent) and event.phase is EVAL:
+        if isinstance(event, Progress) and event.phase is EVAL:
             spent = time.perf_counter() - started
             accuracy = event.metrics["accuracy"]
             best = max(best, accuracy)
             if reached is None and accuracy >= 0.80:
                 reached = (event.epoch, spent)
-            print(f"rnn-names epoch {event.epoch}: test accuracy {accuracy:.4f}, test loss "
-                  f"{event.metrics['test_loss']:.4f}, {spent:.1f} s", flush=True)
+            print(
+                f"rnn-names epoch {event.epoch}: test accuracy {accuracy:.4f}, test loss "
+                f"{event.metrics['test_loss']:.4f}, {spent:.1f} s",
+                flush=True,
+            )
             if spent >= seconds:
                 break
     where = f"epoch {reached[0]} after {reached[1]:.1f} s" if reached else "never"
-    print(f"rnn-names: >= 80 % test accuracy at {where}; best {best:.4f} in {spent:.0f} s "
-          f"(target: within 300 s: {'met' if reached and reached[1] <= 300 else 'NOT met'})")
+    print(
+        f"rnn-names: >= 80 % test accuracy at {where}; best {best:.4f} in {spent:.0f} s "
+        f"(target: within 300 s: {'met' if reached and reached[1] <= 300 else 'NOT met'})"
+    )
 
 
 def main() -> None:

@@ -39,9 +39,22 @@ from core.trainer import Trainer  # noqa: E402
 
 TEXT = ROOT.parent / "shared" / "data" / "tinyshakespeare" / "input.txt"
 TIME_LIMIT = 80.0
-NANOGPT = {"n_layer": 4, "n_head": 4, "n_embd": 128, "block_size": 64, "batch_size": 12, "dropout": 0.0,
-           "tie_weights": True, "weight_decay": 0.1, "warmup_steps": 100, "min_lr_ratio": 0.1, "grad_clip": 1.0,
-           "eval_interval": 250, "eval_batches": 20, "sample_interval": 0}
+NANOGPT = {
+    "n_layer": 4,
+    "n_head": 4,
+    "n_embd": 128,
+    "block_size": 64,
+    "batch_size": 12,
+    "dropout": 0.0,
+    "tie_weights": True,
+    "weight_decay": 0.1,
+    "warmup_steps": 100,
+    "min_lr_ratio": 0.1,
+    "grad_clip": 1.0,
+    "eval_interval": 250,
+    "eval_batches": 20,
+    "sample_interval": 0,
+}
 NANOGPT_LR, NANOGPT_STEPS = 1e-3, 2000
 WARM_STEPS = 20  # the app comparison times steps after these (the lesson loads and warms up first)
 
@@ -49,7 +62,7 @@ WARM_STEPS = 20  # the app comparison times steps after these (the lesson loads 
 def precise_val_loss(trainer: Trainer) -> float:
     model, options = trainer.run.state.model, trainer.run.options
     text = TEXT.read_text(encoding="utf-8")
-    val = torch.tensor(trainer.run.state.vocab.encode(text[int(len(text) * 0.9):]), dtype=torch.long)
+    val = torch.tensor(trainer.run.state.vocab.encode(text[int(len(text) * 0.9) :]), dtype=torch.long)
     batches = random_batches(val, 200, 12, options.block_size, torch.Generator().manual_seed(2024))
     return estimate_loss(model, [(x.to(trainer.device), y.to(trainer.device)) for x, y in batches]).item()
 
@@ -70,9 +83,12 @@ def report(name: str, trainer: Trainer, seconds: float, target: float) -> tuple[
     tokens = trainer.step * options.batch_size * options.block_size
     val = precise_val_loss(trainer)
     met = val <= target and seconds <= TIME_LIMIT
-    print(f"{name}: {trainer.step} steps in {seconds:.1f} s, {tokens / seconds:,.0f} tokens/s, "
-          f"validation loss {val:.4f} (lesson's 20-batch estimate {trainer.summary()['val_loss']:.4f}); "
-          f"target <= {target} in <= {TIME_LIMIT:.0f} s: {'met' if met else 'NOT met'}", flush=True)
+    print(
+        f"{name}: {trainer.step} steps in {seconds:.1f} s, {tokens / seconds:,.0f} tokens/s, "
+        f"validation loss {val:.4f} (lesson's 20-batch estimate {trainer.summary()['val_loss']:.4f}); "
+        f"target <= {target} in <= {TIME_LIMIT:.0f} s: {'met' if met else 'NOT met'}",
+        flush=True,
+    )
     return val, seconds
 
 
@@ -82,8 +98,9 @@ async def in_app(options: dict, steps: int, seed: int, view: str | None) -> floa
 
     from tui.app import LearnApp
 
-    app = LearnApp("char-gpt", options={"text": str(TEXT), **options}, seed=seed, steps=steps, paused=False,
-                   preload_torch=False)
+    app = LearnApp(
+        "char-gpt", options={"text": str(TEXT), **options}, seed=seed, steps=steps, paused=False, preload_torch=False
+    )
     async with app.run_test(size=(160, 50)) as pilot:
         screen = app.screen
         while getattr(screen.driver, "trainer", None) is None:
@@ -103,8 +120,10 @@ async def in_app(options: dict, steps: int, seed: int, view: str | None) -> floa
         if trainer.status != "finished":
             raise RuntimeError(f"the run in the app ended {trainer.status}")
         drawn = screen.frames_drawn
-    print(f"  app ({view or 'Loss'} tab): {seconds:.1f} s for {steps - WARM_STEPS} steps, {drawn} frames drawn",
-          flush=True)
+    print(
+        f"  app ({view or 'Loss'} tab): {seconds:.1f} s for {steps - WARM_STEPS} steps, {drawn} frames drawn",
+        flush=True,
+    )
     return seconds
 
 
@@ -122,8 +141,10 @@ def measure(kind: str, steps: int, seed: int) -> float:
 
 
 def compare_app(steps: int, seed: int, rounds: int) -> None:
-    print(f"app vs headless, lesson defaults, {steps} steps, timed after step {WARM_STEPS}, each run in its own "
-          "process, interleaved:")
+    print(
+        f"app vs headless, lesson defaults, {steps} steps, timed after step {WARM_STEPS}, each run in its own "
+        "process, interleaved:"
+    )
     ratios = {"Loss": [], "samples": []}
     for _ in range(rounds):
         plain = measure("headless", steps, seed)
@@ -132,8 +153,10 @@ def compare_app(steps: int, seed: int, rounds: int) -> None:
             ratios[view].append(measure(view, steps, seed) / plain)
     for view, values in ratios.items():
         median = statistics.median(values)
-        print(f"app ({view} tab) / headless: {', '.join(f'{r:.3f}' for r in values)}; median {median:.3f}, "
-              f"target <= 1.10: {'met' if median <= 1.10 else 'NOT met'}")
+        print(
+            f"app ({view} tab) / headless: {', '.join(f'{r:.3f}' for r in values)}; median {median:.3f}, "
+            f"target <= 1.10: {'met' if median <= 1.10 else 'NOT met'}"
+        )
 
 
 def main() -> None:

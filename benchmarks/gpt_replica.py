@@ -45,7 +45,7 @@ REPORTED = 1.886  # nanoGPT's own run on this machine, as the issue quotes it
 def get_batch(data: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """nanoGPT's get_batch: batch_size random windows, drawn from the global generator."""
     ix = torch.randint(len(data) - BLOCK, (BATCH,))
-    return torch.stack([data[i:i + BLOCK] for i in ix]), torch.stack([data[i + 1:i + 1 + BLOCK] for i in ix])
+    return torch.stack([data[i : i + BLOCK] for i in ix]), torch.stack([data[i + 1 : i + 1 + BLOCK] for i in ix])
 
 
 @torch.no_grad()
@@ -74,8 +74,11 @@ def main() -> None:
     train_text, val_text = split(text)
     train = torch.tensor(vocab.encode(train_text), dtype=torch.long)
     val = torch.tensor(vocab.encode(val_text), dtype=torch.long)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; vocabulary {len(vocab)}, "
-          f"train {len(train):,} / val {len(val):,} characters", flush=True)
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads; vocabulary {len(vocab)}, "
+        f"train {len(train):,} / val {len(val):,} characters",
+        flush=True,
+    )
 
     torch.manual_seed(1337)
     model = GPT(GPTConfig(vocab_size=len(vocab), block_size=BLOCK, n_layer=4, n_head=4, n_embd=128))
@@ -98,19 +101,26 @@ def main() -> None:
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
     seconds = time.perf_counter() - start
-    print(f"nanoGPT's loop around core.gpt.model.GPT: {args.iters} iterations in {seconds:.1f} s; its estimate "
-          f"(20 random batches) val {estimate['val']:.4f} (nanoGPT itself here: {REPORTED})", flush=True)
+    print(
+        f"nanoGPT's loop around core.gpt.model.GPT: {args.iters} iterations in {seconds:.1f} s; its estimate "
+        f"(20 random batches) val {estimate['val']:.4f} (nanoGPT itself here: {REPORTED})",
+        flush=True,
+    )
 
     fixed = random_batches(val, 200, BATCH, BLOCK, torch.Generator().manual_seed(2024))
     precise = estimate_loss(model, list(fixed)).item()
     draws = torch.Generator().manual_seed(7)
-    estimates = sorted(estimate_loss(model, list(random_batches(val, EVAL_ITERS, BATCH, BLOCK, draws))).item()
-                       for _ in range(args.draws))
+    estimates = sorted(
+        estimate_loss(model, list(random_batches(val, EVAL_ITERS, BATCH, BLOCK, draws))).item()
+        for _ in range(args.draws)
+    )
     below = sum(e <= 1.88 for e in estimates) / len(estimates)
     print(f"the same weights on benchmarks/gpt.py's 200 fixed validation batches: {precise:.4f}")
-    print(f"{args.draws} fresh 20-batch estimates of them: median {statistics.median(estimates):.4f}, "
-          f"standard deviation {statistics.stdev(estimates):.4f}, 5-95 % {estimates[len(estimates) // 20]:.4f}-"
-          f"{estimates[math.ceil(len(estimates) * 0.95) - 1]:.4f}; {below:.0%} of them <= 1.88")
+    print(
+        f"{args.draws} fresh 20-batch estimates of them: median {statistics.median(estimates):.4f}, "
+        f"standard deviation {statistics.stdev(estimates):.4f}, 5-95 % {estimates[len(estimates) // 20]:.4f}-"
+        f"{estimates[math.ceil(len(estimates) * 0.95) - 1]:.4f}; {below:.0%} of them <= 1.88"
+    )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from core import catalog, rng  # noqa: E402
-from core.events import PhaseEvent  # noqa: E402
+from core.events import Progress  # noqa: E402
 from core.lessons import _mnist_common as common  # noqa: E402
 from core.phases import EVAL, STEP  # noqa: E402
 from core.trainer import Trainer  # noqa: E402
@@ -71,8 +71,15 @@ class PlainLoop:
 
     def __init__(self, lesson_id: str, options: dict, epochs: int) -> None:
         lesson = catalog.load(lesson_id)
-        self.run = SimpleNamespace(options=SimpleNamespace(**lesson.config(options)), state=SimpleNamespace(),
-                                   device="cpu", lr=lesson.lr, max_epochs=epochs, epoch=1, batch=0)
+        self.run = SimpleNamespace(
+            options=SimpleNamespace(**lesson.config(options)),
+            state=SimpleNamespace(),
+            device="cpu",
+            lr=lesson.lr,
+            max_epochs=epochs,
+            epoch=1,
+            batch=0,
+        )
         rng.seed_all(0)  # what the Trainer does: same initial weights, same shuffled order
         self.train_loader, self.test_loader = common.load_data(self.run)
         self.model, self.optimizer = build(lesson_id, options)
@@ -117,12 +124,15 @@ def trainer_run(lesson_id: str, options: dict, epochs: int, plain: PlainLoop) ->
     rows, wall, cpu, last = [], 0.0, 0.0, None
     for event in trainer:
         now = clocks()
-        if isinstance(event, PhaseEvent) and event.phase is EVAL:
+        if isinstance(event, Progress) and event.phase is EVAL:
             rows.append((event.epoch, wall, cpu, event.metrics["accuracy"]))
         elif last is not None:
             wall, cpu = wall + now[0] - last[0], cpu + now[1] - last[1]
-        if isinstance(event, PhaseEvent) and event.epoch == 1 and (
-                event.phase is EVAL or (event.phase is STEP and event.step % CHUNK == 0)):
+        if (
+            isinstance(event, Progress)
+            and event.epoch == 1
+            and (event.phase is EVAL or (event.phase is STEP and event.step % CHUNK == 0))
+        ):
             plain.steps(CHUNK if event.phase is STEP else len(plain.train_loader))
             now = clocks()
         last = now
@@ -139,8 +149,10 @@ def bench(name: str, data_dir: str, epochs: int) -> None:
     lesson = catalog.load(lesson_id)
     flags = " ".join(f"--{k} {v}" for k, v in options.items() if k != "data_dir")
     batch = lesson.config(options)["batch_size"]
-    print(f"\n{name}: {lesson_id} {flags} (lr {lesson.lr}, batch {batch}, {epochs} epoch{'s' * (epochs != 1)})",
-          flush=True)
+    print(
+        f"\n{name}: {lesson_id} {flags} (lr {lesson.lr}, batch {batch}, {epochs} epoch{'s' * (epochs != 1)})",
+        flush=True,
+    )
     plain = PlainLoop(lesson_id, options, epochs)
     rows = trainer_run(lesson_id, options, epochs, plain)
     plain_s, plain_cpu, plain_acc = plain.wall, plain.cpu, plain.accuracy()
@@ -148,21 +160,29 @@ def bench(name: str, data_dir: str, epochs: int) -> None:
     for epoch, seconds, _, accuracy in rows:
         took = seconds - previous
         previous = seconds
-        print(f"  epoch {epoch}: test accuracy {accuracy * 100:.2f} %, {took:.1f} s "
-              f"({60000 / took:,.0f} samples/s), {seconds:.1f} s trained", flush=True)
+        print(
+            f"  epoch {epoch}: test accuracy {accuracy * 100:.2f} %, {took:.1f} s "
+            f"({60000 / took:,.0f} samples/s), {seconds:.1f} s trained",
+            flush=True,
+        )
     final = rows[-1][3]
     print(f"  after {epochs} epochs: {final * 100:.2f} % (target >= {target * 100:.1f} %: {verdict(final >= target)})")
     if name == "cnn":
         reached = next((s for _, s, _, a in rows if a >= CNN_FAST_TARGET), None)
-        print(f"  {CNN_FAST_TARGET * 100:.1f} % reached after "
-              f"{'never' if reached is None else f'{reached:.1f} s'} of training "
-              f"(target <= {CNN_FAST_SECONDS:.0f} s: {verdict(reached is not None and reached <= CNN_FAST_SECONDS)})")
+        print(
+            f"  {CNN_FAST_TARGET * 100:.1f} % reached after "
+            f"{'never' if reached is None else f'{reached:.1f} s'} of training "
+            f"(target <= {CNN_FAST_SECONDS:.0f} s: {verdict(reached is not None and reached <= CNN_FAST_SECONDS)})"
+        )
     _, wall, cpu, accuracy = rows[0]
     ratio = wall / plain_s
-    print(f"  epoch 1: plain PyTorch {plain_s:.2f} s (test accuracy {plain_acc * 100:.2f} %), "
-          f"trainer {wall:.2f} s ({accuracy * 100:.2f} %): ratio {ratio:.3f} "
-          f"(target <= {RATIO_TARGET}: {verdict(ratio <= RATIO_TARGET)}); "
-          f"CPU time {plain_cpu:.2f} s vs {cpu:.2f} s: ratio {cpu / plain_cpu:.3f}", flush=True)
+    print(
+        f"  epoch 1: plain PyTorch {plain_s:.2f} s (test accuracy {plain_acc * 100:.2f} %), "
+        f"trainer {wall:.2f} s ({accuracy * 100:.2f} %): ratio {ratio:.3f} "
+        f"(target <= {RATIO_TARGET}: {verdict(ratio <= RATIO_TARGET)}); "
+        f"CPU time {plain_cpu:.2f} s vs {cpu:.2f} s: ratio {cpu / plain_cpu:.3f}",
+        flush=True,
+    )
 
 
 def main() -> None:

@@ -63,8 +63,11 @@ def app_loop(data, steps: int, tab: str, size: tuple[int, int], settle: float = 
 
     async def drive() -> None:
         async with app.run_test(size=size) as pilot:
-            await _until(lambda: isinstance(app.screen, TrainingScreen) and app.screen.state == "paused", 60,
-                         "the lesson to load")
+            await _until(
+                lambda: isinstance(app.screen, TrainingScreen) and app.screen.state == "paused",
+                60,
+                "the lesson to load",
+            )
             screen = app.screen
             if tab != "chart":
                 screen.query_one("TabbedContent").active = f"tab-{tab}"
@@ -97,8 +100,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--tab", default="chart", choices=("chart", "params", "grads", "notes"))
     parser.add_argument("--size", default="120x36", help="terminal size WxH")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch threads (default 1: on a shared machine more threads make both timings erratic)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch threads (default 1: on a shared machine more threads make both timings erratic)",
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     size = tuple(int(v) for v in args.size.split("x"))
@@ -112,13 +119,18 @@ def main() -> None:
         in_app, app_cpu, frames = app_loop(data, args.steps, args.tab, size)
         ratios.append(in_app / plain)
         cpu_ratios.append(app_cpu / plain_cpu)
-        print(f"round {index + 1}: plain {plain:.3f} s ({plain / args.steps * 1e6:.0f} us/step), "
-              f"in the app {in_app:.3f} s ({frames} frames, {frames / in_app:.1f}/s), ratio {in_app / plain:.3f}; "
-              f"CPU ratio {app_cpu / plain_cpu:.3f}", flush=True)
+        print(
+            f"round {index + 1}: plain {plain:.3f} s ({plain / args.steps * 1e6:.0f} us/step), "
+            f"in the app {in_app:.3f} s ({frames} frames, {frames / in_app:.1f}/s), ratio {in_app / plain:.3f}; "
+            f"CPU ratio {app_cpu / plain_cpu:.3f}",
+            flush=True,
+        )
     median = statistics.median(ratios)
-    print(f"median ratio app/plain over {args.rounds} rounds of {args.steps} steps ({args.tab} tab visible): "
-          f"{median:.3f} (target <= 1.10: {'met' if median <= 1.10 else 'NOT met'}); median CPU-time ratio "
-          f"{statistics.median(cpu_ratios):.3f} (all threads: training, UI, snapshots)")
+    print(
+        f"median ratio app/plain over {args.rounds} rounds of {args.steps} steps ({args.tab} tab visible): "
+        f"{median:.3f} (target <= 1.10: {'met' if median <= 1.10 else 'NOT met'}); median CPU-time ratio "
+        f"{statistics.median(cpu_ratios):.3f} (all threads: training, UI, snapshots)"
+    )
 
 
 if __name__ == "__main__":

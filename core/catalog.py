@@ -2,20 +2,25 @@
 
 ``catalog()`` reads each lesson's id, title, lecture and notes from its source with ``ast``, without
 importing it, so the lesson picker shows in milliseconds while torch is still loading.
-``load(id_or_path)`` imports the lesson (and whatever it imports, usually torch).
+``load(id_or_path)`` imports the lesson (and whatever it imports, usually torch). ``localized(info)`` gives
+a built-in lesson's title and notes in the chosen language (``core.i18n``).
 """
 
 from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import sys
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import LessonFileError, UsageError
-from core.lesson import Lesson
+
+if TYPE_CHECKING:
+    from core.lesson import Lesson  # (imported when a lesson is loaded: the picker lists lessons without it)
 
 LESSONS_DIR = Path(__file__).parent / "lessons"
 
@@ -39,14 +44,50 @@ def _literal(call: ast.Call, name: str) -> object:
 def read_info(path: Path) -> LessonInfo:
     """A lesson file's metadata, read from its source without running it."""
     source = path.read_text(encoding="utf-8")
-    tree = ast.parse(source, filename=str(path))
+    tree = _parse_head(source, str(path))
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "LESSON" for t in node.targets)
-                and isinstance(node.value, ast.Call)):
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "LESSON" for t in node.targets)
+            and isinstance(node.value, ast.Call)
+        ):
             call = node.value
-            return LessonInfo(str(_literal(call, "id")), str(_literal(call, "title")), _literal(call, "lecture"),
-                              ast.get_docstring(tree) or "", str(path))
+            lecture = _literal(call, "lecture")
+            if lecture is not None and type(lecture) is not int:
+                raise ValueError(f"{path}: LESSON's lecture must be a whole number or None, not {lecture!r}")
+            return LessonInfo(
+                str(_literal(call, "id")),
+                str(_literal(call, "title")),
+                lecture,
+                ast.get_docstring(tree) or "",
+                str(path),
+            )
     raise ValueError(f"{path} defines no LESSON = Lesson(...)")
+
+
+def _parse_head(source: str, filename: str) -> ast.Module:
+    """Only the docstring and the ``LESSON = Lesson(...)`` statement, when they can be cut out cleanly (parsing
+    every lesson whole was the picker's costliest start-up step); otherwise the whole file."""
+    doc_end = source.find('"""', 3) + 3 if source.startswith('"""') else 0
+    start = source.find("\nLESSON = Lesson(", doc_end)
+    following = re.compile(r"^[^\s)\]}#]", re.MULTILINE).search(source, source.find("\n", start + 1) + 1)
+    end = following.start() if following else len(source)
+    if doc_end > 3 and start >= 0 and not source[start:end].rstrip().endswith("\\"):
+        try:
+            return ast.parse(source[:doc_end] + source[start:end], filename=filename)
+        except SyntaxError:
+            pass
+    return ast.parse(source, filename=filename)
+
+
+def localized(info: LessonInfo) -> LessonInfo:
+    """The lesson's title and notes in the chosen language; a lesson without a translation stays English."""
+    from core import i18n
+
+    if not i18n.is_chinese() or Path(info.path).parent != LESSONS_DIR:
+        return info
+    zh = i18n.translation(info.id)
+    return info if zh is None else replace(info, title=zh.title, notes=zh.notes)
 
 
 def catalog() -> list[LessonInfo]:
@@ -76,6 +117,8 @@ def load(lesson: str) -> Lesson:
 
 
 def load_file(path: Path, builtin: bool = False) -> Lesson:
+    from core.lesson import Lesson
+
     path = path.expanduser()
     if not path.is_file():
         raise LessonFileError(f"no lesson file at {path}; check the path (see docs/writing-lessons.md)")
@@ -84,13 +127,17 @@ def load_file(path: Path, builtin: bool = False) -> Lesson:
         code = compile(source, str(path.resolve()), "exec")
     except SyntaxError as exc:
         text = (exc.text or "").rstrip()
-        raise LessonFileError(f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and run it again",
-                              details=f"{text}\n{' ' * max((exc.offset or 1) - 1, 0)}^" if text else "") from None
+        raise LessonFileError(
+            f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and run it again",
+            details=f"{text}\n{' ' * max((exc.offset or 1) - 1, 0)}^" if text else "",
+        ) from None
     name = f"core.lessons.{path.stem}" if builtin else f"learn_tui_user_lesson_{abs(hash(str(path.resolve())))}"
     if builtin and name in sys.modules:
         module = sys.modules[name]
     else:
         spec = importlib.util.spec_from_file_location(name, path.resolve())
+        if spec is None:
+            raise LessonFileError(f"{path} can't be loaded as a Python module; give a .py file")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
@@ -99,12 +146,14 @@ def load_file(path: Path, builtin: bool = False) -> Lesson:
             del sys.modules[name]
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
             details = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
-            raise LessonFileError(f"{path} raised {type(exc).__name__} while loading: {exc}",
-                                  details="Traceback (most recent call last):\n" + details) from None
+            raise LessonFileError(
+                f"{path} raised {type(exc).__name__} while loading: {exc}",
+                details="Traceback (most recent call last):\n" + details,
+            ) from None
     lesson = getattr(module, "LESSON", None)
     if not isinstance(lesson, Lesson):
         raise LessonFileError(f"{path} defines no LESSON = Lesson(...); see docs/writing-lessons.md for an example")
     if not lesson.source_file:
         lesson = replace(lesson, source_file=str(path.resolve()))
-        module.LESSON = lesson
+        setattr(module, "LESSON", lesson)  # noqa: B010 (a module's attribute, set like any other)
     return lesson

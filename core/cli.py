@@ -1,65 +1,147 @@
-"""The ``learn-tui`` command line: ``list``, ``run`` (headless or in the app) and ``sample``.
+"""The ``learn-tui`` command line: ``list``, ``run``, ``compare`` and ``sample``, parsed here for both front ends.
+
+``core`` never imports the app: ``tui/main.py`` (the console script) parses with ``parse``, opens the
+app for the commands that want it (``Command.opens_app``, with ``app_settings``) and hands every other
+command to ``run_command``. ``main`` runs the headless commands alone (the tests call it).
 
 A stable contract that scripts rely on (see README.md): bad arguments exit with status 2 and one
 line on stderr that names the fix; ``run --json`` prints only JSON objects on stdout, one per line.
 Exit status: 0 done, 1 the lesson failed (its traceback on stderr), 2 bad usage, 3 the run diverged,
-130 interrupted.
+130 interrupted. A reader that stops reading (``| head``) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any
 
-from core.errors import LearnTuiError, UsageError
+from core.errors import DeviceError, LearnTuiError, UsageError
+from core.i18n import LANGUAGES, set_language
 
-EXIT_FAILED, EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED = 1, 2, 3, 130
+if TYPE_CHECKING:
+    from core.settings import RunSettings
+
+EXIT_DONE, EXIT_FAILED, EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line, as a UsageError."""
 
+    commands: dict[str, Parser]  # the subcommands' parsers, by name (set on the top-level parser)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message} (see: {self.prog} --help)")
 
 
-def build_parser() -> Parser:
-    parser = Parser(prog="learn-tui", allow_abbrev=False, description="Learn PyTorch by watching real training loops run.")
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The whole command line; given ``argv``, ``compare`` and ``sample`` get their arguments only when named
+    in it (their modules cost ~10 ms to import, on the app's start-up path)."""
+    parser = Parser(
+        prog="learn-tui", allow_abbrev=False, description="Learn PyTorch by watching real training loops run."
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--lang", choices=LANGUAGES, help="en or zh (default: $LEARN_TUI_LANG, else the locale)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="the data folder (MNIST/raw/) of lessons opened from the "
+        "picker (for one lesson: learn-tui run LESSON --data-dir DIR)",
+    )
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
     listing = commands.add_parser("list", help="list the lessons")
     listing.add_argument("--json", action="store_true", help="one JSON object per lesson")
-    run = commands.add_parser("run", help="train a lesson (in the app, or --headless)", allow_abbrev=False,
-                              add_help=False, usage="learn-tui run LESSON [options] [lesson options]")
+    run = commands.add_parser(
+        "run",
+        help="train a lesson (in the app, or --headless)",
+        allow_abbrev=False,
+        add_help=False,
+        usage="learn-tui run LESSON [options] [lesson options]",
+    )
     run.add_argument("lesson", nargs="?", help="a lesson id (see learn-tui list) or a path to a lesson .py file")
     run.add_argument("-h", "--help", action="store_true", help="show this help and the lesson's own options")
     budget = run.add_mutually_exclusive_group()
     budget.add_argument("--steps", help="stop after this many steps (batches) in all")
     budget.add_argument("--epochs", help="stop after this many epochs in all")
     run.add_argument("--lr", help="learning rate, a positive number such as 0.01")
-    run.add_argument("--seed", default="0", help="random seed (default 0)")
+    run.add_argument("--seed", help="random seed (default 0; a resumed run keeps its own)")
     run.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"), help="where to train")
     run.add_argument("--headless", action="store_true", help="train without the app, print progress and results")
     run.add_argument("--json", action="store_true", help="with --headless: one JSON object per step, then a summary")
-    run.add_argument("--save", metavar="PATH", help="save a checkpoint here when the run ends")
+    run.add_argument(
+        "--save", metavar="PATH", help="with --headless: save a checkpoint here when the run ends or ctrl+c stops it"
+    )
     run.add_argument("--resume", metavar="PATH", help="continue from a checkpoint saved with --save or ctrl+s")
+    run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="notes and help in en or zh")
+    compare = commands.add_parser(
+        "compare",
+        help="train variants of a lesson (--optimizer SGD,Adam) and chart them",
+        allow_abbrev=False,
+        add_help=False,
+        usage="learn-tui compare LESSON [options] [lesson options, each a comma list]",
+    )
     sample = commands.add_parser("sample", help="generate text from a char-gpt checkpoint")
-    try:
-        from core import sample_cli
-    except ImportError:  # the GPT lesson is not installed
-        sample_cli = None
-    if sample_cli is not None:
-        sample_cli.add_arguments(sample)
+    if argv is None or "compare" in argv:
+        from core.compare import add_arguments
+
+        add_arguments(compare)
+    if argv is None or "sample" in argv:
+        from core.sample_cli import add_arguments
+
+        add_arguments(sample)
+    exercise = commands.add_parser("exercise", help="write a lesson's loop with lines to fill in (learn-tui check it)")
+    check = commands.add_parser("check", help="compare your exercise file with its lesson, phase by phase")
+    if argv is None or "exercise" in argv or "check" in argv:
+        from core.exercises.commands import add_check_arguments, add_exercise_arguments
+
+        add_exercise_arguments(exercise)
+        add_check_arguments(check)
+    parser.commands = {
+        "list": listing,
+        "run": run,
+        "compare": compare,
+        "sample": sample,
+        "exercise": exercise,
+        "check": check,
+    }
     return parser
+
+
+@dataclass
+class Command:
+    """A parsed command line: argparse's namespace, the arguments left for the lesson, and the parser."""
+
+    args: argparse.Namespace
+    rest: list[str]
+    parser: Parser
+
+    @property
+    def opens_app(self) -> bool:
+        """No command, or ``run LESSON`` without ``--headless``/``--json``: the app's to open."""
+        args = self.args
+        if args.command is None:
+            return not args.version
+        return args.command == "run" and not args.help and args.lesson is not None and not (args.headless or args.json)
+
+
+def parse(argv: Sequence[str]) -> Command:
+    argv = list(argv)
+    parser = build_parser(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.lang is not None:
+        set_language(args.lang)  # the app and the catalog read it from core.i18n
+    return Command(args, rest, parser)
 
 
 def lesson_option_parser(lesson: Any) -> Parser:
     """A parser for one lesson's own options (``--optimizer SGD``, ``--data-dir PATH``, ...)."""
     parser = Parser(prog=f"learn-tui run {lesson.id}", add_help=False, allow_abbrev=False)
     for option in lesson.options:
-        extra = {"nargs": "?", "const": "true"} if isinstance(option.default, bool) else {}
+        extra: dict[str, Any] = {"nargs": "?", "const": "true"} if isinstance(option.default, bool) else {}
         parser.add_argument(option.flag, dest=option.name, default=None, help=option.help, **extra)
     return parser
 
@@ -77,25 +159,38 @@ def parse_lesson_options(lesson: Any, rest: Sequence[str]) -> dict[str, Any]:
     return overrides
 
 
-def check_run_arguments(args: argparse.Namespace) -> None:
+def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     """Everything that can be checked without importing the lesson (so the app still starts at once)."""
     from core import catalog
     from core.lesson import parse_count, parse_lr
+    from core.sample_cli import parse_seed
 
+    if args.lesson is None:
+        raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
     if args.lr is not None:
         args.lr = parse_lr(args.lr)
     if args.steps is not None:
         args.steps = parse_count(args.steps, "--steps")
     if args.epochs is not None:
         args.epochs = parse_count(args.epochs, "--epochs")
-    try:
-        args.seed = int(args.seed)
-    except ValueError:
-        raise UsageError(f"--seed must be a whole number like 0, got {args.seed!r}") from None
+    if args.resume is not None and args.seed is not None:
+        raise UsageError(
+            f"--seed can't change a resumed run ({args.resume} continues its own random state); "
+            "drop --seed, or start a new run without --resume"
+        )
+    args.seed = parse_seed(args.seed if args.seed is not None else "0")
     if args.json and not args.headless:
         args.headless = True  # --json only makes sense without the app
     if args.resume is not None and not Path(args.resume).expanduser().is_file():
         raise UsageError(f"no checkpoint at {args.resume}; check the path")
+    if args.resume is not None and rest:
+        raise UsageError("a resumed run keeps the options it was saved with; drop " + " ".join(rest))
+    if args.save is not None:
+        if not args.headless:
+            raise UsageError("--save is for --headless runs; in the app, press ctrl+s to save")
+        from core.checkpoint import check_save_path
+
+        check_save_path(args.save)  # a path that cannot be written is refused before any training
     if catalog.is_path(args.lesson):
         if not Path(args.lesson).expanduser().is_file():
             raise UsageError(f"no lesson file at {args.lesson}; check the path (or see learn-tui list)")
@@ -103,18 +198,75 @@ def check_run_arguments(args: argparse.Namespace) -> None:
         catalog.find(args.lesson)
 
 
+def app_settings(command: Command) -> dict[str, Any]:
+    """The keyword arguments of ``tui.app.run_app`` for a command that opens the app, checked."""
+    args, rest = command.args, command.rest
+    if args.command is None:
+        if rest:
+            raise UsageError(
+                f"unknown command {' '.join(rest)}; use learn-tui list, run, compare, sample, exercise or check"
+            )
+        return {"lesson": None, "data_dir": args.data_dir}
+    check_data_dir_placement(args)
+    from core import catalog
+
+    check_run_arguments(args, rest)
+    lesson = catalog.load(args.lesson) if rest or args.lr is not None else None
+    if lesson is not None:
+        lesson.check_lr_given(args.lr)
+    overrides = parse_lesson_options(lesson, rest) if rest else {}
+    return {"lesson": args.lesson, "settings": run_settings(args, overrides)}
+
+
+def check_data_dir_placement(args: argparse.Namespace) -> None:
+    """``learn-tui --data-dir DIR`` is the picker's; a command takes it after the lesson, as its own option."""
+    if args.data_dir is not None and args.command is not None:
+        raise UsageError(
+            f"--data-dir before {args.command} is for the lesson picker (learn-tui --data-dir DIR); for "
+            f"one lesson put it after the lesson: learn-tui run LESSON --data-dir {args.data_dir}"
+        )
+
+
+def run_settings(args: argparse.Namespace, options: dict[str, Any]) -> RunSettings:
+    """What ``learn-tui run`` was given (checked by ``check_run_arguments``), for headless mode and the app."""
+    from core.settings import RunSettings
+
+    return RunSettings(
+        options=options,
+        lr=args.lr,
+        seed=args.seed,
+        device=args.device,
+        steps=args.steps,
+        epochs=args.epochs,
+        resume=args.resume,
+    )
+
+
 def command_list(args: argparse.Namespace) -> int:
     import json
 
     from core import catalog
 
-    for info in catalog.catalog():
-        lecture = f"lecture {info.lecture}" if info.lecture is not None else "beyond the course"
-        if args.json:
+    infos = catalog.catalog()
+    if args.json:  # a stable contract: the English title, whatever the language
+        for info in infos:
             print(json.dumps({"id": info.id, "title": info.title, "lecture": info.lecture}))
-        else:
-            print(f"{info.id:<22} {info.title:<48} {lecture}")
-    return 0
+        return EXIT_DONE
+    from core.i18n import display_width, pad
+
+    rows = [(info.id, catalog.localized(info).title, lecture_label(info.lecture)) for info in infos]
+    id_width, title_width = (max(display_width(row[i]) for row in rows) for i in (0, 1))
+    for lesson_id, title, lecture in rows:
+        print(f"{pad(lesson_id, id_width)}  {pad(title, title_width)}  {lecture}")
+    return EXIT_DONE
+
+
+def lecture_label(lecture: int | None) -> str:
+    from core.i18n import pick
+
+    if lecture is None:
+        return pick("beyond the course", "课程之外")
+    return pick(f"lecture {lecture}", f"第 {lecture} 讲")
 
 
 def format_lesson_options(options: Sequence[Any]) -> str:
@@ -126,7 +278,7 @@ def format_lesson_options(options: Sequence[Any]) -> str:
     width = min(max(map(len, flags)) + 2, 30)
     room = max(shutil.get_terminal_size().columns - width - 2, 30)
     lines = []
-    for flag, option in zip(flags, options):
+    for flag, option in zip(flags, options, strict=True):
         choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
         wrapped = textwrap.wrap(option.help + choices, room) or [""]
         first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
@@ -135,61 +287,85 @@ def format_lesson_options(options: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
-def command_run(args: argparse.Namespace, rest: Sequence[str], parser: Parser) -> int:
+def print_help(command: Command, name: str, about_options: str) -> int:
+    """``learn-tui NAME --help [LESSON]``: the sub-command's help, then the lesson's own options."""
     from core import catalog
 
-    if args.help:
-        run_parser = parser._subparsers._group_actions[0].choices["run"]  # type: ignore[union-attr]
-        print(run_parser.format_help())
-        if args.lesson:
-            lesson = catalog.load(args.lesson)
-            print(f"options of {lesson.id} (flag and default, then what it does):")
-            print(format_lesson_options(lesson.options) if lesson.options else "  none")
-        return 0
-    if args.lesson is None:
-        raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
-    check_run_arguments(args)
-    if args.resume is not None and rest:
-        raise UsageError("a resumed run keeps the options it was saved with; drop " + " ".join(rest))
-    if not args.headless:
-        overrides = parse_lesson_options(catalog.load(args.lesson), rest) if rest else {}
-        from tui.app import run_app
+    print(command.parser.commands[name].format_help())
+    if command.args.lesson:
+        lesson = catalog.load(command.args.lesson)
+        print(f"options of {lesson.id} ({about_options}):")
+        print(format_lesson_options(lesson.options) if lesson.options else "  none")
+    return EXIT_DONE
 
-        return run_app(args.lesson, options=overrides, lr=args.lr, seed=args.seed, device=args.device,
-                       steps=args.steps, epochs=args.epochs, resume=args.resume)
+
+def command_run(command: Command) -> int:
+    from core import catalog
+
+    args, rest = command.args, command.rest
+    if args.help:
+        return print_help(command, "run", "flag and default, then what it does")
+    check_run_arguments(args, rest)
     from core.headless import run_headless
 
     lesson = catalog.load(args.lesson)
-    return run_headless(lesson, args, parse_lesson_options(lesson, rest))
+    lesson.check_lr_given(args.lr)
+    return run_headless(lesson, args, run_settings(args, parse_lesson_options(lesson, rest)))
 
 
-def main(argv: Sequence[str]) -> int:
-    parser = build_parser()
-    try:
-        args, rest = parser.parse_known_args(list(argv))
-        if args.version:
-            from importlib.metadata import version
+def run_command(command: Command) -> int:
+    """Run a command that needs no app: --version, list, run --help, run --headless, compare, sample."""
+    args, rest = command.args, command.rest
+    if command.opens_app:
+        raise UsageError("this opens the app: start it with learn-tui, or add --headless to train here")
+    check_data_dir_placement(args)
+    if args.version:
+        from importlib.metadata import version
 
-            print(f"learn-tui {version('learn-tui')}")
-            return 0
-        if args.command is None:
-            if rest:
-                raise UsageError(f"unknown command {' '.join(rest)}; use learn-tui list, run or sample")
-            from tui.app import run_app
+        print(f"learn-tui {version('learn-tui')}")
+        return EXIT_DONE
+    if args.command == "run":
+        return command_run(command)
+    if args.command in ("exercise", "check"):
+        from core.exercises import commands
 
-            return run_app(None)
-        if args.command == "run":
-            return command_run(args, rest, parser)
         if rest:
             raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
-        if args.command == "list":
-            return command_list(args)
-        from core import sample_cli
+        return commands.run_exercise(args) if args.command == "exercise" else commands.run_check(args)
+    if args.command == "compare":
+        from core import compare
 
-        return sample_cli.run(args)
+        return compare.run(command)
+    if rest:
+        raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
+    if args.command == "list":
+        return command_list(args)
+    from core import sample_cli
+
+    return sample_cli.run(args)
+
+
+def silence_stdout() -> None:
+    """Point stdout at devnull, so Python's flush at exit does not raise again on a closed pipe (the
+    recipe of Python's signal docs); a stdout without a file descriptor (a test's capture) is left alone."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError and a ValueError
+        pass
+
+
+def guarded(action: Callable[[], int]) -> int:
+    """Run ``action`` and turn what it raises into the contract's exit status and one line on stderr."""
+    try:
+        return action()
+    except BrokenPipeError:  # the reader left (| head): stop quietly
+        silence_stdout()
+        return EXIT_FAILED
     except KeyboardInterrupt:
+        print("learn-tui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except UsageError as exc:
+    except (UsageError, DeviceError) as exc:  # a device the machine lacks is a bad argument here
         print(f"learn-tui: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except LearnTuiError as exc:
@@ -197,3 +373,8 @@ def main(argv: Sequence[str]) -> int:
             print(exc.details.rstrip(), file=sys.stderr)
         print(f"learn-tui: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def main(argv: Sequence[str]) -> int:
+    """The headless commands (the app's are opened by ``tui.main``)."""
+    return guarded(lambda: run_command(parse(argv)))

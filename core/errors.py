@@ -45,7 +45,7 @@ class DeviceError(LearnTuiError):
 
 def lesson_traceback(exc: BaseException, source_file: str) -> str:
     """The traceback of ``exc`` from the lesson's own frames on (the trainer's frames left out)."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    frames = list(traceback.extract_tb(exc.__traceback__))
     for index, frame in enumerate(frames):
         if source_file and frame.filename == source_file:
             frames = frames[index:]

@@ -1,51 +1,76 @@
-"""What the trainer yields: small, frozen, plain-data events.
+"""What the trainer yields: ``Progress``, one small frozen record per ``yield`` of the lesson, and the two
+ends of a run, ``Diverged`` and ``Finished``, which carry the ``Progress`` of where they happened.
 
-Events never hold tensors: a UI in another thread may keep them as long as it likes.
+The same record is what headless mode prints (``core.headless.progress_record``) and what the app's frames
+carry to the status bar. Records never hold tensors: a UI in another thread may keep them as long as it likes.
+
+**One counting.** ``step`` is the step the event belongs to, counting from 1: while a step is open (after
+its ``FORWARD``, ``LOSS``, ... and an ``EVAL`` yielded after its update) it is that step's number; at
+``STEP``/``EPOCH`` the step just completed. So a loss that diverges in the third step says ``step 3``
+everywhere (the status bar, the notice, headless lines, JSON), and a checkpoint saved there, after the
+step is finished, is named ``step3``. Before the first step it is 0.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from core.phases import Phase
+from core.status import Status
 
 
 @dataclass(frozen=True, slots=True)
-class PhaseEvent:
-    """The lesson reached the end of ``phase``."""
+class Progress:
+    """The lesson reached the end of ``phase``; what the run looks like there."""
 
-    phase: Phase
-    step: int  # steps (batches) completed so far
+    status: Status  # the trainer's: ready, running, finished, diverged or crashed
+    phase: Phase | None  # None before the first yield
+    step: int  # the step this event belongs to (see the module's docstring); 0 before the first
     epoch: int  # the epoch in progress, counting from 1
-    loss: float | None  # the latest loss the lesson reported
-    lr: float
     line: int  # line in the lesson's source file of the ``yield`` that produced this event
-    metrics: Mapping[str, Any] | None = None  # plain floats / ints / strings sent with the phase
+    lr: float
+    loss: float | None  # the latest loss the lesson reported
+    metrics: Mapping[str, Any] | None = None  # plain numbers / text sent with this phase (STEP, EPOCH, EVAL)
 
 
 @dataclass(frozen=True, slots=True)
 class Diverged:
-    """Training stopped itself: the loss or a parameter blew up."""
+    """Training stopped itself: the loss or a parameter blew up, at ``at``."""
 
-    step: int
-    epoch: int
-    loss: float | None
-    lr: float
-    reason: str  # e.g. "loss is nan", "loss 3.2e+08 is 10000x the first loss", "parameter fc.weight is inf"
+    at: Progress
+    reason: str  # e.g. "loss is nan", "loss is 3.2e+08", "parameter fc.weight holds nan or inf"
     message: str  # one line for the learner, suggesting a lower learning rate
+
+    @property
+    def step(self) -> int:
+        return self.at.step
+
+    @property
+    def loss(self) -> float | None:
+        return self.at.loss
+
+    @property
+    def lr(self) -> float:
+        return self.at.lr
 
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """The run reached its step/epoch budget, or the lesson's loop ended."""
+    """The run reached its step/epoch budget, or the lesson's loop ended (or crashed), at ``at``."""
 
-    step: int
-    epoch: int
-    loss: float | None
-    lr: float
-    reason: str  # "steps", "epochs" or "lesson"
+    at: Progress
+    reason: str  # "steps", "epochs", "lesson" or "crashed"
     summary: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def step(self) -> int:
+        return self.at.step
 
-Event = PhaseEvent | Diverged | Finished
+    @property
+    def epoch(self) -> int:
+        return self.at.epoch
+
+
+Event = Progress | Diverged | Finished

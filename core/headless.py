@@ -2,22 +2,41 @@
 
 With ``--json`` stdout carries only JSON objects, one per line, flushed as written: one per completed
 step (``"event": "step"``), one per evaluation (``"eval"``), then a final ``"summary"`` whose keys name
-the lesson's results plainly (``loss``, ``w``, ``b``, ``accuracy``, ``prediction``, ...).
+the lesson's results plainly (``loss``, ``w``, ``b``, ``accuracy``, ``prediction``, ...). Notes (saved,
+not saved, interrupted) go to stderr.
+
+Ctrl-C: the first press stops at the next step boundary, prints the summary so far and saves there
+with ``--save`` (exit 130; resuming gives exactly the run that was not interrupted); a second press
+stops at once, saving nothing. Before the first step is done ctrl+c stops at once too: a half-built
+run is neither summarized nor saved, so a good checkpoint at the ``--save`` path is never replaced.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import shlex
 import sys
 import time
-from typing import Any, TextIO
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol, TextIO
 
-from core.events import Diverged, Finished, PhaseEvent
-from core.phases import EVAL
+from core import progress_display, session
+from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
+from core.ctrl_c import StopAtStepBoundary
+from core.errors import CheckpointError, UsageError
+from core.events import Diverged, Finished, Progress
+from core.phases import EPOCH, EVAL, STEP
+from core.settings import RunSettings
 
-PROGRESS_INTERVAL = 0.1  # seconds between redraws of the live progress bar on a terminal
-LINE_INTERVAL = 1.0  # seconds between plain progress lines when stdout is not a terminal
+
+class Output(Protocol):
+    """Where a headless run's progress goes: the progress display, JSON lines, or nothing (compare)."""
+
+    def event(self, event: Progress) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def _clean(value: Any) -> Any:
@@ -42,7 +61,7 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def format_summary(summary: dict[str, Any]) -> str:
+def format_summary(summary: Mapping[str, Any]) -> str:
     """``w = 2.000  b = 0.000  loss = 0.000``: the lesson's results first, the loss last; text of
     several lines (a GPT's sample) below that line, under its name, indented."""
     items = [(k, v) for k, v in summary.items() if k != "loss"] + [("loss", summary.get("loss"))]
@@ -52,99 +71,147 @@ def format_summary(summary: dict[str, Any]) -> str:
     return "\n".join([line, *blocks])
 
 
-class Progress:
-    """A live bar on a terminal, a plain line now and then otherwise."""
+def progress_record(progress: Progress) -> dict[str, Any]:
+    """The JSON record of an event: ``eval`` for an evaluation (its metrics, and the step it belongs to),
+    else ``step`` (for the event that completes a step, with its metrics). The same counting as everywhere."""
+    if progress.phase is EVAL:
+        return {"event": "eval", "step": progress.step, "epoch": progress.epoch, **(progress.metrics or {})}
+    record = {"event": "step", "step": progress.step, "epoch": progress.epoch, "loss": progress.loss, "lr": progress.lr}
+    if progress.metrics:
+        record["metrics"] = progress.metrics
+    return record
 
-    def __init__(self, out: TextIO, total: int | None, unit: str) -> None:
-        self.out, self.total, self.unit = out, total, unit
-        self.live = out.isatty()
-        self.start = self.last = time.perf_counter()
-        self.last_step = 0
 
-    def update(self, event: PhaseEvent, force: bool = False) -> None:
-        now = time.perf_counter()
-        if not force and now - self.last < (PROGRESS_INTERVAL if self.live else LINE_INTERVAL):
-            return
-        rate = (event.step - self.last_step) / max(now - self.last, 1e-9)
-        self.last, self.last_step = now, event.step
-        done = event.step if self.unit == "steps" else event.epoch
-        loss = "-" if event.loss is None else f"{event.loss:.4g}"
-        text = f"step {event.step}  epoch {event.epoch}  loss {loss}  lr {event.lr:g}  {rate:.0f} steps/s"
-        if self.live:
-            bar = ""
-            if self.total:
-                filled = int(20 * min(done / self.total, 1.0))
-                bar = f"[{'#' * filled}{'.' * (20 - filled)}] {done}/{self.total} {self.unit}  "
-            self.out.write(f"\r\x1b[2K{bar}{text}")
-        else:
-            self.out.write(text + "\n")
+def closes_step(progress: Progress, last_step: int) -> bool:
+    """``progress`` is the ``STEP`` or ``EPOCH`` that completed a step (an ``EPOCH`` after a ``STEP`` is not)."""
+    return (progress.phase is STEP or progress.phase is EPOCH) and progress.step != last_step
+
+
+class JsonLines:
+    """``--json``: one object per completed step and per evaluation, flushed as written."""
+
+    def __init__(self, out: TextIO, trainer: Any) -> None:
+        self.out, self.trainer, self.last_step = out, trainer, trainer.step
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.out.write(json.dumps(_clean(record)) + "\n")
         self.out.flush()
 
+    def event(self, event: Progress) -> None:
+        if event.phase is EVAL or closes_step(event, self.last_step):
+            self.write(progress_record(event))
+            if event.phase is not EVAL:
+                self.last_step = event.step
+
     def close(self) -> None:
-        if self.live:
-            self.out.write("\n")
-            self.out.flush()
+        pass
 
 
-def run_headless(lesson: Any, args: Any, options: dict[str, Any]) -> int:
-    from core.trainer import Trainer
+def note(output: Output | None, text: str) -> None:
+    """One line on stderr, below the progress bar."""
+    if output is not None:
+        output.close()
+    print(f"learn-tui: {text}", file=sys.stderr, flush=True)
 
-    if args.resume:
-        budget = {k: getattr(args, k) for k in ("steps", "epochs") if getattr(args, k) is not None}
-        trainer = Trainer.from_checkpoint(args.resume, lesson, device=args.device, **budget)
-        if args.lr is not None:
-            trainer.lr = args.lr
-    else:
-        trainer = Trainer(lesson, options=options, lr=args.lr, seed=args.seed, device=args.device,
-                          steps=args.steps, epochs=args.epochs)
-    out = sys.stdout
-    unit = "epochs" if trainer.max_epochs is not None else "steps"
-    progress = None if args.json else Progress(out, trainer.max_epochs or trainer.max_steps, unit)
-    started, ended, interrupted = time.perf_counter(), None, False
+
+def start_trainer(lesson: Any, settings: RunSettings) -> Any:
+    """A new run, or one continued from ``--resume`` (a file that does not load is a bad argument)."""
     try:
-        last_step = trainer.step
-        for event in trainer:
-            if isinstance(event, PhaseEvent):
-                if args.json:
-                    if event.step != last_step:
-                        record = {"event": "step", "step": event.step, "epoch": event.epoch, "loss": event.loss,
-                                  "lr": event.lr}
-                        if event.metrics:
-                            record["metrics"] = event.metrics
-                        out.write(json.dumps(_clean(record)) + "\n")
-                        out.flush()
-                    if event.phase is EVAL:
-                        out.write(json.dumps(_clean({"event": "eval", "step": trainer.eval_step(), "epoch": event.epoch,
-                                                     **(event.metrics or {})})) + "\n")
-                        out.flush()
-                elif event.step != last_step:
-                    progress.update(event)
-                last_step = event.step
-            else:
-                ended = event
+        return session.start(lesson, settings)
+    except CheckpointError as exc:
+        if settings.resume is None:
+            raise
+        raise UsageError(exc.message) from None
+
+
+def train(trainer: Any, output: Output, ctrl_c: StopAtStepBoundary) -> Finished | Diverged | None:
+    """Pull events to the end of the run (its last event), or to the step boundary where ctrl+c asked
+    to stop (None). Ctrl-C is caught from the end of the first step on; before, it stops at once."""
+    start, told = trainer.step, False
+    for event in trainer:
+        if not isinstance(event, Progress):
+            return event
+        output.event(event)
+        if trainer.step > start:
+            ctrl_c.arm()
+        if ctrl_c.requested:
+            if not trainer.step_open:
+                return None
+            if not told:
+                note(output, "stopping at the end of this step (press ctrl+c again to stop at once, saving nothing)")
+                told = True
+    return trainer.ended
+
+
+def divergence_advice(ended: Diverged) -> str:
+    return (
+        f"training diverged in step {ended.step}: {ended.reason}. Lower the learning rate: rerun with "
+        f"--lr {ended.lr / 10:g} or lower"
+    )
+
+
+def left_as_it_was(path: str | None) -> str:
+    if path is None:
+        return ""
+    return f"; {path} is as it was" if Path(path).expanduser().exists() else f"; nothing written to {path}"
+
+
+def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
+    started = time.perf_counter()
+    output: Output | None = None
+    ctrl_c = StopAtStepBoundary()
+    try:
+        trainer = start_trainer(lesson, settings)
+        steps_before = trainer.step
+        output = JsonLines(sys.stdout, trainer) if args.json else progress_display.ProgressDisplay(sys.stdout, trainer)
+        with ctrl_c:
+            ended = train(trainer, output, ctrl_c)
     except KeyboardInterrupt:
-        interrupted = True
-    if progress is not None:
-        progress.close()
-    if args.save:
-        if trainer.step_open and trainer.status not in ("crashed", "diverged"):
-            trainer.advance("step")  # a checkpoint is taken between steps
-        path = trainer.save(args.save)
-        print(f"saved checkpoint {path}", file=sys.stderr)
+        when = "stopped at once (ctrl+c twice)" if ctrl_c.requested else "interrupted before the first step was done"
+        note(output, f"{when}: nothing saved{left_as_it_was(args.save)}")
+        return EXIT_INTERRUPTED
+    finally:
+        if output is not None:
+            output.close()
+    status = "interrupted" if ended is None else ("diverged" if isinstance(ended, Diverged) else "finished")
     summary = ended.summary if isinstance(ended, Finished) else trainer.summary()
-    status = "interrupted" if interrupted else ("diverged" if isinstance(ended, Diverged) else "finished")
     seconds = time.perf_counter() - started
-    if args.json:
-        record = {"event": "summary", "lesson": lesson.id, "status": status, "steps": trainer.step,
-                  "epochs": max(trainer.run.epoch, 1), "seconds": round(seconds, 3), **summary}
+    if isinstance(output, JsonLines):
+        record = {
+            "event": "summary",
+            "lesson": lesson.id,
+            "status": status,
+            "steps": trainer.step,
+            "epochs": max(trainer.run.epoch, 1),
+            "seconds": round(seconds, 3),
+            **summary,
+        }
         if isinstance(ended, Diverged):
-            record["message"] = ended.message
-        out.write(json.dumps(_clean(record)) + "\n")
-        out.flush()
+            record["message"] = divergence_advice(ended)
+        output.write(record)
     else:
-        print(f"{lesson.id}: {status} after {trainer.step} steps in {seconds:.1f} s")
-        print(format_summary(summary))
+        where = f"in step {ended.step}" if isinstance(ended, Diverged) else f"after {trainer.step} steps"
+        print(f"{lesson.id}: {status} {where} in {seconds:.1f} s")
+        print(format_summary(summary), flush=True)
+    if (idle := session.nothing_left(settings, trainer, ended, steps_before)) is not None:
+        note(None, idle)
     if isinstance(ended, Diverged):
-        print(f"learn-tui: {ended.message}", file=sys.stderr)
-        return 3
-    return 130 if interrupted else 0
+        note(None, divergence_advice(ended))
+        if args.save:
+            note(None, f"not saved: a diverged run is not worth resuming{left_as_it_was(args.save)}")
+        return EXIT_DIVERGED
+    if args.save:
+        path = trainer.save(args.save)
+        if ended is None:
+            note(
+                None,
+                f"saved checkpoint {path}; continue with: learn-tui run {shlex.quote(str(args.lesson))} "
+                f"--headless --resume {shlex.quote(path)}",
+            )
+        else:
+            note(None, f"saved checkpoint {path}")
+    if ended is None:
+        if not args.save:
+            note(None, f"interrupted after {trainer.step} steps")
+        return EXIT_INTERRUPTED
+    return EXIT_DONE

@@ -32,9 +32,15 @@ class Bucket:
         self.total += value
         self.count += 1
 
-    def merge(self, other: "Bucket") -> "Bucket":
-        return Bucket(self.first_step, other.last_step, min(self.low, other.low), self.total + other.total,
-                      max(self.high, other.high), self.count + other.count)
+    def merge(self, other: Bucket) -> Bucket:
+        return Bucket(
+            self.first_step,
+            other.last_step,
+            min(self.low, other.low),
+            self.total + other.total,
+            max(self.high, other.high),
+            self.count + other.count,
+        )
 
 
 class History:
@@ -78,12 +84,17 @@ class History:
         return [v for _, v in tail]
 
     def state(self) -> dict:
-        return {"recent": list(self.recent), "recent_size": self.recent_size, "max_buckets": self.max_buckets,
-                "bucket_size": self.bucket_size, "count": self.count,
-                "buckets": [(b.first_step, b.last_step, b.low, b.total, b.high, b.count) for b in self.buckets]}
+        return {
+            "recent": list(self.recent),
+            "recent_size": self.recent_size,
+            "max_buckets": self.max_buckets,
+            "bucket_size": self.bucket_size,
+            "count": self.count,
+            "buckets": [(b.first_step, b.last_step, b.low, b.total, b.high, b.count) for b in self.buckets],
+        }
 
     @classmethod
-    def from_state(cls, state: dict) -> "History":
+    def from_state(cls, state: dict) -> History:
         history = cls(state["recent_size"], state["max_buckets"])
         history.recent = deque(tuple(p) for p in state["recent"])
         history.bucket_size = state["bucket_size"]

@@ -8,8 +8,10 @@ them (and torch): see ``core.catalog``.
 from __future__ import annotations
 
 import math
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 from core.errors import UsageError
 
@@ -22,6 +24,8 @@ class Option:
     the others are fixed when a run starts (changing one resets the run). ``per_epoch`` marks a live
     option the loop reads once per epoch (a DataLoader's batch size): a checkpoint taken mid-epoch
     resumes that epoch with the value it started with, and the newer value from the next epoch.
+    ``min`` and ``max`` bound a number option (inclusive), so ``--hidden -3`` is refused before the
+    lesson runs, in one line.
     """
 
     name: str
@@ -30,10 +34,52 @@ class Option:
     choices: Sequence[Any] | None = None
     live: bool = False
     per_epoch: bool = False
+    min: float | None = None
+    max: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.min is None and self.max is None:
+            return
+        if type(self.default) not in (int, float):
+            raise UsageError(
+                f"Option({self.name!r}): min= and max= bound numbers; its default is {type(self.default).__name__}"
+            )
+        self._check_range(self.default)
 
     @property
     def flag(self) -> str:
         return "--" + self.name.replace("_", "-")
+
+    @property
+    def describe_range(self) -> str:
+        """``at least 1``, ``at most 10``, ``0 to 1``, or empty: for the options' help."""
+        low, high = _number(self.min), _number(self.max)
+        if self.min is not None and self.max is not None:
+            return f"{low} to {high}"
+        return f"at least {low}" if self.min is not None else f"at most {high}" if self.max is not None else ""
+
+    def _check_range(self, value: Any) -> None:
+        if self.min is not None and value < self.min:
+            bound = f"at least {_number(self.min)}"
+        elif self.max is not None and value > self.max:
+            bound = f"at most {_number(self.max)}"
+        else:
+            return
+        raise UsageError(f"{self.flag} must be {bound}, got {_number(value)}; e.g. {self.flag} {self.default}")
+
+    def _typed(self, value: Any) -> Any:
+        """``value`` as the default's type (an integral float for an int; text for a path), or UsageError."""
+        kind = type(self.default)
+        if kind is str and isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if kind is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if kind is int and isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
+            return value
+        expected = "true or false" if kind is bool else "a whole number" if kind is int else kind.__name__
+        raise UsageError(f"{self.flag} expects {expected}, got {value!r}; e.g. {self.flag} {self.default}")
 
     def parse(self, value: Any) -> Any:
         """Turn a value (often a command-line string) into this option's type, or raise UsageError."""
@@ -54,26 +100,50 @@ class Option:
                 raise UsageError(
                     f"{self.flag} expects {kind.__name__}, got {value!r}; e.g. {self.flag} {self.default}"
                 ) from None
-        if kind is float and isinstance(value, (int, float)) and not math.isfinite(value):
+        if self.default is not None:
+            value = self._typed(value)
+        if kind is float and not math.isfinite(value):
             raise UsageError(f"{self.flag} must be a finite number, got {value!r}")
+        if self.choices is not None and value not in self.choices and isinstance(value, str):
+            same = [c for c in self.choices if isinstance(c, str) and c.casefold() == value.strip().casefold()]
+            value = same[0] if len(same) == 1 else value  # "adam" is "Adam"; an ambiguous name stays wrong
         if self.choices is not None and value not in self.choices:
             names = ", ".join(str(c) for c in self.choices)
             raise UsageError(f"{self.flag} must be one of {names}; got {value!r}")
+        self._check_range(value)
         return value
 
 
 @dataclass(frozen=True)
 class Control:
-    """A lesson-specific key in the app: ``key`` runs ``Lesson.actions[action](run, argument)`` in the
-    trainer's thread between events. With ``prompt``, the app first asks the learner for a line of text
-    (the argument); otherwise the argument is None. The action returns plain data (or raises UsageError
-    with a message for the learner); it may also change ``run.state``/``run.options`` that views read.
+    """A lesson-specific key in the app, of one of two kinds:
+
+    - ``action``: the key runs ``Lesson.actions[action](run, argument)`` in the trainer's thread between
+      events. With ``prompt``, the app first asks the learner for a line of text (the argument; the dialog
+      stays open and shows the action's ``UsageError`` until the text is accepted); otherwise the argument is
+      None. The action returns plain data (shown to the learner); it may change ``run.state``/``run.options``.
+    - ``toggles``: the key turns a boolean option on and off (autograd's ``z`` for ``zero_grad``). A ``live``
+      option changes where the loop next reads it; any other restarts the run with the new value.
+
+    ``description`` is the key's word in the key bar; ``help`` its sentence in the help screen (the
+    description when empty).
     """
 
     key: str
     description: str
-    action: str
+    action: str = ""
     prompt: str | None = None
+    toggles: str | None = None
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.action) == bool(self.toggles):
+            raise UsageError(
+                f"Control({self.key!r}) needs exactly one of action= (a name in "
+                "Lesson.actions) or toggles= (a boolean option's name)"
+            )
+        if self.toggles and self.prompt is not None:
+            raise UsageError(f"Control({self.key!r}) toggles {self.toggles}: a toggle asks nothing, drop prompt=")
 
 
 @dataclass(frozen=True)
@@ -89,7 +159,7 @@ class Lesson:
     epochs: int | None = None  # default budget; None = unbounded (then ``steps`` bounds it)
     steps: int | None = None
     options: tuple[Option, ...] = ()
-    # Called in the trainer's thread when a run ends (and by snapshots) -> plain results for the summary.
+    # Called in the trainer's thread by Trainer.summary() (when a run ends) -> plain results for the summary.
     summarize: Callable[[Any], Mapping[str, Any]] | None = None
     # Extra plain-data views for the app (e.g. "digits", "samples"): name -> fn(run) -> plain data.
     views: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
@@ -101,6 +171,9 @@ class Lesson:
     # otherwise the trainer writes ``run.lr`` into the optimizer's param groups. Such a loop reports the
     # rate it used with ``yield STEP, {"lr_now": lr}``: the app shows it beside ``run.lr``.
     schedules_lr: bool = False
+    # False for a loop that has no learning rate (linear-grid tries every candidate): the app shows no lr
+    # and offers no lr keys, and ``--lr`` is refused. ``lr`` is then unused.
+    uses_lr: bool = True
     # Stop when the loss exceeds this multiple of max(first loss, 1); None turns the check off.
     divergence_factor: float | None = 1e4
     source_file: str = ""  # filled in by the catalog loader
@@ -112,12 +185,21 @@ class Lesson:
         known = ", ".join(o.flag for o in self.options) or "none"
         raise UsageError(f"lesson {self.id} has no option --{name.replace('_', '-')}; its options: {known}")
 
+    def check_lr_given(self, lr: Any) -> None:
+        """Refuse a learning rate given to a lesson that has none (``--lr`` for linear-grid), in one line."""
+        if lr is not None and not self.uses_lr:
+            raise UsageError(f"lesson {self.id} has no learning rate (its loop uses none); drop --lr")
+
     def config(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The option values for a run: defaults, then ``overrides`` parsed and checked."""
         values = {opt.name: opt.default for opt in self.options}
         for name, value in (overrides or {}).items():
             values[name] = self.option(name).parse(value)
         return values
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def parse_lr(value: Any) -> float:

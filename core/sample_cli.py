@@ -2,36 +2,58 @@
 
 The checkpoint holds everything sampling needs: the model's shape in ``state["options"]``, its
 weights in ``state["watched"][""]``, and its vocabulary in the weights' ``vocabulary`` buffer (the
-characters' code points), so the text the model was trained on is not needed.
+characters' code points), so the text the model was trained on is not needed. The text is printed
+as it is written, so ctrl+c (exit 130) keeps what is already on the screen.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 from core.errors import CheckpointError, UsageError
 from core.lesson import parse_count
 
 LESSON_ID = "char-gpt"
+MAX_TOKENS = 100_000  # one model call per character: more is hours of CPU, and rarely meant
+MAX_SEED = 2**63 - 1  # what every random generator learn-tui seeds accepts
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("checkpoint", help="a char-gpt checkpoint (saved with ctrl+s or --save PATH)")
     parser.add_argument("--prompt", default="", help="the text to continue (default: start a new line)")
-    parser.add_argument("--tokens", default="500", help="how many characters to write (default 500)")
-    parser.add_argument("--temperature", default="0.8",
-                        help="> 0: lower is safer, higher is wilder; near 0 is greedy (default 0.8)")
+    parser.add_argument(
+        "--tokens", default="500", help=f"how many characters to write, at most {MAX_TOKENS:,} (default 500)"
+    )
+    parser.add_argument(
+        "--temperature", default="0.8", help="> 0: lower is safer, higher is wilder; near 0 is greedy (default 0.8)"
+    )
     parser.add_argument("--top-k", default="0", help="sample only from the k likeliest characters (default 0: all)")
     parser.add_argument("--seed", default="0", help="the same seed writes the same text (default 0)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
 
 
 def parse_seed(value: Any) -> int:
+    """A seed for ``--seed`` (run and sample): a whole number from 0 to 2**63 - 1."""
     try:
-        return int(str(value).strip())
+        seed = int(str(value).strip())
     except ValueError:
         raise UsageError(f"--seed must be a whole number like 0, got {value!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed must be a whole number from 0 to {MAX_SEED}, got {value}")
+    return seed
+
+
+def parse_tokens(value: Any) -> int:
+    tokens = parse_count(value, "--tokens")
+    if tokens > MAX_TOKENS:
+        raise UsageError(
+            f"--tokens is at most {MAX_TOKENS:,} (got {tokens:,}); for more text, sample again "
+            "with another --seed or continue with --prompt"
+        )
+    return tokens
 
 
 def load_model(state: dict, device: str) -> tuple[Any, Any]:
@@ -50,26 +72,49 @@ def load_model(state: dict, device: str) -> tuple[Any, Any]:
         model = GPT(model_config(options, len(vocab)))
         model.load_state_dict(weights)
     except (KeyError, RuntimeError, ValueError, TypeError) as exc:
-        raise CheckpointError(f"the checkpoint's model does not load ({type(exc).__name__}: {exc}); "
-                              "save it again with this learn-tui") from None
+        raise CheckpointError(
+            f"the checkpoint's model does not load ({type(exc).__name__}: {exc}); save it again with this learn-tui"
+        ) from None
     return model.to(device).eval(), vocab
 
 
-def generate_text(args: argparse.Namespace) -> str:
-    """The prompt and its continuation, as ``run`` prints it."""
+def stream_text(args: argparse.Namespace) -> Iterator[str]:
+    """The continuation of ``args.prompt``, character by character, once every argument is checked.
+
+    A checkpoint that is missing, foreign or not a char-gpt one is a bad argument here (exit 2)."""
     from core.checkpoint import load_checkpoint
     from core.device import resolve_device
-    from core.gpt.sampling import parse_temperature, parse_top_k, sample
+    from core.gpt.sampling import parse_temperature, parse_top_k, stream
 
-    tokens = parse_count(args.tokens, "--tokens")
+    tokens = parse_tokens(args.tokens)
     temperature = parse_temperature(args.temperature)
     top_k = parse_top_k(args.top_k)
     seed = parse_seed(args.seed)
     device = resolve_device(args.device)
-    model, vocab = load_model(load_checkpoint(args.checkpoint, LESSON_ID), device)
-    return args.prompt + sample(model, vocab, args.prompt, tokens, temperature, top_k, seed)
+    try:
+        model, vocab = load_model(load_checkpoint(args.checkpoint, LESSON_ID), device)
+    except CheckpointError as exc:
+        raise UsageError(exc.message) from None
+    return stream(model, vocab, args.prompt, tokens, temperature, top_k, seed)
+
+
+def generate_text(args: argparse.Namespace) -> str:
+    """The prompt and its continuation, as ``run`` prints it."""
+    return args.prompt + "".join(stream_text(args))
 
 
 def run(args: argparse.Namespace) -> int:
-    print(generate_text(args))
+    characters = stream_text(args)  # argument errors before anything is printed
+    out = sys.stdout
+    out.write(args.prompt)
+    try:
+        for character in characters:
+            out.write(character)
+            out.flush()
+    except KeyboardInterrupt:  # keep what was written, on a line of its own
+        out.write("\n")
+        out.flush()
+        raise
+    out.write("\n")
+    out.flush()
     return 0

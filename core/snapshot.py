@@ -8,10 +8,15 @@ heap of a prototype (``free(): corrupted unsorted chunks``).
 from __future__ import annotations
 
 import math
+from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import numpy as np
+
+from core.events import Progress
+from core.phases import BACKWARD, UPDATE, Phase
 
 SMALL = 64  # tensors with at most this many elements are shown whole
 PREVIEW = 6  # values shown of larger tensors
@@ -37,10 +42,13 @@ class ParamSnapshot:
     shape: tuple[int, ...]
     values: tuple[float, ...]  # every value when numel <= SMALL, else the first PREVIEW
     stats: Stats
-    grad: tuple[float, ...] | None  # same rule as values; None when there is no gradient yet
+    grad: tuple[float, ...] | None  # same rule as values; None when there is no gradient (see grad_cleared)
     grad_stats: Stats | None
     update_ratio: float | None  # ||last update|| / ||parameter|| at the last measured update
     flag: str | None  # "exploding", "vanishing" or None
+    ratio_step: int | None = None  # the step whose update ``update_ratio`` measured
+    ratio_stale: bool = False  # a later update ran unmeasured: the ratio is not the latest update's
+    grad_cleared: bool = False  # no gradient although a backward ran: zero_grad(set_to_none=True) removed it
 
     @property
     def numel(self) -> int:
@@ -53,14 +61,10 @@ class ParamSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    step: int
-    epoch: int
-    phase: str | None
-    line: int
-    lr: float
-    loss: float | None
+    """The watched parameters and the lesson's views as of ``progress`` (step, phase, lr, loss, metrics)."""
+
+    progress: Progress
     params: tuple[ParamSnapshot, ...]
-    metrics: Mapping[str, Any]
     views: Mapping[str, Any]
 
 
@@ -96,8 +100,13 @@ def stats_of(value: Any) -> Stats:
     array = np.asarray(value, dtype=np.float64)
     if array.size == 0:
         return Stats(0.0, 0.0, 0.0, 0.0, 0.0)
-    return Stats(float(array.mean()), float(array.std()), float(array.min()), float(array.max()),
-                 float(np.sqrt(np.square(array).sum())))
+    return Stats(
+        float(array.mean()),
+        float(array.std()),
+        float(array.min()),
+        float(array.max()),
+        float(np.sqrt(np.square(array).sum())),
+    )
 
 
 def _values(value: Any) -> tuple[float, ...]:
@@ -118,11 +127,29 @@ def flag_for(grad_norm: float | None, param_norm: float) -> str | None:
     return None
 
 
-def snapshot_param(name: str, value: Any, update_ratio: float | None) -> ParamSnapshot:
+def snapshot_param(
+    name: str,
+    value: Any,
+    update_ratio: float | None,
+    reported: Any = None,
+    *,
+    ratio_step: int | None = None,
+    last_update: int | None = None,
+    backward_ran: bool = False,
+) -> ParamSnapshot:
+    """``reported``: a gradient the lesson computed by hand (``yield BACKWARD, {"w": grad}``), shown when the
+    value has no ``.grad`` of its own (a numpy array, or a tensor updated without autograd). ``ratio_step``: the
+    step whose update ``update_ratio`` measured; ``last_update``: the step of the latest update;
+    ``backward_ran``: a backward ran in this run (a missing gradient was then removed by ``zero_grad``)."""
     grad = getattr(value, "grad", None)
+    if grad is None:
+        grad = reported
     stats = stats_of(value)
     grad_stats = stats_of(grad) if grad is not None else None
     return ParamSnapshot(
+        ratio_step=ratio_step if update_ratio is not None else None,
+        ratio_stale=update_ratio is not None and ratio_step != last_update,
+        grad_cleared=grad is None and backward_ran,
         name=name,
         shape=tuple(value.shape) if hasattr(value, "shape") else (),
         values=_values(value),
@@ -149,13 +176,13 @@ def first_non_finite(watched: Mapping[str, Any]) -> str | None:
 
 def plain(value: Any) -> Any:
     """A metric value as plain data: numbers as float/int, small tensors/arrays as floats/lists."""
+    if isinstance(value, np.generic):  # before the float test: np.float64 is a float subclass
+        return value.item()
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if hasattr(value, "detach"):
         value = value.detach().to("cpu")
         return float(value) if value.numel() == 1 else value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
     if isinstance(value, np.ndarray):
         return value.item() if value.size == 1 else value.tolist()
     if isinstance(value, Mapping):
@@ -182,3 +209,101 @@ def norm_of(value: Any) -> float:
     import numpy as np
 
     return float(np.linalg.norm(value))
+
+
+EVERY_UPDATE = 100_000  # models with at most this many watched values are measured at every update
+
+
+class UpdateRatios:
+    """The update-to-parameter ratio ||Δp|| / ||p|| of each watched parameter, with the step it was measured at.
+
+    It costs a copy of every weight, so it is measured only while a snapshot asks for it (``wanted``): the
+    parameters are copied at ``BACKWARD`` and compared at the ``UPDATE`` that follows. A small model (at most
+    ``EVERY_UPDATE`` values) is then measured at every update, so the ratio shown is always the latest update's;
+    a big one only at the update after each snapshot that asked, and a ratio older than ``last_update`` is
+    marked stale in the snapshot. The trainer sets ``last_update`` and ``backward_ran`` at every such phase."""
+
+    def __init__(self) -> None:
+        self.wanted = False
+        self.values: dict[str, tuple[float, int]] = {}  # name -> (ratio, step of the update measured)
+        self.last_update: int | None = None  # the step of the latest update, measured or not
+        self.backward_ran = False  # a backward ran in this run (a missing gradient is then zero_grad's doing)
+        self._before: dict[str, Any] = {}
+        self._size = 0  # values copied at the last BACKWARD
+
+    def note(self, phase: Phase, watched: Mapping[str, Any], step: int) -> None:
+        """Called at each phase of step ``step`` while ``wanted``."""
+        if phase is BACKWARD:
+            self._before = {n: float_copy(v) for n, v in named_arrays(watched)}
+            self._size = sum(v.numel() if hasattr(v, "numel") else v.size for v in self._before.values())
+        elif phase is UPDATE and self._before:
+            for name, value in named_arrays(watched):
+                before = self._before.get(name)
+                if before is not None:
+                    after = float_copy(value)
+                    norm = norm_of(after)
+                    self.values[name] = (norm_of(after - before) / norm if norm else 0.0, step)
+            self._before = {}
+            if self._size > EVERY_UPDATE:
+                self.wanted = False
+
+
+TRAIL_VALUES = 8  # a model of at most this many weight values keeps the weights of every update
+TRAIL_POINTS = 500  # the latest updates kept
+
+
+class WeightTrail:
+    """The weights after each update of a tiny model (``w``; ``w`` and ``b``): the path the loss landscape
+    draws, whole even while training runs faster than the screen. A bigger model keeps none."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.points: deque[tuple[float, ...]] = deque(maxlen=TRAIL_POINTS)
+        self._small: bool | None = None  # decided at the first update, once the lesson has watched its model
+
+    def note(self, watched: Mapping[str, Any]) -> None:
+        """Called at every ``UPDATE``: one small copy for a tiny model, one attribute test for any other."""
+        if self._small is None:
+            arrays = list(named_arrays(watched))
+            self._small = 0 < sum(np.size(to_numpy(value)) for _, value in arrays) <= TRAIL_VALUES
+            self.names = [name for name, value in arrays for _ in range(np.size(to_numpy(value)))]
+        if self._small:
+            self.points.append(tuple(x for _, value in named_arrays(watched) for x in to_numpy(value).ravel().tolist()))
+
+    def of(self, names: list[str]) -> list[list[float]] | None:
+        """The trail of the first value of each of ``names`` (None: no trail, or a name it doesn't hold)."""
+        if not self._small or any(name not in self.names for name in names):
+            return None
+        columns = [self.names.index(name) for name in names]
+        return [[point[i] for i in columns] for point in self.points]
+
+
+def take_snapshot(
+    progress: Progress, run: Any, views: Mapping[str, Any] | None, ratios: UpdateRatios | None = None
+) -> Snapshot:
+    """Every watched parameter of ``run`` (a ``core.run.Run``) and gradient as plain data, and the lesson's
+    ``views`` computed from the run (None: none), as of ``progress``; ``ratios``: the trainer's measurements."""
+    reported = run.reported_grads
+    ratios = ratios or UpdateRatios()
+    copies = []
+    for name, value in named_arrays(run.watched):
+        ratio, step = ratios.values.get(name, (None, None))
+        copies.append(
+            snapshot_param(
+                name,
+                value,
+                ratio,
+                reported.get(name),
+                ratio_step=step,
+                last_update=ratios.last_update,
+                backward_ran=ratios.backward_ran,
+            )
+        )
+    params = tuple(copies)
+    shown = {}
+    for name, view in (views or {}).items():
+        try:
+            shown[name] = view(run)
+        except Exception as exc:  # a view is read-only: report it, don't stop training
+            shown[name] = {"error": f"{type(exc).__name__}: {exc}"}
+    return Snapshot(progress, params, shown)

@@ -8,40 +8,50 @@ All of it happens in the thread that pulls: a UI drives the trainer from one wor
 
 from __future__ import annotations
 
-import math
-import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
-from core import rng
+from core import rng, yields
 from core.device import resolve_device
-from core.errors import LearnTuiError, LessonCrashed, UsageError, lesson_traceback
-from core.events import Diverged, Finished, PhaseEvent
+from core.divergence import DivergenceWatch
+from core.errors import (
+    CheckpointError,
+    LearnTuiError,
+    LessonCrashed,
+    UsageError,
+    lesson_traceback,
+)
+from core.events import Diverged, Finished, Progress
 from core.history import History
 from core.lesson import Lesson, parse_count, parse_lr
-from core.phases import EPOCH, EVAL, LOSS, STEP, BACKWARD, UPDATE, Phase
+from core.phases import BACKWARD, EPOCH, EVAL, LOSS, STEP, UPDATE, Phase
 from core.run import Run
-from core.snapshot import Snapshot, first_non_finite, float_copy, named_arrays, norm_of, plain, snapshot_param
-
-# The loss is checked for nan/inf every step (it is a float already). The parameters, which cost a pass over
-# every weight, are checked at each epoch's end and otherwise at most once per PARAM_CHECK_SECONDS.
-PARAM_CHECK_SECONDS = 1.0
+from core.settings import RunSettings
+from core.snapshot import Snapshot, UpdateRatios, WeightTrail, first_non_finite, plain, take_snapshot
+from core.status import Status
 
 
 class Trainer:
-    def __init__(self, lesson: Lesson, *, options: Mapping[str, Any] | None = None, lr: Any = None,
-                 seed: int = 0, device: str = "cpu", steps: Any = None, epochs: Any = None) -> None:
+    progress: Progress  # the latest event's record (set by reset)
+
+    def __init__(self, lesson: Lesson, settings: RunSettings | None = None, /, **changes: Any) -> None:
+        """A new run of ``lesson`` with ``settings`` (or ``changes`` to the defaults: ``Trainer(lesson, lr=0.1)``).
+        ``settings.resume`` is not read here: ``core.session.start`` continues a checkpoint."""
+        settings = RunSettings.of(settings, **changes)
         self.lesson = lesson
-        self.options = lesson.config(options)
-        self._lr = parse_lr(lr) if lr is not None else lesson.lr
-        self.seed = int(seed)
-        self.device = resolve_device(device)
+        self.options = lesson.config(settings.options)
+        self._lr = parse_lr(settings.lr) if settings.lr is not None else lesson.lr
+        self.seed = int(settings.seed)
+        self.device = resolve_device(settings.device)
+        steps, epochs = settings.steps, settings.epochs
         if steps is not None and epochs is not None:
             raise UsageError("give either --steps or --epochs, not both")
         self.max_steps = parse_count(steps, "--steps") if steps is not None else None
         self.max_epochs = parse_count(epochs, "--epochs") if epochs is not None else None
         if steps is None and epochs is None:
             self.max_steps, self.max_epochs = lesson.steps, lesson.epochs
-        self._gen = None
+        self._gen: Any = None  # the lesson's train(run) generator
         self.reset()
 
     # -- the learning rate ----------------------------------------------------------------------
@@ -52,9 +62,11 @@ class Trainer:
     @lr.setter
     def lr(self, value: Any) -> None:
         self._lr = parse_lr(value)  # raises UsageError and keeps the old value
-        self._apply_lr()
+        self.progress = replace(self.progress, lr=self._lr)  # what the status shows now
+        self.apply_lr()
 
-    def _apply_lr(self) -> None:
+    def apply_lr(self) -> None:
+        """Put the learning rate into the optimizers' param groups (unless the lesson schedules its own)."""
         if not self.lesson.schedules_lr:
             for optimizer in self.run.optimizers:
                 for group in optimizer.param_groups:
@@ -66,42 +78,123 @@ class Trainer:
         if not option.live:
             raise UsageError(f"--{option.flag[2:]} can't change during a run; reset with the new value")
         self.options[name] = option.parse(value)
-        self.run._set_option(name, self.options[name])
+        self.run.set_live_option(name, self.options[name])
+
+    # -- where the run stands -------------------------------------------------------------------
+    @property
+    def phase(self) -> Phase | None:
+        return self.progress.phase
+
+    @property
+    def line(self) -> int:
+        return self.progress.line
+
+    @property
+    def epoch(self) -> int:
+        """The epoch of the latest event, from 1: what the status shows."""
+        return self.progress.epoch
+
+    @property
+    def step_now(self) -> int:
+        """The step the next event belongs to (one counting: ``core.events``): ``step`` + 1 while a step is open."""
+        return self.step + 1 if self.step_open else self.step
 
     # -- starting over --------------------------------------------------------------------------
-    def reset(self, seed: int | None = None, resume: dict | None = None) -> None:
+    def reset(self, seed: int | None = None) -> None:
         """Start the lesson again from scratch (same lr and options), optionally with a new seed."""
         if self._gen is not None:
             self._gen.close()
         if seed is not None:
             self.seed = int(seed)
         rng.seed_all(self.seed)
-        self.step = 0
+        self.step = 0  # steps completed
         self.loss: float | None = None
         self.history = History()
         self.evals: dict[str, History] = {}
         self.metrics: dict[str, Any] = {}
-        self.phase: Phase | None = None
-        self.line = 0
-        self.status = "ready"  # ready, running, finished, diverged, crashed
+        self.status = Status.READY
+        self.progress = Progress(Status.READY, None, 0, 1, 0, self._lr, None)
         self.ended: Finished | Diverged | None = None
         self.step_open = False  # phases ran since the last completed step
         self.epoch_done = False  # the last event closed an epoch
-        self.last_epoch = 1  # the epoch of the latest event: what the status shows
-        self._loss_limit: float | None = None
-        self._param_check = time.perf_counter()
+        self._divergence = DivergenceWatch(self.lesson.divergence_factor)
         self._pending: Any = None
-        self._measure_update = False
-        self._before_update: dict[str, Any] = {}
-        self.update_ratios: dict[str, float] = {}
-        self.run = Run(self, dict(self.options), self.device, resume)
-        self._gen = self.lesson.train(self.run)
+        self._ratios = UpdateRatios()
+        self.trail = WeightTrail()  # the weights after each update of a tiny model: the landscape's path
+        self.run = Run(self, dict(self.options), self.device)
+        try:
+            self._gen = yields.start(self.lesson.train, self.run)
+        except LearnTuiError:
+            self._crash()
+            raise
+        except Exception as exc:  # a train() that is a plain function ran, and raised
+            raise self._crashed(exc) from exc
+
+    # -- the trainer's state, as checkpoints hold it --------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Everything a checkpoint needs to continue this run exactly (``core.checkpoint`` writes it):
+        settings, counters, histories, the run's place in its epoch, the watched tensors, the optimizers'
+        states and every random state. Taken between steps only."""
+        if self.step_open:
+            raise CheckpointError("a checkpoint is taken between steps: finish this step first (press n)")
+        if self.status == Status.CRASHED:
+            raise CheckpointError("this run crashed; fix the lesson and reset before saving")
+        if not self.run.entered_epochs:
+            raise CheckpointError(
+                f"lesson {self.lesson.id} has not entered run.epochs() yet: take a step first "
+                "(a lesson's loop must walk run.epochs() for a checkpoint to resume it)"
+            )
+        return {
+            "lesson": self.lesson.id,
+            "options": dict(self.options),
+            "seed": self.seed,
+            "lr": self._lr,
+            "step": self.step,
+            "loss": self.loss,
+            "loss_limit": self._divergence.loss_limit,
+            "metrics": dict(self.metrics),
+            "status": str(self.status),
+            "after_eval": self.phase is EVAL,
+            "max_steps": self.max_steps,
+            "max_epochs": self.max_epochs,
+            "history": self.history.state(),
+            "evals": {k: h.state() for k, h in self.evals.items()},
+            "last_epoch": self.epoch,
+            **self.run.state_dict(self.epoch_done),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Continue the run ``state`` describes (a trainer built with its options, lr and seed): start the
+        lesson again, run its set-up, and restore everything where its loop enters ``run.epochs()``. The
+        events the set-up yields before that were shown before the checkpoint: they are not shown again."""
+        self.reset()
+        self.run.load_state_dict(state)
+        self.step, self.loss = state["step"], state["loss"]
+        self._divergence.loss_limit = state["loss_limit"]
+        self.metrics = dict(state["metrics"])
+        self.history = History.from_state(state["history"])
+        self.evals = {k: History.from_state(h) for k, h in state["evals"].items()}
+        item = self._pull()
+        while item is not None and not self.run.entered_epochs:  # the set-up's own events (autograd's demo)
+            item = self._pull()
+        if not self.run.entered_epochs:
+            raise CheckpointError(
+                f"lesson {self.lesson.id} ended before entering run.epochs(), so the checkpoint "
+                "cannot be resumed; was it saved with other options?"
+            )
+        if state["after_eval"] and yields.phase_of(item) is EVAL:
+            # Saved just after an evaluation: the lesson re-ran it to get here. Drop its event and undo
+            # what it drew from the RNGs (e.g. dropout), then carry on from the checkpoint's state.
+            self.run.restore_rng(state["rng"])
+            item = self._pull()
+        self._pending = item
+        self.progress = Progress(Status.READY, None, self.step, state["last_epoch"], 0, self._lr, self.loss)
 
     # -- pulling events -------------------------------------------------------------------------
-    def __iter__(self) -> "Trainer":
+    def __iter__(self) -> Trainer:
         return self
 
-    def __next__(self) -> PhaseEvent | Diverged | Finished:
+    def __next__(self) -> Progress | Diverged | Finished:
         if self.ended is not None:
             raise StopIteration
         if self.max_steps is not None and self.step >= self.max_steps and not self.step_open:
@@ -113,7 +206,12 @@ class Trainer:
             if item is None:
                 limit = self.max_epochs is not None and self.run.epoch >= self.max_epochs
                 return self._finish("epochs" if limit else "lesson")
-        return self._event(item)
+        if isinstance(item, yields.Stopped):
+            return self._diverge(item.reason, self.phase, self.line)
+        try:
+            return self._event(item)
+        except yields.BadYield as exc:
+            raise self._bad_yield(exc) from None
 
     def prime(self) -> None:
         """Run the lesson's set-up up to its first ``yield`` without emitting an event, so its parameters
@@ -122,128 +220,140 @@ class Trainer:
             self._pending = self._pull()
 
     def _pull(self) -> Any:
+        """The next yielded item, None when the loop has ended (a bare ``yield`` is refused)."""
         try:
-            return self._gen.send(None)
+            with rng.LOCK:
+                item = self._gen.send(None)
         except StopIteration:
             return None
         except LearnTuiError as exc:  # a typed error from the lesson's data code: already actionable
             self._crash()
             raise exc
         except Exception as exc:
-            self._crash()
-            where = f" at step {self.step + 1}" if self.step or self.step_open else " while starting"
-            raise LessonCrashed(f"lesson {self.lesson.id} raised {type(exc).__name__}{where}: {exc}",
-                                details=lesson_traceback(exc, self.lesson.source_file)) from exc
+            bad = first_non_finite(self.run.watched) if self.step or self.step_open else None
+            if bad is not None:
+                return yields.Stopped(f"parameter {bad} holds nan or inf (then {type(exc).__name__}: {exc})")
+            raise self._crashed(exc) from exc
+        if item is None:
+            raise self._bad_yield(yields.BadYield("yielded None (a bare yield)"))
+        return item
+
+    def _crashed(self, exc: Exception) -> LessonCrashed:
+        self._crash()
+        where = f" at step {self.step_now}" if self.step or self.step_open else " while starting"
+        return LessonCrashed(
+            f"lesson {self.lesson.id} raised {type(exc).__name__}{where}: {exc}",
+            details=lesson_traceback(exc, self.lesson.source_file),
+        )
+
+    def _bad_yield(self, exc: yields.BadYield) -> LessonCrashed:
+        self._crash()
+        return yields.bad_yield(self._gen, exc)
 
     def _crash(self) -> None:
-        self.status = "crashed"
-        self.ended = Finished(self.step, self.run.epoch, self.loss, self._lr, "crashed", {})
+        self.status = Status.CRASHED
+        self.ended = Finished(self._record(self.phase, self.line, None), "crashed", {})
 
-    def _event(self, item: Any) -> PhaseEvent | Diverged:
-        phase, payload = item if type(item) is tuple else (item, None)
-        if type(phase) is not Phase:
-            phase = self._coerce(phase)
+    def _record(self, phase: Phase | None, line: int, metrics: Mapping[str, Any] | None) -> Progress:
+        epoch = self.run.epoch
+        self.progress = Progress(
+            self.status,
+            phase,
+            self.step + 1 if self.step_open else self.step,
+            epoch if epoch > 1 else 1,
+            line,
+            self._lr,
+            self.loss,
+            metrics,
+        )
+        return self.progress
+
+    def _event(self, item: Any) -> Progress | Diverged:
         frame = self._gen.gi_frame
-        self.line = frame.f_lineno if frame is not None else 0
-        self.phase = phase
-        self.status = "running"
+        line = frame.f_lineno if frame is not None else 0
+        # (the per-event path: a bare phase, the commonest yield, skips the checks of yields.split)
+        phase, payload = (item, None) if type(item) is Phase else yields.split(item)
+        self.status = Status.RUNNING
         self.epoch_done = False
         metrics = None
         if phase is LOSS:
             self.step_open = True
-            loss = self.loss = payload.item() if hasattr(payload, "item") else float(payload)
+            loss = self.loss = yields.loss_value(payload)
             self.history.append(self.step + 1, loss)
-            if self._loss_limit is None:
-                factor = self.lesson.divergence_factor
-                self._loss_limit = math.inf if factor is None else factor * max(abs(loss), 1.0)
-            if not loss <= self._loss_limit:  # also true for nan
-                return self._diverge(f"loss is {loss:.4g}" if math.isfinite(loss) else f"loss is {loss}")
+            reason = self._divergence.loss(loss)
+            if reason is not None:
+                return self._diverge(reason, phase, line)
         elif phase is STEP or phase is EPOCH:
             if self.step_open:
                 self.step += 1
                 self.step_open = False
-                if phase is EPOCH or time.perf_counter() - self._param_check > PARAM_CHECK_SECONDS:
-                    self._param_check = time.perf_counter()
-                    bad = first_non_finite(self.run.watched)
-                    if bad is not None:
-                        return self._diverge(f"parameter {bad} holds nan or inf")
+                reason = self._divergence.params(self.run.watched, phase is EPOCH)
+                if reason is not None:
+                    return self._diverge(reason, phase, line)
             self.epoch_done = phase is EPOCH
-            if payload:
-                metrics = self._metrics(payload)
+            if payload is not None:
+                metrics = self._metrics(phase, payload)
         elif phase is EVAL:
-            metrics = self._metrics(payload or {})
-            at = self.eval_step()
+            metrics = self._metrics(phase, {} if payload is None else payload)
+            at = self.step_now  # an evaluation inside a step comes after its update: it belongs to that step
             for name, value in metrics.items():
                 if isinstance(value, (int, float)):
                     self.evals.setdefault(name, History(recent=500, max_buckets=250)).append(at, value)
         else:
             self.step_open = True
-            if self._measure_update:
-                if phase is BACKWARD:
-                    self._before_update = {n: float_copy(v) for n, v in named_arrays(self.run.watched)}
-                elif phase is UPDATE and self._before_update:
-                    self._measure_ratios()
-        self.last_epoch = max(self.run.epoch, 1)
-        return PhaseEvent(phase, self.step, self.last_epoch, self.loss, self._lr, self.line, metrics)
+            if phase is BACKWARD:
+                self._ratios.backward_ran = True
+                if payload is not None:
+                    self.run.report_grads(yields.grad_values(payload, self.run.watched))
+            elif phase is UPDATE:
+                self._ratios.last_update = self.step + 1
+                self.trail.note(self.run.watched)
+            if self._ratios.wanted:
+                self._ratios.note(phase, self.run.watched, self.step + 1)
+        return self._record(phase, line, metrics)
 
-    def _coerce(self, phase: Any) -> Phase:
-        try:
-            return Phase(phase)
-        except ValueError:
-            self._crash()
-            names = ", ".join(p.name for p in Phase)
-            raise LessonCrashed(f"lesson {self.lesson.id} yielded {phase!r} at line {self.line}; "
-                                f"yield a phase ({names}), optionally with a value: yield LOSS, loss") from None
-
-    def _metrics(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        metrics = {str(k): plain(v) for k, v in payload.items()}
+    def _metrics(self, phase: Phase, payload: Any) -> dict[str, Any]:
+        metrics = yields.metric_values(phase, payload, plain)
         self.metrics.update(metrics)
         return metrics
 
-    def _measure_ratios(self) -> None:
-        for name, value in named_arrays(self.run.watched):
-            before = self._before_update.get(name)
-            if before is not None:
-                after = float_copy(value)
-                norm = norm_of(after)
-                self.update_ratios[name] = norm_of(after - before) / norm if norm else 0.0
-        self._before_update = {}
-        self._measure_update = False
-
-    def _diverge(self, reason: str) -> Diverged:
-        self.status = "diverged"
-        message = (f"training diverged in step {self.step + 1}: {reason}. Lower the learning rate "
-                   f"(it is {self._lr:g}: try {self._lr / 10:g} or lower), then reset or continue.")
-        self.ended = Diverged(self.step, max(self.run.epoch, 1), self.loss, self._lr, reason, message)
+    def _diverge(self, reason: str, phase: Phase | None, line: int) -> Diverged:
+        """The run stops itself, after ``phase`` at ``line``."""
+        self.status = Status.DIVERGED
+        at = self._record(phase, line, None)
+        message = (
+            f"training diverged in step {at.step}: {reason}. Lower the learning rate "
+            f"(it is {self._lr:g}: try {self._lr / 10:g} or lower)."
+        )
+        self.ended = Diverged(at, reason, message)
         return self.ended
 
     def continue_after_divergence(self) -> None:
         """Carry on after a Diverged event (e.g. with a lower lr); the loss limit restarts from here."""
-        if self.status == "diverged":
+        if self.status == Status.DIVERGED:
+            if self._gen.gi_frame is None:
+                raise UsageError("the loop stopped when it diverged and cannot go on; reset to start it again")
             self.ended = None
-            self.status = "running"
-            self._loss_limit = None
+            self.status = Status.RUNNING
+            self._divergence.restart()
 
     def _finish(self, reason: str) -> Finished:
-        self.status = "finished"
-        self.ended = Finished(self.step, max(self.run.epoch, 1), self.loss, self._lr, reason, self.summary())
+        self.status = Status.FINISHED
+        at = self._record(self.phase, self.line, None)
+        self.ended = Finished(at, reason, self.summary())
         return self.ended
 
     # -- moving by a unit -----------------------------------------------------------------------
-    def eval_step(self) -> int:
-        """The step an evaluation yielded now follows: an evaluation inside a step comes after its update."""
-        return self.step + 1 if self.step_open else self.step
-
-    def advance(self, unit: str = "step") -> list[PhaseEvent | Diverged | Finished]:
+    def advance(self, unit: str = "step") -> list[Progress | Diverged | Finished]:
         """Pull events up to the end of one ``phase``, ``step`` or ``epoch`` (or the end of the run)."""
         if unit not in ("phase", "step", "epoch"):
             raise ValueError(f"unit must be phase, step or epoch, not {unit!r}")
         start, events = self.step, []
         for event in self:
             events.append(event)
-            if not isinstance(event, PhaseEvent) or unit == "phase":
+            if not isinstance(event, Progress) or unit == "phase":
                 break
-            if unit == "step" and event.step > start:
+            if unit == "step" and self.step > start:
                 break
             if unit == "epoch" and event.phase is EPOCH:
                 break
@@ -251,34 +361,33 @@ class Trainer:
 
     # -- reading the state ----------------------------------------------------------------------
     def snapshot(self, views: bool = True, ratios: bool = True) -> Snapshot:
-        """A plain-data copy of every watched parameter and gradient, and the lesson's views.
+        """A plain-data copy of every watched parameter and gradient, and the lesson's views, as of
+        ``self.progress`` (which the snapshot carries).
 
-        ``ratios`` asks the trainer to measure the update-to-parameter ratio at the next update (a copy
-        of every weight then): leave it off when nobody shows it."""
-        self._measure_update = ratios
-        params = tuple(snapshot_param(name, value, self.update_ratios.get(name))
-                       for name, value in named_arrays(self.run.watched))
-        shown = {}
-        if views:
-            for name, view in self.lesson.views.items():
-                try:
-                    shown[name] = view(self.run)
-                except Exception as exc:  # a view is read-only: report it, don't stop training
-                    shown[name] = {"error": f"{type(exc).__name__}: {exc}"}
-        return Snapshot(self.step, self.last_epoch, str(self.phase) if self.phase else None, self.line,
-                        self._lr, self.loss, params, dict(self.metrics), shown)
+        ``ratios`` asks the trainer to measure the update-to-parameter ratio at the updates that follow (a
+        copy of every weight then; a big model only at the next one): leave it off when nobody shows it."""
+        self._ratios.wanted = ratios
+        return take_snapshot(self.progress, self.run, self.lesson.views if views else None, self._ratios)
 
     def summary(self) -> dict[str, Any]:
         """The lesson's key results as plain data (``loss``, and e.g. ``w``, ``accuracy``, ``prediction``)."""
         result: dict[str, Any] = {"loss": self.loss}
         result.update(self.metrics)
-        if self.lesson.summarize is not None and self.status != "crashed":
+        if self.lesson.summarize is not None and self.status != Status.CRASHED:
             try:
                 result.update({k: plain(v) for k, v in self.lesson.summarize(self.run).items()})
             except Exception as exc:
-                raise LessonCrashed(f"lesson {self.lesson.id}'s summary raised {type(exc).__name__}: {exc}",
-                                    details=lesson_traceback(exc, self.lesson.source_file)) from exc
+                raise LessonCrashed(
+                    f"lesson {self.lesson.id}'s summary raised {type(exc).__name__}: {exc}",
+                    details=lesson_traceback(exc, self.lesson.source_file),
+                ) from exc
         return result
+
+    def loop_variables(self) -> dict[str, Any]:
+        """The local variables of the lesson's paused loop (read in this thread, at a yield point): what the
+        model's pictures read (its data, its latest loss), so the course's loop needs no extra lines for them."""
+        frame = self._gen.gi_frame if self._gen is not None else None
+        return dict(frame.f_locals) if frame is not None else {}
 
     def call(self, action: str, argument: Any = None) -> Any:
         """Run one of the lesson's actions (e.g. predict a typed name) between events."""
@@ -293,7 +402,10 @@ class Trainer:
         return save_checkpoint(self, path)
 
     @classmethod
-    def from_checkpoint(cls, path: Any, lesson: Lesson, device: str = "cpu", **kwargs: Any) -> "Trainer":
+    def from_checkpoint(
+        cls, path: Any, lesson: Lesson, settings: RunSettings | None = None, /, **changes: Any
+    ) -> Trainer:
+        """A trainer continuing ``path`` (``settings``: its device and an optional new budget)."""
         from core.checkpoint import resume_trainer
 
-        return resume_trainer(cls, path, lesson, device, **kwargs)
+        return resume_trainer(path, lesson, RunSettings.of(settings, **changes))

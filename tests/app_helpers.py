@@ -7,10 +7,12 @@ each ``yield`` and check that the code panel highlights it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
@@ -62,11 +64,20 @@ def toy_weights(run):
 
 
 TOY = Lesson(
-    id="toy", title="A toy linear model", lecture=3, train=toy_train, notes="# Toy lesson\n\nFits **y = 2x + 1**.",
-    lr=0.01, epochs=100_000,
+    id="toy",
+    title="A toy linear model",
+    lecture=3,
+    train=toy_train,
+    notes="# Toy lesson\n\nFits **y = 2x + 1**.",
+    lr=0.01,
+    epochs=100_000,
     options=(Option("zero_grad", True, "clear gradients after each update", live=True),),
-    views={"weights": toy_weights}, actions={"predict": toy_predict},
-    controls=(Control("p", "Predict", "predict", prompt="Predict y for x ="),),
+    views={"weights": toy_weights},
+    actions={"predict": toy_predict},
+    controls=(
+        Control("p", "Predict", "predict", prompt="Predict y for x ="),
+        Control("z", "zero_grad", toggles="zero_grad", help="clear the gradients after each update, or not"),
+    ),
     source_file=str(HERE),
 )
 
@@ -84,8 +95,9 @@ def plain_train(run):
         yield EPOCH
 
 
-PLAIN = Lesson(id="plain", title="No options", lecture=None, train=plain_train, lr=0.01, epochs=1000,
-               source_file=str(HERE))
+PLAIN = Lesson(
+    id="plain", title="No options", lecture=None, train=plain_train, lr=0.01, epochs=1000, source_file=str(HERE)
+)
 
 
 def crashing_train(run):
@@ -98,17 +110,25 @@ def crashing_train(run):
         yield EPOCH
 
 
-CRASHING = Lesson(id="crashing", title="Crashes at step 3", lecture=None, train=crashing_train, lr=0.01,
-                  epochs=10, source_file=str(HERE))
+CRASHING = Lesson(
+    id="crashing",
+    title="Crashes at step 3",
+    lecture=None,
+    train=crashing_train,
+    lr=0.01,
+    epochs=10,
+    source_file=str(HERE),
+)
 
 
 def missing_data_train(run):
     raise DataError("MNIST files missing in /nowhere/mnist; download them with torchvision or pass --data-dir")
-    yield EPOCH  # noqa: unreachable: this makes the function a generator
+    yield EPOCH  # unreachable: this makes the function a generator
 
 
-MISSING_DATA = Lesson(id="missing-data", title="Data missing", lecture=None, train=missing_data_train,
-                      epochs=1, source_file=str(HERE))
+MISSING_DATA = Lesson(
+    id="missing-data", title="Data missing", lecture=None, train=missing_data_train, epochs=1, source_file=str(HERE)
+)
 
 
 def async_test(test: Callable) -> Callable:
@@ -142,8 +162,12 @@ async def ready(pilot: Any, timeout: float = 60.0) -> Any:
     """Wait until the training screen has its lesson loaded and paused at the start; return the screen."""
     from tui.screens.training import TrainingScreen
 
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, TrainingScreen)
-                   and pilot.app.screen.state not in ("loading",), timeout, "the lesson to load")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.state not in ("loading",),
+        timeout,
+        "the lesson to load",
+    )
     return pilot.app.screen
 
 
@@ -159,3 +183,19 @@ def status(screen: Any) -> str:
     from tui.widgets.status_bar import StatusBar
 
     return screen.query_one(StatusBar).text
+
+
+# TOY with a live option of every kind (its loop reads only zero_grad), and a fixed one: for the options dialog.
+TUNABLE = dataclasses.replace(
+    TOY,
+    id="tunable",
+    controls=(),
+    options=(
+        Option("zero_grad", True, "clear gradients after each update", live=True),
+        Option("schedule", "cosine", "how the rate moves", choices=("cosine", "constant", "step"), live=True),
+        Option("eval_every", 0, "also test every N steps (0: only after each epoch)", live=True),
+        Option("temperature", 0.8, "sampling temperature", live=True),
+        Option("prompt", "", "the text samples continue", live=True),
+        Option("model", "linear", "linear or quadratic", choices=("linear", "quadratic")),
+    ),
+)

@@ -10,9 +10,16 @@ import pytest
 def pytest_configure(config):
     """One torch thread per test process: CI runs two pytest workers on two cores, and tiny models
     slow down many-fold when torch's thread pools oversubscribe the cores."""
+    import os
+    import tempfile
+
     import torch
 
     torch.set_num_threads(1)
+    os.environ["LEARN_TUI_LANG"] = "en"  # English whatever the machine's locale (tests that want Chinese say so)
+    # Exercises passed on this machine must not show in the picker's snapshots: a record of the tests' own.
+    os.environ.setdefault("LEARN_TUI_PROGRESS", str(Path(tempfile.mkdtemp(prefix="learn-tui-progress-")) / "p.json"))
+
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

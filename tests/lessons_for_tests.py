@@ -16,8 +16,9 @@ def shuffled_mlp_lesson(epochs: int = 3) -> Lesson:
         x = torch.randn(40, 3, generator=generator)
         y = (x.sum(dim=1, keepdim=True) > 0).float()
         loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=8, shuffle=True)
-        model = torch.nn.Sequential(torch.nn.Linear(3, 8), torch.nn.ReLU(), torch.nn.Dropout(0.2),
-                                    torch.nn.Linear(8, 1))
+        model = torch.nn.Sequential(
+            torch.nn.Linear(3, 8), torch.nn.ReLU(), torch.nn.Dropout(0.2), torch.nn.Linear(8, 1)
+        )
         criterion = torch.nn.BCEWithLogitsLoss()
         optimizer = torch.optim.Adam(model.parameters(), lr=run.lr)
         run.watch(model, optimizer=optimizer)
@@ -39,8 +40,15 @@ def shuffled_mlp_lesson(epochs: int = 3) -> Lesson:
             yield EVAL, {"accuracy": accuracy}
             yield EPOCH
 
-    return Lesson(id="test-shuffled-mlp", title="test", lecture=None, train=train, lr=0.01, epochs=epochs,
-                  options=(Option("width", 8, "unused width"),))
+    return Lesson(
+        id="test-shuffled-mlp",
+        title="test",
+        lecture=None,
+        train=train,
+        lr=0.01,
+        epochs=epochs,
+        options=(Option("width", 8, "unused width"),),
+    )
 
 
 def manual_sgd_lesson() -> Lesson:

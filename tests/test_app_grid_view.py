@@ -27,8 +27,13 @@ def curve_data(count: int) -> dict:
 def surface_data(count: int) -> dict:
     pairs = list(itertools.product(WS, BS))[:count]
     values = [mse(w, b) for w, b in pairs]
-    return {"model": "wx+b", "w": [w for w, _ in pairs], "b": [b for _, b in pairs], "mse": values,
-            "best": min(range(count), key=values.__getitem__)}
+    return {
+        "model": "wx+b",
+        "w": [w for w, _ in pairs],
+        "b": [b for _, b in pairs],
+        "mse": values,
+        "best": min(range(count), key=values.__getitem__),
+    }
 
 
 def test_the_grid_view_has_its_own_widget():

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from app_helpers import BATCHES_PER_EPOCH, async_test, PLAIN, TOY, line_of, ready, settle, status, wait_for
+from app_helpers import (
+    BATCHES_PER_EPOCH,
+    PLAIN,
+    TOY,
+    async_test,
+    line_of,
+    ready,
+    settle,
+    status,
+    wait_for,
+)
 
-from core.lesson import parse_lr
 from core.errors import UsageError
+from core.lesson import parse_lr
 from tui.app import LearnApp
 from tui.screens.prompt import PromptScreen
 from tui.widgets.code_panel import CodePanel
@@ -37,8 +47,14 @@ async def test_opens_paused_and_n_takes_exactly_one_step():
 
 @async_test
 async def test_full_stop_walks_the_phases_through_the_lessons_code():
-    phases = [("yield FORWARD", "forward"), ("yield LOSS", "loss"), ("yield BACKWARD", "backward"),
-              ("yield UPDATE", "update"), ("yield ZERO_GRAD", "zero_grad"), ("yield STEP", "step")]
+    phases = [
+        ("yield FORWARD", "forward"),
+        ("yield LOSS", "loss"),
+        ("yield BACKWARD", "backward"),
+        ("yield UPDATE", "update"),
+        ("yield ZERO_GRAD", "zero_grad"),
+        ("yield STEP", "step"),
+    ]
     async with app_for().run_test(size=(80, 24)) as pilot:  # a short code panel: it must scroll along
         screen = await ready(pilot)
         code = screen.query_one(CodePanel)
@@ -83,7 +99,10 @@ async def test_keys_that_do_not_apply_are_dimmed():
     async with app_for(PLAIN).run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         assert screen.check_action("step_batch", ()) is True
-        assert screen.check_action("toggle_zero_grad", ()) is False  # no zero_grad option: z is hidden
+        await pilot.press("O")  # no live options: O says so instead of opening an empty dialog
+        await pilot.pause(0.1)
+        assert any("has no options to change while it runs" in n.message for n in pilot.app._notifications)
+        assert "z" not in [key.key for key in screen.keys]  # no zero_grad control
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.state in ("running", "finished"))
         if screen.state == "running":
@@ -167,13 +186,13 @@ async def test_params_and_grads_tables_show_every_value_of_small_tensors():
         await pilot.click("Tab#--content-tab-tab-params")  # the mouse works: click the tab
         await settle(pilot, screen)
         params = {p.name: p for p in screen.frame.snapshot.params}
-        table = screen.query_one(ParamTable)
+        table = screen.query_one("#params", ParamTable)  # (a wide screen has a second one beside the tabs)
         assert table.row_count == 2
         assert table.cell_text("w", "values") == f"{params['w'].values[0]:.5g}"
         assert table.cell_text("w", "shape") == "1"
         await pilot.press("right_square_bracket")  # next tab: gradients
         await settle(pilot, screen)
-        grads = screen.query_one(GradTable)
+        grads = screen.query_one("#grads", GradTable)
         assert grads.cell_text("b", "grad") == f"{params['b'].grad[0]:.5g}"
         assert grads.cell_text("b", "flag") == "ok"
         await pilot.press("n")
@@ -205,14 +224,18 @@ async def test_z_turns_zero_grad_off_and_gradients_pile_up():
 async def test_lesson_control_asks_for_input_and_shows_the_answer():
     async with app_for().run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        assert ("p", "control(0)") in [(k, b.action) for k, b in screen._bindings]
+        assert ("p", "control", (0,)) in [(key.key, key.action, key.args) for key in screen.keys]
         await pilot.press("p")
         assert isinstance(pilot.app.screen, PromptScreen)
         await pilot.press("7", "enter")
         await settle(pilot, screen)
         await wait_for(pilot, lambda: any(n.message.startswith("x 7 · y ") for n in pilot.app._notifications))
+        assert pilot.app.screen is screen
         await pilot.press("p", *"seven", "enter")
-        await wait_for(pilot, lambda: any("type a number for x" in n.message for n in pilot.app._notifications))
+        prompt = pilot.app.screen
+        await wait_for(pilot, lambda: "type a number for x" in prompt.error, what="the action's error")
+        assert pilot.app.screen is prompt  # still asking, the action's error under the input
+        await pilot.press("escape")
         assert pilot.app.screen is screen  # the app carries on
 
 
@@ -240,7 +263,7 @@ async def test_escape_goes_back_to_the_picker_and_q_quits():
         from tui.screens.picker import PickerScreen
 
         assert isinstance(pilot.app.screen, PickerScreen)
-        await wait_for(pilot, lambda: screen.driver._stopped)
+        await wait_for(pilot, lambda: screen.driver.stopped)
         await pilot.press("q")
         await pilot.pause()
         assert pilot.app.return_code == 0

@@ -73,14 +73,14 @@ async def test_a_notice_goes_once_the_learner_steps(tmp_path, monkeypatch):
         screen.driver.save("checkpoints/toy.pt")
         await wait_for(pilot, lambda: Path("checkpoints/toy.pt").is_file(), what="the checkpoint")
         await open_checkpoint(pilot, screen, "checkpoints/toy.pt")
-        assert "opened checkpoints/toy.pt" in screen._message
+        assert "opened checkpoints/toy.pt" in screen.painter.message
         await pilot.press("n")
         await settle(pilot, screen)
-        assert "opened" not in screen._message and screen.frame.step == 2
+        assert "opened" not in screen.painter.message and screen.frame.step == 2
         await open_checkpoint(pilot, screen, "checkpoints/toy.pt")
         await pilot.press("plus")
         await settle(pilot, screen)
-        assert "opened" not in screen._message
+        assert "opened" not in screen.painter.message
 
 
 @async_test
@@ -91,21 +91,20 @@ async def test_a_divergence_message_follows_the_new_learning_rate():
         await pilot.press("space")
         await wait_for(pilot, lambda: screen.state == "diverged", what="the run to diverge")
         await settle(pilot, screen)
-        assert "(it is 1: try 0.1" in screen._message
+        assert "(it is 1: try 0.1" in screen.painter.message
         await pilot.press("minus")
         await settle(pilot, screen)
-        assert screen.state == "diverged" and "it is 1:" not in screen._message
-        assert "diverged" in screen._message and "now 0.3" in screen._message
+        assert screen.state == "diverged" and "it is 1:" not in screen.painter.message
+        assert "diverged" in screen.painter.message and "now 0.3" in screen.painter.message
         await pilot.press("r")
         await settle(pilot, screen)
-        assert "diverged" not in screen._message
+        assert "diverged" not in screen.painter.message
 
 
 def grad(name: str, count: int) -> SimpleNamespace:
     values = [0.012345 * (i + 1) for i in range(count)]
     stats = SimpleNamespace(norm=1.2345, mean=0.1, std=0.2, min=-0.3, max=0.4)
-    return SimpleNamespace(name=name, grad=values, grad_stats=stats, complete=True, update_ratio=0.00123,
-                           flag=None)
+    return SimpleNamespace(name=name, grad=values, grad_stats=stats, complete=True, update_ratio=0.00123, flag=None)
 
 
 class TableHost(App):
@@ -147,10 +146,15 @@ async def test_the_charts_right_axis_never_goes_above_1_for_accuracy():
     async with ChartHost().run_test(size=(90, 30)) as pilot:
         chart, plot = pilot.app.query_one(LossChart), pilot.app.query_one(LossPlot)
         await pilot.pause()
-        chart.show([(s, 2.3 - s / 1000) for s in range(1, 938)], {"test_loss": [(938, 0.1)],
-                                                                  "accuracy": [(469, 0.49), (938, 0.97)]})
+        chart.show(
+            [(s, 2.3 - s / 1000) for s in range(1, 938)],
+            {"test_loss": [(938, 0.1)], "accuracy": [(469, 0.49), (938, 0.97)]},
+        )
         await pilot.pause()
-        right = [line.rsplit("├", 1)[1] for line in plot.render().plain.splitlines() if line.count("├") == 1
-                 and line.rstrip().split("├")[-1].strip()]
+        right = [
+            line.rsplit("├", 1)[1]
+            for line in plot.render().plain.splitlines()
+            if line.count("├") == 1 and line.rstrip().split("├")[-1].strip()
+        ]
         values = [float(text) for text in right if text.strip()]
         assert values and max(values) <= 1.0 and min(values) >= 0.0, right

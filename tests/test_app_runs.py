@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from app_helpers import CRASHING, MISSING_DATA, TOY, async_test, line_of, ready, settle, status, wait_for
 
+from core.errors import CheckpointError
+from core.trainer import Trainer
 from tui.app import LearnApp
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.picker import PickerScreen
@@ -80,13 +83,19 @@ async def test_a_crashing_lesson_shows_its_traceback_and_the_app_stays_up():
 
 
 @async_test
-async def test_missing_data_shows_its_one_line_message_and_the_picker_still_works():
+async def test_missing_data_says_needs_data_shows_the_whole_message_and_the_picker_still_works():
+    from tui.screens.lesson_form import LessonForm
+
     app = LearnApp(MISSING_DATA, preload_torch=False)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        await settle(pilot, screen)
-        assert screen.state == "crashed"
-        assert any(text.startswith("MNIST files missing") for text in notifications(app))
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, LessonForm), what="the options form")
+        form = pilot.app.screen
+        await wait_for(pilot, lambda: bool(form.query(".form-note")), what="the form's fields")
+        assert form.data_error.startswith("MNIST files missing")  # in full, above the form's fields
+        screen = pilot.app.screen_stack[-2]
+        assert screen.state == "needs data"
+        await pilot.press("escape")  # closes the form
+        assert pilot.app.screen is screen
         assert "MNIST files missing" in str(screen.query_one("#message").render())
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, PickerScreen)
@@ -102,7 +111,7 @@ async def test_ctrl_s_finishes_the_step_saves_and_o_opens_it_again(tmp_path, mon
         screen = await ready(pilot)
         await pilot.press("n", "full_stop", "full_stop")  # in the middle of step 2
         await settle(pilot, screen)
-        assert screen.frame.step == 1
+        assert screen.frame.step == 2 and "step 2" in status(screen)  # the step the checkpoint will be named for
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: any("saved" in text for text in notifications(app)), what="the save")
         saved = Path("checkpoints/toy-step2.pt")
@@ -121,11 +130,41 @@ async def test_ctrl_s_finishes_the_step_saves_and_o_opens_it_again(tmp_path, mon
         assert screen.frame.step == 2 and screen.frame.snapshot.params[0].values == saved_w
         assert "opened" in screen.frame.message
         await pilot.press("o")
-        pilot.app.screen.query_one("Input").value = "checkpoints/nothing-here.pt"
+        prompt = pilot.app.screen
+        prompt.query_one("Input").value = "checkpoints/nothing-here.pt"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("no checkpoint at" in text for text in notifications(app)))
+        await wait_for(pilot, lambda: "no checkpoint at" in prompt.error, what="the error in the dialog")
+        assert pilot.app.screen is prompt  # still open: the learner can fix the path
+        await pilot.press("escape")
         await settle(pilot, screen)
         assert screen.frame.step == 2  # the run is untouched
+
+
+@pytest.mark.parametrize("content", [b"not a checkpoint at all", b"\x80\x04K\x01."])  # text; a pickled 1
+@async_test
+async def test_o_on_a_file_that_is_no_checkpoint_explains_it_in_the_dialog_and_the_run_goes_on(
+    tmp_path, monkeypatch, content
+):
+    monkeypatch.chdir(tmp_path)
+    Path("shared.pt").write_bytes(content)
+    with pytest.raises(CheckpointError) as expected:
+        Trainer.from_checkpoint("shared.pt", TOY)
+    app = LearnApp(TOY, preload_torch=False, show_speed=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, screen)
+        await pilot.press("o")
+        prompt = pilot.app.screen
+        prompt.query_one("Input").value = "shared.pt"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: prompt.error != "", what="the error in the dialog")
+        assert prompt.error == str(expected.value) and "\n" not in prompt.error  # the one line, as the CLI says it
+        assert pilot.app.screen is prompt and pilot.app.is_running
+        await pilot.press("escape")
+        await pilot.press("n")
+        await settle(pilot, screen)
+        assert screen.frame.step == 2 and screen.state == "paused"  # the run carries on where it was
 
 
 @async_test

@@ -16,9 +16,14 @@ from tui.screens import picker
 
 FIXED_LESSONS = [
     LessonInfo("linear-grid", "Linear model by exhaustive search", 2, "A linear model by grid search.", str(HERE)),
-    LessonInfo("autograd", "Back propagation with autograd", 4,
-               "Backprop with autograd (lecture 4).\n\nThe course computes **w.grad** with `l.backward()`:\n\n"
-               "    l = loss(x, y)\n    l.backward()\n    w.data = w.data - 0.01 * w.grad.data\n", str(HERE)),
+    LessonInfo(
+        "autograd",
+        "Back propagation with autograd",
+        4,
+        "Backprop with autograd (lecture 4).\n\nThe course computes **w.grad** with `l.backward()`:\n\n"
+        "    l = loss(x, y)\n    l.backward()\n    w.data = w.data - 0.01 * w.grad.data\n",
+        str(HERE),
+    ),
     LessonInfo("toy", "A toy linear model", 5, "Toy.", str(HERE)),
     LessonInfo("char-gpt", "A character-level GPT", None, "Beyond the course.", str(HERE)),
 ]
@@ -57,5 +62,53 @@ def test_training_view_after_five_steps(snap_compare, fixed_catalog):
 
 def test_parameter_table_mid_step_at_80x24(snap_compare, fixed_catalog):
     app = LearnApp(TOY, seed=0, preload_torch=False, show_speed=False)
-    assert snap_compare(app, terminal_size=(80, 24),
-                        run_before=steps(2, "full_stop", "full_stop", "right_square_bracket"))
+    assert snap_compare(
+        app, terminal_size=(80, 24), run_before=steps(2, "full_stop", "full_stop", "right_square_bracket")
+    )
+
+
+def test_loss_chart_on_a_log_scale_at_80x24(snap_compare, fixed_catalog):
+    """One line of status and of keys, at least 8 rows of chart, round ticks, the log scale said in words."""
+    app = LearnApp(TOY, seed=0, preload_torch=False, show_speed=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps(6, "g"))
+
+
+# -- the training view of three kinds of lesson at three terminal sizes --------------------------------------
+SIZES = {"80x24": (80, 24), "100x30": (100, 30), "160x45": (160, 45)}  # 160 columns: Params and Grads beside
+
+
+@pytest.fixture(scope="module")
+def tiny_mnist(tmp_path_factory):
+    """A fixed tiny MNIST (synthetic digits, seeded): 64 training and 20 test images."""
+    from test_mnist_data import write_mnist
+
+    root = tmp_path_factory.mktemp("mnist")
+    write_mnist(root / "MNIST" / "raw", train=64, test=20)
+    return str(root)
+
+
+@pytest.fixture(scope="module")
+def tiny_text(tmp_path_factory):
+    from test_gpt_lesson import POEM
+
+    path = tmp_path_factory.mktemp("text") / "poem.txt"
+    path.write_text(POEM * 30, encoding="utf-8")
+    return str(path)
+
+
+def lesson_app(lesson: str, tiny_mnist: str, tiny_text: str) -> LearnApp:
+    from test_gpt_lesson import SMALL
+
+    options = {
+        "mnist-softmax": {"data_dir": tiny_mnist, "batch_size": 16},
+        "char-gpt": {**SMALL, "n_layer": 1, "text": tiny_text},
+    }.get(lesson, {})
+    return LearnApp(lesson, seed=0, preload_torch=False, show_speed=False, options=options)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lesson", ["linear-regression", "mnist-softmax", "char-gpt"])
+def test_training_view_of_a_lesson(snap_compare, lesson, size, tiny_mnist, tiny_text):
+    """Three steps in: the status bar, code, chart (and at 160 columns the tables) whole, nothing cut mid-word."""
+    app = lesson_app(lesson, tiny_mnist, tiny_text)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=steps(3))

@@ -8,7 +8,7 @@ from lessons_for_tests import manual_sgd_lesson, shuffled_mlp_lesson
 
 from core import catalog
 from core.errors import CheckpointError
-from core.events import PhaseEvent
+from core.events import Progress
 from core.phases import LOSS
 from core.trainer import Trainer
 
@@ -16,7 +16,7 @@ from core.trainer import Trainer
 def losses(trainer, steps=None):
     out = []
     for event in trainer:
-        if isinstance(event, PhaseEvent) and event.phase is LOSS:
+        if isinstance(event, Progress) and event.phase is LOSS:
             out.append(event.loss)
     return out
 
@@ -92,7 +92,7 @@ def test_corrupt_missing_and_foreign_files_are_explained(tmp_path):
         Trainer.from_checkpoint(tmp_path / "none.pt", lesson)
     junk = tmp_path / "junk.pt"
     junk.write_bytes(b"\x00garbage" * 10)
-    with pytest.raises(CheckpointError, match="damaged or not a learn-tui checkpoint"):
+    with pytest.raises(CheckpointError, match="not a learn-tui checkpoint"):
         Trainer.from_checkpoint(junk, lesson)
     truncated = tmp_path / "cut.pt"
     trainer = Trainer(lesson)
@@ -114,7 +114,7 @@ def test_a_checkpoint_that_does_not_fit_leaves_the_current_run_untouched(tmp_pat
     good.advance("step")
     path = tmp_path / "lr.pt"
     good.save(path)
-    state = torch.load(path, weights_only=False)
+    state = torch.load(path, weights_only=True)
     state["watched"][""]["state"]["linear.weight"] = torch.zeros(3, 3)  # as if saved from another model
     torch.save(state, path)
     expected = losses(Trainer(shuffled_mlp_lesson(), seed=5))[1:]
@@ -144,6 +144,6 @@ def test_a_reopened_checkpoint_shows_the_epoch_it_was_saved_in(tmp_path, unit):
     first = Trainer(shuffled_mlp_lesson(), seed=2)
     first.advance("epoch")
     first.advance(unit)
-    shown = (first.step, first.last_epoch, first.snapshot().epoch)
+    shown = (first.step, first.epoch, first.snapshot().progress.epoch)
     resumed = Trainer.from_checkpoint(first.save(tmp_path / "e.pt"), shuffled_mlp_lesson())
-    assert (resumed.step, resumed.last_epoch, resumed.snapshot().epoch) == shown
+    assert (resumed.step, resumed.epoch, resumed.snapshot().progress.epoch) == shown

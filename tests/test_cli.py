@@ -1,13 +1,15 @@
 """The headless command line: a contract scripts depend on."""
 
 import json
+import re
 import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
 from core.cli import main
+from core.settings import RunSettings
 
 EXAMPLE = REPO / "docs" / "examples" / "fahrenheit.py"
 
@@ -49,30 +51,113 @@ def test_headless_ends_with_a_readable_summary(capsys):
 
 def test_a_diverging_run_exits_3_with_advice(capsys):
     code, out, err = run_cli(capsys, "run", "linear-regression", "--headless", "--lr", "1")
-    assert code == 3 and "Lower the learning rate" in err and "diverged" in out
+    assert code == 3 and "diverged" in out and "loss = " in out  # the summary
+    [line] = err.splitlines()  # one line, with advice for the command line, none for the app's keys
+    assert re.fullmatch(
+        r"learn-tui: training diverged in step \d+: loss is \S+\. Lower the learning rate: "
+        r"rerun with --lr 0\.1 or lower",
+        line,
+    ), line
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["run", "nope", "--headless"], "unknown lesson 'nope'; choose one of:"),
-    (["run", "linear-regression", "--headless", "--lr", "abc"], "learning rate must be a number"),
-    (["run", "linear-regression", "--headless", "--lr", "0"], "learning rate must be greater than 0"),
-    (["run", "linear-regression", "--headless", "--lr", "nan"], "learning rate must be finite"),
-    (["run", "linear-regression", "--headless", "--lr", "-1"], "learning rate must be greater than 0"),
-    (["run", "linear-regression", "--headless", "--optimizer", "Foo"], "--optimizer must be one of SGD"),
-    (["run", "missing/lesson.py", "--headless"], "no lesson file at missing/lesson.py"),
-    (["run", "linear-regression", "--headless", "--resume", "nowhere.pt"], "no checkpoint at nowhere.pt"),
-    (["run", "linear-regression", "--headless", "--steps", "0"], "--steps must be at least 1"),
-    (["run", "linear-regression", "--headless", "--steps", "1", "--epochs", "1"], "not allowed with argument"),
-    (["run", "linear-regression", "--headless", "--seed", "x"], "--seed must be a whole number"),
-    (["run", "linear-regression", "--headless", "--device", "tpu"], "invalid choice: 'tpu'"),
-    (["run", "linear-regression", "--headless", "--bogus", "1"], "does not take --bogus 1; its own options are"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-])
+def test_a_diverging_run_with_save_keeps_the_old_checkpoint_and_says_so(capsys, tmp_path):
+    path = tmp_path / "lr.pt"
+    code, _, _ = run_cli(capsys, "run", "linear-regression", "--headless", "--steps", "3", "--save", str(path))
+    before = path.read_bytes()
+    code, out, err = run_cli(capsys, "run", "linear-regression", "--json", "--lr", "1", "--save", str(path))
+    summary = json.loads(out.splitlines()[-1])
+    assert code == 3 and summary["status"] == "diverged" and "rerun with --lr 0.1" in summary["message"]
+    assert err.splitlines()[-1] == f"learn-tui: not saved: a diverged run is not worth resuming; {path} is as it was"
+    assert path.read_bytes() == before
+    fresh = tmp_path / "n.pt"
+    code, _, err = run_cli(capsys, "run", "linear-regression", "--headless", "--lr", "1", "--save", str(fresh))
+    assert code == 3 and err.splitlines()[-1].endswith(f"; nothing written to {fresh}") and not fresh.exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["run", "nope", "--headless"], "unknown lesson 'nope'; choose one of:"),
+        (["run", "linear-regression", "--headless", "--lr", "abc"], "learning rate must be a number"),
+        (["run", "linear-regression", "--headless", "--lr", "0"], "learning rate must be greater than 0"),
+        (["run", "linear-regression", "--headless", "--lr", "nan"], "learning rate must be finite"),
+        (["run", "linear-regression", "--headless", "--lr", "-1"], "learning rate must be greater than 0"),
+        (["run", "linear-regression", "--headless", "--optimizer", "Foo"], "--optimizer must be one of SGD"),
+        (["run", "missing/lesson.py", "--headless"], "no lesson file at missing/lesson.py"),
+        (["run", "linear-regression", "--headless", "--resume", "nowhere.pt"], "no checkpoint at nowhere.pt"),
+        (["run", "linear-regression", "--headless", "--steps", "0"], "--steps must be at least 1"),
+        (["run", "linear-regression", "--headless", "--steps", "1", "--epochs", "1"], "not allowed with argument"),
+        (["run", "linear-regression", "--headless", "--seed", "x"], "--seed must be a whole number"),
+        (
+            ["run", "linear-regression", "--headless", "--seed", "99999999999999999999999"],
+            "from 0 to 9223372036854775807",
+        ),
+        (["run", "linear-regression", "--headless", "--save", "."], ". is a folder"),
+        (["run", "linear-regression", "--headless", "--save", "/dev/null"], "/dev/null"),
+        (["run", "linear-regression"], "this opens the app: start it with learn-tui, or add --headless"),
+        (["run", "linear-regression", "--headless", "--device", "tpu"], "invalid choice: 'tpu'"),
+        (["run", "linear-regression", "--headless", "--bogus", "1"], "does not take --bogus 1; its own options are"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
 def test_every_bad_argument_gets_one_line_naming_the_fix(capsys, argv, message):
     code, out, err = run_cli(capsys, *argv)
     assert code == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("learn-tui: error: ") and message in lines[0]
+
+
+@pytest.mark.parametrize("content", [b"not a checkpoint", "other lesson"])
+def test_a_resume_file_that_does_not_load_is_a_bad_argument(capsys, tmp_path, content):
+    path = tmp_path / "bad.pt"
+    if content == "other lesson":
+        run_cli(capsys, "run", "simple-nn", "--headless", "--steps", "1", "--save", str(path))
+    else:
+        path.write_bytes(content)
+    code, out, err = run_cli(capsys, "run", "linear-regression", "--headless", "--resume", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1 and str(path) in err
+
+
+def test_a_device_the_machine_lacks_is_a_bad_argument(capsys):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    code, out, err = run_cli(capsys, "run", "linear-regression", "--headless", "--device", "cuda")
+    assert (
+        code == 2
+        and out == ""
+        and err.splitlines()
+        == ["learn-tui: error: CUDA is not available on this machine (torch sees no GPU); use --device cpu or auto"]
+    )
+
+
+def test_the_console_script_opens_the_app_only_with_good_arguments(monkeypatch, capsys):
+    """learn-tui's own dispatch: the app's arguments are checked before Textual is imported."""
+    import tui.main
+
+    opened = []
+    monkeypatch.setattr(tui.main, "open_app", lambda settings: opened.append(settings) or 0)
+    assert tui.main.main(["run", "linear-regression", "--lr", "0.5", "--steps", "9", "--optimizer", "Adam"]) == 0
+    assert opened == [
+        {
+            "lesson": "linear-regression",
+            "settings": RunSettings(
+                options={"optimizer": "Adam"}, lr=0.5, seed=0, device="cpu", steps=9, epochs=None, resume=None
+            ),
+        }
+    ]
+    assert tui.main.main([]) == 0 and opened[-1] == {"lesson": None, "data_dir": None}
+    assert tui.main.main(["--data-dir", "digits"]) == 0 and opened[-1] == {"lesson": None, "data_dir": "digits"}
+    for argv, message in (
+        (["run", "nope"], "unknown lesson 'nope'"),
+        (["--bogus"], "unknown command --bogus"),
+        (["run", "linear-regression", "--save", "x.pt"], "--save is for --headless runs"),
+    ):
+        assert tui.main.main(argv) == 2
+        assert message in capsys.readouterr().err
+    assert len(opened) == 3
+    assert tui.main.main(["list"]) == 0 and "linear-regression" in capsys.readouterr().out
 
 
 def test_save_then_resume_continues_the_same_run(capsys, tmp_path):
@@ -81,7 +166,10 @@ def test_save_then_resume_continues_the_same_run(capsys, tmp_path):
     code, _, err = run_cli(capsys, "run", "linear-regression", "--json", "--steps", "25", "--save", str(path))
     assert code == 0 and path.is_file()
     code, resumed, _ = run_cli(capsys, "run", "linear-regression", "--json", "--steps", "40", "--resume", str(path))
-    steps = lambda out: [json.loads(l) for l in out.splitlines() if '"step"' in l and '"event": "step"' in l]
+
+    def steps(out):
+        return [json.loads(line) for line in out.splitlines() if '"event": "step"' in line]
+
     assert steps(resumed) == steps(full)[25:]
 
 
@@ -103,8 +191,11 @@ def test_a_lesson_file_with_a_syntax_error_is_reported_not_crashed(capsys, tmp_p
 
 def test_an_exception_in_the_users_loop_shows_their_traceback(capsys, tmp_path):
     bad = tmp_path / "raises.py"
-    bad.write_text(EXAMPLE.read_text().replace("            loss = criterion(y_pred, y)\n",
-                                               "            loss = criterion(y_pred, y.view(-1, 2))\n"))
+    bad.write_text(
+        EXAMPLE.read_text().replace(
+            "            loss = criterion(y_pred, y)\n", "            loss = criterion(y_pred, y.view(-1, 2))\n"
+        )
+    )
     code, out, err = run_cli(capsys, "run", str(bad), "--headless")
     assert code == 1
     assert "raises.py" in err and "loss = criterion(y_pred, y.view(-1, 2))" in err  # their line, in their file
@@ -120,20 +211,31 @@ def test_a_file_without_a_lesson_says_what_to_define(capsys, tmp_path):
 
 
 def test_the_console_script_runs_in_a_fresh_process():
-    result = subprocess.run([sys.executable, "-m", "tui.main", "run", "linear-regression", "--json", "--steps", "2"],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.main", "run", "linear-regression", "--json", "--steps", "2"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
-    assert [json.loads(l)["event"] for l in result.stdout.splitlines()] == ["step", "step", "summary"]
+    assert [json.loads(line)["event"] for line in result.stdout.splitlines()] == ["step", "step", "summary"]
 
 
 def test_a_lessons_help_lists_its_options_in_aligned_columns(capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
     code, out, _ = run_cli(capsys, "run", "multi-input", "--help")
     assert code == 0
-    listed = out[out.index("options of multi-input"):].splitlines()[1:]
+    listed = out[out.index("options of multi-input") :].splitlines()[1:]
     flags = [line for line in listed if line.startswith("  --")]
-    assert [line.split()[0] for line in flags] == ["--csv", "--holdout-fold", "--scale", "--optimizer", "--momentum",
-                                                  "--activation"]
+    assert [line.split()[0] for line in flags] == [
+        "--csv",
+        "--holdout-fold",
+        "--scale",
+        "--optimizer",
+        "--momentum",
+        "--activation",
+    ]
     assert "--holdout-fold 0 " in flags[1] and "--scale 'auto' " in flags[2]
     columns = {len(line) - len(line[2:].split("  ", 1)[1].lstrip()) for line in flags}
     assert len(columns) == 1  # every description starts in the same column

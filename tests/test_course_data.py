@@ -108,6 +108,7 @@ def test_auto_scaling_standardises_only_raw_unit_columns():
 
 # -- names ----------------------------------------------------------------------------------------
 
+
 def names_error(path) -> str:
     with pytest.raises(DataError) as caught:
         names.load_names(path)

@@ -7,7 +7,7 @@ import pytest
 
 from core import catalog
 from core.errors import UsageError
-from core.events import PhaseEvent
+from core.events import Progress
 from core.phases import EPOCH, FORWARD
 from core.trainer import Trainer
 
@@ -22,7 +22,7 @@ def lesson():
 @pytest.mark.parametrize("cell", CELLS)
 def test_each_cell_learns_ohlol_within_30_steps(lesson, cell):
     trainer = Trainer(lesson, options={"cell": cell}, seed=0)
-    predictions = [e.metrics["prediction"] for e in trainer if isinstance(e, PhaseEvent) and e.phase is EPOCH]
+    predictions = [e.metrics["prediction"] for e in trainer if isinstance(e, Progress) and e.phase is EPOCH]
     assert len(predictions) == 30 and "ohlol" in predictions
     assert predictions[0] != "ohlol"  # it starts untrained
     assert trainer.summary()["prediction"] == "ohlol"

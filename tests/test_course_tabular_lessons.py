@@ -12,7 +12,7 @@ import torch
 
 from core import catalog
 from core.errors import DataError, UsageError
-from core.events import Finished, PhaseEvent
+from core.events import Finished, Progress
 from core.phases import EVAL
 from core.trainer import Trainer
 
@@ -58,7 +58,7 @@ def test_a_bad_csv_stops_the_run_with_the_data_error(multi_input, dataloader, tm
 def test_held_out_fold_reports_test_loss_and_accuracy(multi_input, shared_data):
     diabetes = shared_data / "course" / "diabetes.csv.gz"
     trainer = Trainer(multi_input, options={"csv": str(diabetes), "holdout_fold": 2}, seed=1, epochs=1000)
-    evals = [e for e in trainer if isinstance(e, PhaseEvent) and e.phase is EVAL]
+    evals = [e for e in trainer if isinstance(e, Progress) and e.phase is EVAL]
     assert len(evals) == 1000 and set(evals[-1].metrics) == {"train_accuracy", "test_loss", "test_accuracy"}
     # both accuracies are charted per epoch, to compare them (the notes' sign of overfitting)
     assert len(trainer.evals["train_accuracy"].points()) == len(trainer.evals["test_accuracy"].points()) > 100
@@ -81,7 +81,7 @@ def test_a_momentum_outside_0_to_1_is_refused(multi_input):
 
 def test_no_held_out_fold_means_only_training_accuracy(multi_input):
     events = list(Trainer(multi_input, epochs=3))
-    evals = [e for e in events if isinstance(e, PhaseEvent) and e.phase is EVAL]
+    evals = [e for e in events if isinstance(e, Progress) and e.phase is EVAL]
     assert len(evals) == 3 and all(set(e.metrics) == {"train_accuracy"} for e in evals)
 
 

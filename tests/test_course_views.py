@@ -10,19 +10,41 @@ from textual.app import App, ComposeResult
 
 from tui.views import batch, hidden_states, name_predictions
 
-BATCH = {"epoch": 2, "iteration": 3, "iterations": 24, "batch_size": 32, "shuffle": True, "dataset_size": 759,
-         "rows": list(range(100, 132)), "labels": [i % 2 for i in range(32)],
-         "epoch_batches": [[5, 6], [7, 8], [100, 101]], "last_epoch_batches": [[9, 1], [3, 4], [2, 0]],
-         "next": {"batch_size": 64, "shuffle": False}}
+BATCH = {
+    "epoch": 2,
+    "iteration": 3,
+    "iterations": 24,
+    "batch_size": 32,
+    "shuffle": True,
+    "dataset_size": 759,
+    "rows": list(range(100, 132)),
+    "labels": [i % 2 for i in range(32)],
+    "epoch_batches": [[5, 6], [7, 8], [100, 101]],
+    "last_epoch_batches": [[9, 1], [3, 4], [2, 0]],
+    "next": {"batch_size": 64, "shuffle": False},
+}
 
-STEPS = [{"input": c, "target": t, "hidden": [0.5, -0.9, 0.0, 0.2], "probabilities": [0.1, 0.2, 0.3, 0.4],
-          "predicted": p} for c, t, p in zip("hello", "ohlol", "ohlll")]
-HIDDEN = {"cell": "rnncell", "input": "hello", "target": "ohlol", "steps": STEPS,
-          "predictions": [[1, "hhhhh"], [2, "ohlll"], [3, "ohlol"]]}
+STEPS = [
+    {"input": c, "target": t, "hidden": [0.5, -0.9, 0.0, 0.2], "probabilities": [0.1, 0.2, 0.3, 0.4], "predicted": p}
+    for c, t, p in zip("hello", "ohlol", "ohlll")
+]
+HIDDEN = {
+    "cell": "rnncell",
+    "input": "hello",
+    "target": "ohlol",
+    "steps": STEPS,
+    "predictions": [[1, "hhhhh"], [2, "ohlll"], [3, "ohlol"]],
+}
 
-NAMES = {"query": {"name": "Nakamura", "top": [{"country": "Japanese", "probability": 0.9},
-                                               {"country": "Arabic", "probability": 0.06}]},
-         "per_country": [["Arabic", 0.99, 667], ["English", 0.42, 1223]], "accuracy": 0.8, "source": "course"}
+NAMES = {
+    "query": {
+        "name": "Nakamura",
+        "top": [{"country": "Japanese", "probability": 0.9}, {"country": "Arabic", "probability": 0.06}],
+    },
+    "per_country": [["Arabic", 0.99, 667], ["English", 0.42, 1223]],
+    "accuracy": 0.8,
+    "source": "course",
+}
 
 
 def test_batch_panel_shows_position_rows_pending_change_and_order():
@@ -67,7 +89,7 @@ def test_name_panel_shows_the_typed_name_and_accuracy_per_country_worst_first():
     text = name_predictions.render_name_predictions(NAMES).plain
     assert "Nakamura" in text and "Japanese" in text and "90.0%" in text
     assert "test accuracy 80.0%" in text
-    per_country = text[text.index("test accuracy"):]
+    per_country = text[text.index("test accuracy") :]
     assert per_country.index("English") < per_country.index("Arabic")  # worst first
     empty = name_predictions.render_name_predictions({"query": None, "per_country": [], "accuracy": None}).plain
     assert "Press p" in empty and "after the first epoch" in empty
@@ -82,9 +104,14 @@ class Host(App):
         yield self.widget
 
 
-@pytest.mark.parametrize("module, data, expected", [(batch, BATCH, "iteration 3 of 24"),
-                                                    (hidden_states, HIDDEN, "prediction: ohlll"),
-                                                    (name_predictions, NAMES, "Nakamura")])
+@pytest.mark.parametrize(
+    "module, data, expected",
+    [
+        (batch, BATCH, "iteration 3 of 24"),
+        (hidden_states, HIDDEN, "prediction: ohlll"),
+        (name_predictions, NAMES, "Nakamura"),
+    ],
+)
 def test_each_widget_renders_what_it_is_shown(module, data, expected):
     async def scenario():
         view = module.VIEW()

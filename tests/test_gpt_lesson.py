@@ -11,10 +11,22 @@ from core.lessons.char_gpt import lr_factor
 from core.phases import EVAL, STEP
 from core.trainer import Trainer
 
-SMALL = {"n_layer": 2, "n_head": 2, "n_embd": 32, "block_size": 16, "batch_size": 8, "eval_interval": 1000,
-         "eval_batches": 4, "sample_interval": 0, "sample_tokens": 20, "warmup_steps": 5}
-POEM = ("Twinkle, twinkle, little star,\nHow I wonder what you are!\nUp above the world so high,\n"
-        "Like a diamond in the sky.\n")
+SMALL = {
+    "n_layer": 2,
+    "n_head": 2,
+    "n_embd": 32,
+    "block_size": 16,
+    "batch_size": 8,
+    "eval_interval": 1000,
+    "eval_batches": 4,
+    "sample_interval": 0,
+    "sample_tokens": 20,
+    "warmup_steps": 5,
+}
+POEM = (
+    "Twinkle, twinkle, little star,\nHow I wonder what you are!\nUp above the world so high,\n"
+    "Like a diamond in the sky.\n"
+)
 
 
 @pytest.fixture
@@ -47,7 +59,7 @@ def test_a_short_seeded_run_overfits_a_small_text(lesson, poem):
 def test_validation_loss_comes_every_eval_interval_and_at_the_end(lesson, poem):
     trainer = trainer_for(lesson, poem, 25, eval_interval=10)
     evals = [(e.step, e.metrics) for e in trainer if getattr(e, "phase", None) is EVAL]
-    assert [step for step, _ in evals] == [9, 19, 24]  # events count completed steps: yielded inside 10, 20, 25
+    assert [step for step, _ in evals] == [10, 20, 25]  # one counting: an evaluation inside step 10 says 10
     assert [step for step, _ in trainer.evals["val_loss"].points()] == [10, 20, 25]  # charted after their update
     assert all(m["val_loss"] > 0 and m["avg_train_loss"] > 0 for _, m in evals)
     assert trainer.summary()["val_loss"] == evals[-1][1]["val_loss"]
@@ -99,8 +111,7 @@ def test_controls_change_the_live_sampling_options(lesson, poem):
         trainer.call("set_prompt", "Q?")
     assert trainer.run.options.prompt == "How I"  # a refused value leaves the old one
     heads = [trainer.call("next_head") for _ in range(4)]  # 2 layers x 2 heads, then back to the start
-    assert heads == [{"layer": 0, "head": 1}, {"layer": 1, "head": 0}, {"layer": 1, "head": 1},
-                     {"layer": 0, "head": 0}]
+    assert heads == [{"layer": 0, "head": 1}, {"layer": 1, "head": 0}, {"layer": 1, "head": 1}, {"layer": 0, "head": 0}]
 
 
 def test_a_resumed_checkpoint_continues_like_an_uninterrupted_run(lesson, poem, tmp_path):
@@ -115,9 +126,16 @@ def test_a_resumed_checkpoint_continues_like_an_uninterrupted_run(lesson, poem, 
     assert rest == pytest.approx(losses[4:], rel=1e-5)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "is empty"), (b"  \n\n", "is empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    (b"caf\xe9 au lait", "not UTF-8"), (b"too short", "too short for --block-size 16")])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"  \n\n", "is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9 au lait", "not UTF-8"),
+        (b"too short", "too short for --block-size 16"),
+    ],
+)
 def test_a_bad_text_file_says_what_is_wrong(lesson, tmp_path, content, message):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
@@ -173,8 +191,51 @@ def test_json_evaluations_name_the_step_they_follow(lesson, poem, capsys):
 
     from core.cli import main
 
-    assert main(["run", "char-gpt", "--headless", "--json", "--steps", "5", "--text", str(poem), "--eval-interval",
-                 "2", *[f"--{k.replace('_', '-')}={v}" for k, v in SMALL.items() if k != "eval_interval"]]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "char-gpt",
+                "--headless",
+                "--json",
+                "--steps",
+                "5",
+                "--text",
+                str(poem),
+                "--eval-interval",
+                "2",
+                *[f"--{k.replace('_', '-')}={v}" for k, v in SMALL.items() if k != "eval_interval"],
+            ]
+        )
+        == 0
+    )
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["step"] for r in records if r["event"] == "eval"] == [2, 4, 5]
     assert [r["step"] for r in records if r["event"] == "step"] == [1, 2, 3, 4, 5]
+
+
+def test_a_text_without_a_newline_needs_a_prompt_to_start_samples(lesson, tmp_path):
+    path = tmp_path / "one_line.txt"
+    path.write_text("abc def ghi " * 100, encoding="utf-8")
+    with pytest.raises(
+        UsageError,
+        match="one_line.txt has no newline for the samples to start from; .*--prompt, .* e.g. --prompt 'abc def '",
+    ):
+        next(trainer_for(lesson, path, 5))
+    trainer = trainer_for(lesson, path, 2, prompt="abc", sample_interval=1)
+    assert [e for e in trainer] and trainer.summary()["sample"]
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("n_head", 1000, "--n-head must be at most 64"),
+        ("n_embd", 100_000, "--n-embd must be at most 4096"),
+        ("dropout", 1.0, "--dropout must be at most 0.95"),
+        ("grad_clip", 0.0, "--grad-clip must be at least 0.001"),
+        ("sample_tokens", 10_000_000, "--sample-tokens must be at most 10000"),
+    ],
+)
+def test_options_out_of_range_are_refused_before_the_text_is_read(lesson, tmp_path, option, value, message):
+    with pytest.raises(UsageError, match=message):
+        next(trainer_for(lesson, tmp_path / "not read.txt", 5, **{option: value}))

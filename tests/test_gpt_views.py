@@ -14,8 +14,19 @@ from tui.views.samples import SamplesView, printable, render_samples
 def views(tmp_path_factory):
     path = tmp_path_factory.mktemp("text") / "song.txt"
     path.write_text("row, row, row your boat\ngently down the stream\n" * 20, encoding="utf-8")
-    options = {"text": str(path), "n_layer": 1, "n_head": 2, "n_embd": 16, "block_size": 12, "batch_size": 4,
-               "eval_interval": 100, "eval_batches": 2, "sample_interval": 2, "sample_tokens": 30, "prompt": "row"}
+    options = {
+        "text": str(path),
+        "n_layer": 1,
+        "n_head": 2,
+        "n_embd": 16,
+        "block_size": 12,
+        "batch_size": 4,
+        "eval_interval": 100,
+        "eval_batches": 2,
+        "sample_interval": 2,
+        "sample_tokens": 30,
+        "prompt": "row",
+    }
     trainer = Trainer(load("char-gpt"), steps=4, options=options)
     for _ in trainer:
         pass

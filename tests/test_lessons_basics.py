@@ -15,7 +15,7 @@ import torch
 
 from core import catalog
 from core.errors import UsageError
-from core.events import Finished, PhaseEvent
+from core.events import Finished, Progress
 from core.phases import BACKWARD, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 from core.trainer import Trainer
 
@@ -43,8 +43,8 @@ def step_losses(trainer: Trainer, steps: int) -> list[float]:
     losses = []
     for _ in range(steps):
         events = trainer.advance("step")
-        losses += [e.loss for e in events if isinstance(e, PhaseEvent) and e.phase is LOSS]
-        if events and not isinstance(events[-1], PhaseEvent):
+        losses += [e.loss for e in events if isinstance(e, Progress) and e.phase is LOSS]
+        if events and not isinstance(events[-1], Progress):
             break
     return losses
 
@@ -76,7 +76,7 @@ def test_grid_finds_w_2_with_mse_0_and_draws_the_parabola():
     trainer = Trainer(catalog.load("linear-grid"))
     seen = []
     for event in trainer:
-        if isinstance(event, PhaseEvent) and event.phase is STEP:
+        if isinstance(event, Progress) and event.phase is STEP:
             w = event.metrics["w"]
             mse = sum((x * w - y) ** 2 for x, y in zip(X_DATA, Y_DATA)) / 3
             assert event.loss == pytest.approx(mse, rel=1e-12, abs=1e-12)
@@ -112,6 +112,17 @@ def test_grid_range_options_and_bad_ranges():
         assert "\n" not in str(error.value)
 
 
+def test_grid_refuses_a_learning_rate_in_one_line(capsys):
+    """A grid search has no learning rate: ``--lr`` is refused (headless and app alike), exit 2."""
+    import tui.main
+
+    for argv in (["run", "linear-grid", "--headless", "--lr", "0.1"], ["run", "linear-grid", "--lr", "0.1"]):
+        assert tui.main.main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert "linear-grid has no learning rate" in err and "drop --lr" in err and "\n" not in err
+    assert not catalog.load("linear-grid").uses_lr and catalog.load("gradient-descent").uses_lr
+
+
 def test_grid_resumed_mid_sweep_gives_the_same_sweep(tmp_path):
     lesson = catalog.load("linear-grid")
     full = Trainer(lesson)
@@ -143,11 +154,14 @@ def test_gradient_descent_reaches_w_2(method):
     assert summary["prediction"] == pytest.approx(8.0, abs=4e-3)
 
 
-@pytest.mark.parametrize("lesson_id, options, grad_key", [
-    ("gradient-descent", {"method": "sgd"}, "grad"),
-    ("gradient-descent", {"method": "gd"}, "grad"),
-    ("autograd", {}, "grad_w"),
-])
+@pytest.mark.parametrize(
+    "lesson_id, options, grad_key",
+    [
+        ("gradient-descent", {"method": "sgd"}, "grad"),
+        ("gradient-descent", {"method": "gd"}, "grad"),
+        ("autograd", {}, "grad_w"),
+    ],
+)
 def test_lr_set_between_steps_scales_the_next_update(lesson_id, options, grad_key):
     lesson = catalog.load(lesson_id)
     slow, fast = Trainer(lesson, options=options), Trainer(lesson, options=options)
@@ -188,7 +202,7 @@ def test_autograd_per_sample_gradient_is_the_analytic_one_and_zeroed():
     trainer = Trainer(catalog.load("autograd"))
     w = 1.0
     for k in range(6):
-        phases = [e.phase for e in trainer.advance("step") if isinstance(e, PhaseEvent)]
+        phases = [e.phase for e in trainer.advance("step") if isinstance(e, Progress)]
         assert phases[-5:] == [LOSS, BACKWARD, UPDATE, ZERO_GRAD, STEP]
         x, y = X_DATA[k % 3], Y_DATA[k % 3]
         assert trainer.metrics["grad_w"] == pytest.approx(2 * x * (x * w - y), rel=1e-5)
@@ -201,7 +215,7 @@ def test_autograd_without_zero_grad_accumulates_the_running_sum():
     trainer.set_option("zero_grad", False)  # what the app's z key does
     w, running_sum = 1.0, 0.0
     for k in range(8):
-        phases = [e.phase for e in trainer.advance("step") if isinstance(e, PhaseEvent)]
+        phases = [e.phase for e in trainer.advance("step") if isinstance(e, Progress)]
         assert ZERO_GRAD not in phases
         x, y = X_DATA[k % 3], Y_DATA[k % 3]
         running_sum += 2 * x * (x * w - y)  # this step's own gradient, at the w it started from
@@ -254,7 +268,9 @@ def test_logistic_regression_predicts_a_pass_after_4_hours():
     assert summary["w"] > 0 and summary["b"] < 0
     assert 2.0 < summary["pass_hours"] < 3.0
     with torch.no_grad():
-        assert summary["prediction"] == pytest.approx(torch.sigmoid(torch.tensor(4 * summary["w"] + summary["b"])).item())
+        assert summary["prediction"] == pytest.approx(
+            torch.sigmoid(torch.tensor(4 * summary["w"] + summary["b"])).item()
+        )
 
 
 def test_logistic_regression_stops_when_the_sigmoid_saturates_but_not_on_a_fast_rate_that_learns():

@@ -14,7 +14,6 @@ from core.data import mnist, paths
 from core.errors import DataError
 
 
-
 def idx_bytes(array: np.ndarray, magic: int) -> bytes:
     return struct.pack(">I", magic) + b"".join(struct.pack(">I", d) for d in array.shape) + array.tobytes()
 
@@ -26,7 +25,7 @@ def synthetic_digits(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng.shuffle(labels)
     images = rng.integers(0, 60, size=(count, 28, 28), dtype=np.uint8)
     for image, label in zip(images, labels):
-        image[2 * label + 4:2 * label + 6, 4:24] = 255
+        image[2 * label + 4 : 2 * label + 6, 4:24] = 255
     return images, labels
 
 
@@ -105,6 +104,45 @@ def test_offline_with_no_files_says_where_to_put_them(tmp_path, monkeypatch):
     assert str(tmp_path / "data" / "MNIST" / "raw") in message
     assert "train-images-idx3-ubyte.gz" in message and "t10k-labels-idx1-ubyte.gz" in message
     assert "download failed" in message and "--data-dir" in message
+    assert not (tmp_path / "data").exists() and not (tmp_path / "cache").exists()  # no empty MNIST/raw left
+
+
+def failing_download(monkeypatch):
+    """torchvision's download, offline: it makes MNIST/raw, writes half a file, then fails as it does."""
+    from torchvision.datasets import MNIST
+
+    def download(self):
+        Path(self.raw_folder).mkdir(parents=True, exist_ok=True)
+        (Path(self.raw_folder) / "train-images-idx3-ubyte.gz").write_bytes(b"\x1f\x8b half a download")
+        raise RuntimeError(
+            "Error downloading train-images-idx3-ubyte.gz:\nTried https://example/, got:\n"
+            "<urlopen error [Errno -2] Name or service not known>"
+        )
+
+    monkeypatch.setattr(MNIST, "download", download)
+
+
+def test_a_failed_download_under_a_mistyped_data_dir_leaves_nothing_behind(tmp_path, monkeypatch):
+    failing_download(monkeypatch)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    typo = tmp_path / "home" / "dtaa"
+    with pytest.raises(DataError, match="no network: the download host could not be resolved"):
+        mnist.load(typo)
+    assert not (tmp_path / "home").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_failed_download_removes_only_what_it_wrote(tmp_path, monkeypatch):
+    failing_download(monkeypatch)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    raw = data / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte.gz").write_bytes(b"the learner's own copy")
+    (data / "names.csv").write_text("kept\n")
+    with pytest.raises(DataError, match="download failed"):
+        mnist.load(data)
+    assert sorted(p.name for p in raw.iterdir()) == ["t10k-labels-idx1-ubyte.gz"]
+    assert (data / "names.csv").read_text() == "kept\n"
 
 
 def test_no_files_and_no_download_names_the_folder(tmp_path):
@@ -112,12 +150,15 @@ def test_no_files_and_no_download_names_the_folder(tmp_path):
         mnist.load(tmp_path, download=False)
 
 
-@pytest.mark.parametrize("damage, expected", [
-    (lambda b: b[:len(b) // 2], "corrupt \\(truncated\\)"),
-    (lambda b: b"not a gzip file at all", "corrupt \\(unreadable"),
-    (lambda b: gzip.compress(gzip.decompress(b)[:-100]), "truncated \\(.* bytes, expected"),
-    (lambda b: gzip.compress(struct.pack(">I", 2049) + gzip.decompress(b)[4:]), "not an MNIST image file"),
-])
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        (lambda b: b[: len(b) // 2], "corrupt \\(truncated\\)"),
+        (lambda b: b"not a gzip file at all", "corrupt \\(unreadable"),
+        (lambda b: gzip.compress(gzip.decompress(b)[:-100]), "truncated \\(.* bytes, expected"),
+        (lambda b: gzip.compress(struct.pack(">I", 2049) + gzip.decompress(b)[4:]), "not an MNIST image file"),
+    ],
+)
 def test_damaged_file_gives_one_line_naming_it(tmp_path, damage, expected):
     raw = write_mnist(tmp_path / "MNIST" / "raw", train=10, test=10)
     target = raw / "train-images-idx3-ubyte.gz"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from test_mnist_data import real_mnist, synthetic_digits, write_mnist
 
 from core import catalog
 from core.errors import DataError, UsageError
-from core.events import Finished, PhaseEvent
+from core.events import Finished, Progress
 from core.phases import EVAL, STEP
 from core.trainer import Trainer
-from test_mnist_data import real_mnist, synthetic_digits, write_mnist
 
 MNIST_LESSONS = ("mnist-softmax", "mnist-cnn", "mnist-advanced")
 
@@ -22,7 +22,7 @@ def data_dir(tmp_path_factory):
 
 
 def evals(events):
-    return [e.metrics for e in events if isinstance(e, PhaseEvent) and e.phase is EVAL]
+    return [e.metrics for e in events if isinstance(e, Progress) and e.phase is EVAL]
 
 
 def test_catalog_lists_the_three_lessons_by_lecture():
@@ -32,8 +32,7 @@ def test_catalog_lists_the_three_lessons_by_lecture():
 
 
 def test_seeded_softmax_run_lowers_the_loss_and_reports_test_accuracy(data_dir):
-    trainer = Trainer(catalog.load("mnist-softmax"), options={"data_dir": data_dir, "batch_size": 16},
-                      epochs=2, seed=1)
+    trainer = Trainer(catalog.load("mnist-softmax"), options={"data_dir": data_dir, "batch_size": 16}, epochs=2, seed=1)
     events = list(trainer)
     losses = [v for _, v in trainer.history.points()]
     assert len(losses) == 80  # 640 images / 16 per batch, 2 epochs
@@ -66,7 +65,7 @@ def test_confusion_counts_sum_to_the_evaluated_samples(data_dir):
 
 def test_eval_every_tests_during_the_epoch(data_dir):
     trainer = Trainer(catalog.load("mnist-softmax"), options={"data_dir": data_dir, "eval_every": 4}, epochs=1)
-    steps = [e.step for e in trainer if isinstance(e, PhaseEvent) and e.phase is EVAL]
+    steps = [trainer.step_now for e in trainer if isinstance(e, Progress) and e.phase is EVAL]
     assert steps == [4, 8, 10]  # every 4 steps, then after the epoch's 10th (last) batch
     assert trainer.evals["accuracy"].count == 3
 
@@ -76,13 +75,13 @@ def test_learning_rate_decays_over_the_epochs_and_follows_the_learners_lr(data_d
     rates = [e.metrics["lr_now"] for e in trainer.advance("epoch") if e.phase is STEP]
     assert len(rates) == 10 and rates[0] == 0.2 and rates == sorted(rates, reverse=True)
     trainer.lr = 0.02  # halfway through the budget: cos(pi / 2) halves it
-    step = [e for e in trainer.advance("step") if isinstance(e, PhaseEvent) and e.phase is STEP][0]
+    step = [e for e in trainer.advance("step") if isinstance(e, Progress) and e.phase is STEP][0]
     assert step.metrics["lr_now"] == pytest.approx(0.01)
     by_steps = Trainer(catalog.load("mnist-cnn"), options={"data_dir": data_dir}, steps=12, lr=0.2)
-    rates = [e.metrics["lr_now"] for e in by_steps if isinstance(e, PhaseEvent) and e.phase is STEP]
+    rates = [e.metrics["lr_now"] for e in by_steps if isinstance(e, Progress) and e.phase is STEP]
     assert len(rates) == 12 and rates[0] == 0.2 and rates == sorted(rates, reverse=True) and rates[-1] < 0.01
     fixed = Trainer(catalog.load("mnist-cnn"), options={"data_dir": data_dir, "schedule": "constant"}, epochs=1, lr=0.2)
-    assert {e.metrics["lr_now"] for e in fixed if isinstance(e, PhaseEvent) and e.phase is STEP} == {0.2}
+    assert {e.metrics["lr_now"] for e in fixed if isinstance(e, Progress) and e.phase is STEP} == {0.2}
 
 
 def test_a_batch_size_below_one_is_refused_with_the_fix(data_dir):

@@ -25,7 +25,10 @@ def test_half_blocks_draw_two_pixel_rows_per_line():
     (line,) = digits.digit_rows(image)
     grey = Color.from_rgb(128, 128, 128)
     assert [(text, style.color, style.bgcolor) for text, style in line] == [
-        ("▀", WHITE, BLACK), ("▀", BLACK, WHITE), ("▀▀", grey, grey)]  # equal neighbours share a part
+        ("▀", WHITE, BLACK),
+        ("▀", BLACK, WHITE),
+        ("▀▀", grey, grey),
+    ]  # equal neighbours share a part
     text = digits.side_by_side([[line]], width=80)
     assert text.plain == "▀▀▀▀"
     style = text.get_style_at_offset(Console(), 1)
@@ -36,8 +39,12 @@ def test_half_blocks_draw_two_pixel_rows_per_line():
 def test_digit_viewer_shows_label_prediction_and_probability_bars():
     probabilities = [0.0] * 10
     probabilities[3], probabilities[5] = 0.25, 0.75
-    data = {"images": [one_image(255, 0), one_image(0, 0)], "labels": [3, 1], "predictions": [5, 1],
-            "probabilities": [probabilities, [0.0, 1.0] + [0.0] * 8]}
+    data = {
+        "images": [one_image(255, 0), one_image(0, 0)],
+        "labels": [3, 1],
+        "predictions": [5, 1],
+        "probabilities": [probabilities, [0.0, 1.0] + [0.0] * 8],
+    }
     text = digits.render_digits(data, width=80).plain
     assert "1 of 2 shown digits predicted right" in text
     assert "label 3 → predicted 5 ✗" in text and "label 1 → predicted 1 ✓" in text
@@ -47,8 +54,10 @@ def test_digit_viewer_shows_label_prediction_and_probability_bars():
 
 
 def test_digit_viewer_explains_an_empty_or_failed_view():
-    assert "No batch yet" in digits.render_digits({"images": [], "labels": [], "predictions": [],
-                                                   "probabilities": []}).plain
+    assert (
+        "No batch yet"
+        in digits.render_digits({"images": [], "labels": [], "predictions": [], "probabilities": []}).plain
+    )
     assert "boom" in digits.render_digits({"error": "RuntimeError: boom"}).plain
 
 
@@ -67,8 +76,10 @@ def test_confusion_matrix_shows_counts_accuracy_and_worst_mix_ups():
 
 
 def gallery(count: int) -> dict:
-    items = [{"index": i, "label": i % 10, "prediction": (i + 1) % 10, "confidence": 0.5, "image": one_image(200, 0)}
-             for i in range(count)]
+    items = [
+        {"index": i, "label": i % 10, "prediction": (i + 1) % 10, "confidence": 0.5, "image": one_image(200, 0)}
+        for i in range(count)
+    ]
     return {"step": 938, "total": count, "evaluated": 10000, "items": items}
 
 
@@ -138,9 +149,14 @@ def test_digit_and_confusion_widgets_render_what_they_are_shown():
     async def scenario():
         view = digits.VIEW()
         async with Host(view).run_test(size=(80, 40)) as pilot:
+
             def batch(label):
-                return {"images": [one_image(255, 0)], "labels": [label], "predictions": [7],
-                        "probabilities": [[0.0] * 7 + [1.0, 0.0, 0.0]]}
+                return {
+                    "images": [one_image(255, 0)],
+                    "labels": [label],
+                    "predictions": [7],
+                    "probabilities": [[0.0] * 7 + [1.0, 0.0, 0.0]],
+                }
 
             view.show(batch(7))
             await pilot.pause()
@@ -158,3 +174,57 @@ def test_digit_and_confusion_widgets_render_what_they_are_shown():
             assert "accuracy 100.00 %" in str(matrix_view.render())
 
     asyncio.run(scenario())
+
+
+def digit_data(count: int = 3) -> dict:
+    image = [[(row * 9 + column * 5) % 256 for column in range(28)] for row in range(28)]  # no two rows alike
+    probabilities = [0.1] * 10
+    return {
+        "images": [image] * count,
+        "labels": [7] * count,
+        "predictions": [7] * count,
+        "probabilities": [probabilities] * count,
+    }
+
+
+def drawn_digit_rows(text: str) -> int:
+    """The rows of the first digit drawn (the lines with half blocks, from the first such line on)."""
+    lines = text.splitlines()
+    first = next((i for i, line in enumerate(lines) if "▀" in line), len(lines))
+    return next((i for i, line in enumerate(lines[first:]) if "▀" not in line), len(lines) - first)
+
+
+def test_the_digit_viewer_keeps_a_whole_digit_in_the_rows_it_has():
+    data = digit_data(1)
+    for height, rows in ((40, 14), (14, 14), (11, 7), (8, 7)):  # bars below, bars beside, then half size
+        text = digits.render_digits(data, width=96, height=height).plain
+        assert len(text.splitlines()) <= max(height, 11) and drawn_digit_rows(text) == rows, (height, text)
+        assert "label 7 → predicted 7 ✓" in text
+    assert "█" in digits.render_digits(data, width=96, height=14).plain  # the bars beside the digit
+    assert digits.halved([[0, 4], [8, 12]]) == [[6]]
+
+
+def test_the_digit_tab_at_100x30_shows_all_14_rows_of_a_digit():
+    import dataclasses
+
+    from app_helpers import TOY, ready, settle
+
+    from tui.app import LearnApp
+
+    lesson = dataclasses.replace(TOY, views={"digits": lambda run: digit_data()})
+
+    async def check() -> None:
+        async with LearnApp(lesson, preload_torch=False, show_speed=False).run_test(size=(100, 30)) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("n")
+            await settle(pilot, screen)
+            screen.query_one(TabbedContent).active = "tab-view-0"
+            await settle(pilot, screen)
+            await pilot.pause(0.3)
+            view = screen.query_one(digits.DigitsView)
+            pane = screen.query_one("#tab-view-0")
+            visible = min(view.content_size.height, pane.content_region.bottom - view.content_region.y)
+            shown = view.render().plain.splitlines()[:visible]  # what is on screen
+            assert drawn_digit_rows("\n".join(shown)) == 14, "\n".join(shown)
+
+    asyncio.run(check())

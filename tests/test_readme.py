@@ -10,7 +10,7 @@ from core import catalog
 def readme_commands():
     text = (REPO / "README.md").read_text()
     start = text.index("## Start")
-    return re.findall(r"```\n(.+?)\n```", text[start:text.index("## What you see")])
+    return re.findall(r"```\n(.+?)\n```", text[start : text.index("## What you see")])
 
 
 def test_the_readme_gives_exactly_two_commands_that_create_the_venv_if_missing():

@@ -1,13 +1,14 @@
 """The step-wise trainer: events, stepping units, the live learning rate, divergence, snapshots."""
 
 import math
+from pathlib import Path
 
 import pytest
 from lessons_for_tests import crashing_lesson, manual_sgd_lesson, shuffled_mlp_lesson
 
 from core import catalog
 from core.errors import LessonCrashed, UsageError
-from core.events import Diverged, Finished, PhaseEvent
+from core.events import Diverged, Finished, Progress
 from core.lesson import Lesson
 from core.phases import BACKWARD, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 from core.snapshot import Snapshot
@@ -19,8 +20,8 @@ def test_one_step_walks_the_phases_in_the_lessons_order_with_source_lines():
     trainer = Trainer(lesson)
     events = trainer.advance("step")
     assert [e.phase for e in events] == [FORWARD, LOSS, ZERO_GRAD, BACKWARD, UPDATE, "epoch"]
-    assert [e.step for e in events] == [0, 0, 0, 0, 0, 1]
-    source = open(lesson.source_file).read().splitlines()
+    assert [e.step for e in events] == [1, 1, 1, 1, 1, 1]  # one counting: every event of step 1 says 1
+    source = Path(lesson.source_file).read_text().splitlines()
     assert all(source[e.line - 1].strip().startswith("yield") for e in events)
     assert source[events[1].line - 1].strip() == "yield LOSS, loss"
 
@@ -44,7 +45,7 @@ def test_setting_lr_between_steps_scales_the_next_manual_update_exactly():
     trainer.lr = 0.03
     trainer.advance("phase")  # the update
     assert float(w) - before == pytest.approx(-0.03 * grad, rel=1e-12)
-    assert trainer.snapshot().lr == 0.03
+    assert trainer.snapshot().progress.lr == 0.03
 
 
 def test_setting_lr_reaches_the_optimizer_before_its_next_step():
@@ -65,7 +66,7 @@ def test_a_bad_learning_rate_is_refused_and_the_old_one_kept(bad):
 def test_same_seed_same_losses_other_seed_other_losses():
     def losses(seed):
         trainer = Trainer(shuffled_mlp_lesson(), seed=seed)
-        return [e.loss for e in trainer if isinstance(e, PhaseEvent) and e.phase is LOSS]
+        return [e.loss for e in trainer if isinstance(e, Progress) and e.phase is LOSS]
 
     assert losses(7) == losses(7)
     assert losses(7) != losses(8)
@@ -73,7 +74,7 @@ def test_same_seed_same_losses_other_seed_other_losses():
 
 def test_linear_regression_at_lr_1_is_caught_diverging():
     trainer = Trainer(catalog.load("linear-regression"), lr=1.0)
-    ended = [e for e in trainer if not isinstance(e, PhaseEvent)]
+    ended = [e for e in trainer if not isinstance(e, Progress)]
     assert len(ended) == 1 and isinstance(ended[0], Diverged)
     assert trainer.status == "diverged" and trainer.step < 10
     assert "lower the learning rate" in ended[0].message.lower() and "0.1" in ended[0].message
@@ -85,7 +86,7 @@ def test_after_divergence_a_lower_lr_and_continue_converges():
         pass
     trainer.lr = 0.001
     trainer.continue_after_divergence()
-    ended = [e for e in trainer if not isinstance(e, PhaseEvent)]
+    ended = [e for e in trainer if not isinstance(e, Progress)]
     assert isinstance(ended[-1], Finished) and math.isfinite(trainer.loss)
 
 
@@ -155,7 +156,7 @@ def test_yielding_something_that_is_not_a_phase_is_explained():
     def train(run):
         yield "forwrd"
 
-    with pytest.raises(LessonCrashed, match="yield a phase"):
+    with pytest.raises(LessonCrashed, match="a yield carries a phase"):
         next(Trainer(Lesson(id="t", title="t", lecture=None, train=train)))
 
 
@@ -179,6 +180,7 @@ def test_prime_builds_the_model_without_emitting_or_losing_an_event():
     trainer = Trainer(shuffled_mlp_lesson(), seed=4)
     trainer.prime()
     assert trainer.snapshot().params and trainer.step == 0 and trainer.phase is None
-    primed = [e.loss for e in trainer if isinstance(e, PhaseEvent) and e.phase is LOSS]
-    assert primed == [e.loss for e in Trainer(shuffled_mlp_lesson(), seed=4)
-                      if isinstance(e, PhaseEvent) and e.phase is LOSS]
+    primed = [e.loss for e in trainer if isinstance(e, Progress) and e.phase is LOSS]
+    assert primed == [
+        e.loss for e in Trainer(shuffled_mlp_lesson(), seed=4) if isinstance(e, Progress) and e.phase is LOSS
+    ]

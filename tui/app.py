@@ -7,14 +7,20 @@ background as soon as the first frame is on screen, so the first lesson opens so
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
+from core.settings import RunSettings
 from tui.screens.picker import PickerScreen
+
+if TYPE_CHECKING:
+    from core.lesson import Lesson
 
 
 class LearnApp(App):
@@ -23,24 +29,31 @@ class LearnApp(App):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False)]
 
-    def __init__(self, lesson: Any = None, *, options: dict | None = None, lr: Any = None, seed: int = 0,
-                 device: str = "cpu", steps: Any = None, epochs: Any = None, resume: str | None = None,
-                 paused: bool = True, show_speed: bool = True, preload_torch: bool = True) -> None:
+    def __init__(
+        self,
+        lesson: str | Lesson | None = None,
+        settings: RunSettings | None = None,
+        *,
+        paused: bool = True,
+        show_speed: bool = True,
+        preload_torch: bool = True,
+        data_dir: str | None = None,
+        **changes: Any,
+    ) -> None:
         """``lesson``: an id, a path to a lesson file, a ``Lesson`` object, or None for the picker.
 
-        The run settings apply to that first lesson; lessons opened from the picker use the defaults
-        (with the same seed and device). ``paused`` opens lessons paused at step 0; ``show_speed=False``
-        leaves steps/s out of the status bar (for reproducible screenshots).
+        ``settings`` (or ``changes`` to the defaults, e.g. ``lr=1``) apply to that first lesson; lessons opened
+        from the picker use the defaults (with the same seed and device). ``paused`` opens lessons paused at
+        step 0; ``show_speed=False`` leaves steps/s out of the status bar (for reproducible screenshots).
+        ``data_dir`` (``learn-tui --data-dir``) is the ``data_dir`` of lessons opened from the picker that have one.
         """
         super().__init__()
         self.first_lesson = lesson
-        self.first_settings = {"options": options, "lr": lr, "seed": seed, "device": device, "steps": steps,
-                               "epochs": epochs, "resume": resume}
-        self.seed = seed
-        self.device = device
+        self.first_settings = RunSettings.of(settings, **changes)
         self.paused = paused
         self.show_speed = show_speed
         self.preload_torch = preload_torch
+        self.data_dir = data_dir
 
     def get_default_screen(self) -> Screen:
         return PickerScreen()
@@ -51,17 +64,46 @@ class LearnApp(App):
         elif self.preload_torch and "torch" not in sys.modules:  # (a lesson's worker imports it anyway)
             self.call_after_refresh(self._start_torch_import)
 
-    def open_lesson(self, lesson: Any, settings: dict | None = None) -> None:
+    def open_lesson(self, lesson: str | Lesson, settings: RunSettings | None = None) -> None:
         from tui.screens.training import TrainingScreen
 
-        settings = settings or {"seed": self.seed, "device": self.device}
+        if settings is None and self.data_dir and isinstance(lesson, str):
+            # Whether it has a data_dir option is known once it is imported: in a thread (torch takes seconds).
+            self.run_worker(
+                functools.partial(self._open_with_data_dir, lesson),
+                thread=True,
+                exit_on_error=False,
+                name=f"open {lesson}",
+                group="open",
+            )
+            return
+        settings = settings or self.picker_settings()
         self.push_screen(TrainingScreen(lesson, settings, paused=self.paused, show_speed=self.show_speed))
+
+    def picker_settings(self, lesson: Lesson | None = None) -> RunSettings:
+        """What a lesson opened from the picker starts with: the defaults, the first lesson's seed and device, and
+        ``--data-dir`` as its ``data_dir`` when ``lesson`` has that option."""
+        first = self.first_settings
+        has_data_dir = lesson is not None and any(option.name == "data_dir" for option in lesson.options)
+        options = {"data_dir": self.data_dir} if self.data_dir and has_data_dir else {}
+        return RunSettings(options=options, seed=first.seed, device=first.device)
+
+    def _open_with_data_dir(self, ref: str) -> None:
+        from core import catalog
+        from core.errors import LearnTuiError
+
+        try:
+            lesson: str | Lesson = catalog.load(ref)
+        except LearnTuiError:
+            lesson = ref  # the training view loads it again and shows why it fails
+        settings = self.picker_settings(lesson if not isinstance(lesson, str) else None)
+        self.call_from_thread(self.open_lesson, lesson, settings)
 
     def _start_torch_import(self) -> None:
         self.run_worker(_import_torch, thread=True, exit_on_error=False, name="import torch", group="torch")
 
-    def on_worker_state_changed(self, event) -> None:
-        if event.worker.group == "torch" and event.state.name in ("SUCCESS", "ERROR"):
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "torch" and event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
             for screen in self.screen_stack:
                 if isinstance(screen, PickerScreen):
                     screen.torch_loaded()
@@ -71,11 +113,10 @@ def _import_torch() -> None:
     import torch  # noqa: F401  (only to have it loaded before the learner opens a lesson)
 
 
-def run_app(lesson: str | None = None, *, options: dict | None = None, lr: Any = None, seed: int = 0,
-            device: str = "cpu", steps: Any = None, epochs: Any = None, resume: str | None = None,
-            paused: bool = True) -> int:
+def run_app(
+    lesson: str | None = None, settings: RunSettings | None = None, *, paused: bool = True, data_dir: str | None = None
+) -> int:
     """Run the app until the learner quits; the exit status for the CLI."""
-    app = LearnApp(lesson, options=options, lr=lr, seed=seed, device=device, steps=steps, epochs=epochs,
-                   resume=resume, paused=paused)
+    app = LearnApp(lesson, settings, paused=paused, data_dir=data_dir)
     app.run()
     return app.return_code or 0

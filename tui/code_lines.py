@@ -19,9 +19,15 @@ class LoopSpans:
         except (SyntaxError, ValueError):
             tree = None
         self.loops = sorted(
-            ((node.lineno, node.end_lineno or node.lineno) for node in ast.walk(tree)
-             if isinstance(node, (ast.For, ast.While, ast.AsyncFor))) if tree is not None else [],
-            key=lambda span: span[1] - span[0])  # innermost (shortest) first
+            (
+                (node.lineno, node.end_lineno or node.lineno)
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.For, ast.While, ast.AsyncFor))
+            )
+            if tree is not None
+            else [],
+            key=lambda span: span[1] - span[0],
+        )  # innermost (shortest) first
 
     def ran_between(self, prev: int, line: int) -> list[int]:
         """Lines that ran after the yield on ``prev`` and before the yield on ``line`` (both excluded)."""

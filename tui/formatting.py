@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def number(value: float | None, digits: int = 4) -> str:
@@ -70,8 +71,9 @@ def key_words(key: Any) -> str:
 
 def nested(value: Any) -> bool:
     """A dict, or a list holding lists or dicts: shown as bullets rather than on the line."""
-    return isinstance(value, dict) or (isinstance(value, (list, tuple))
-                                       and any(isinstance(v, (dict, list, tuple)) for v in value))
+    return isinstance(value, dict) or (
+        isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in value)
+    )
 
 
 def bullets(value: Any) -> str:

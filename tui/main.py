@@ -1,14 +1,46 @@
-"""The ``learn-tui`` console script: headless commands run from ``core.cli``; the rest opens the app."""
+"""The ``learn-tui`` console script: parses with ``core.cli``, opens the app for the commands that want it
+and hands the others (list, sample, run --headless) to ``core.cli``. The dispatch lives here so that
+``core`` never imports the app."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from typing import Any
 
 
-def main(argv: list[str] | None = None) -> int:
-    from core.cli import main as cli_main
+def require_terminal() -> None:
+    """The app draws on a terminal and reads its keys: without one it would hang, so say so at once."""
+    from core.errors import UsageError
 
-    return cli_main(sys.argv[1:] if argv is None else argv)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(
+            "the app needs a terminal (stdin and stdout are not one here); "
+            "to train without it, add --headless: learn-tui run LESSON --headless"
+        )
+
+
+def open_app(settings: dict[str, Any]) -> int:
+    require_terminal()  # before importing Textual
+    from tui.app import run_app
+
+    return run_app(**settings)
+
+
+def dispatch(argv: Sequence[str]) -> int:
+    from core import cli
+
+    command = cli.parse(argv)
+    if not command.opens_app:
+        return cli.run_command(command)
+    return open_app(cli.app_settings(command))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from core.cli import guarded
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    return guarded(lambda: dispatch(arguments))
 
 
 if __name__ == "__main__":

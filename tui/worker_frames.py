@@ -1,94 +1,151 @@
 """The training driver's frames: what the screen draws, built in the training thread at a bounded rate.
 
-A frame holds plain data only. It carries a ``trainer.snapshot()`` only when a visible panel needs one
-(or the run is paused), and the loss history only when the chart is visible; the interval between
-frames grows when a snapshot is costly (big models), so drawing never takes much from training.
+A frame holds plain data only. While training, the frame rate follows what the screen shows: the status
+bar and the sparkline change at every frame, 4 times a second (``MIN_INTERVAL``); a ``trainer.snapshot()``
+comes only when a visible table or view needs one, and the loss history only when the chart is visible
+and due for a redraw (every ``CHART_INTERVAL``): a panel whose data did not change gets none and is not
+redrawn. A paused run's frames carry everything. The interval grows when a snapshot is costly (big
+models), so drawing never takes much from training.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from tui.worker_messages import Frame, TrainingFrame
+from tui.worker_messages import Frame
 
-MIN_INTERVAL = 0.1  # seconds between frames while training: the screen refreshes at about 10 Hz
+if TYPE_CHECKING:
+    from core.events import Finished
+    from tui.worker_requests import RunControl
+
+MIN_INTERVAL = 0.25  # seconds between frames while training: the status bar and sparkline change 4 times a second
 SNAPSHOT_INTERVAL = 0.25  # while training, tables and lesson views get a snapshot at most 4 times a second
+CHART_INTERVAL = 2.0  # while training, the loss chart (plotext: the costliest panel) gets its history this often
 COST_FACTOR = 40  # a frame may cost the training thread at most 1/40 of the interval (snapshots of big models)
 SPARKLINE_POINTS = 160
-RATE_WINDOW = 0.5  # seconds over which steps/s is measured
+RATE_WINDOW = 3.0  # seconds of wall time over which steps/s is measured (a sliding window)
+MIN_RATE_SPAN = 0.2  # seconds of readings needed before a first steps/s is shown
 
 
-class FramePublisher:
-    """Mixed into ``TrainingDriver``."""
+@dataclass(frozen=True)
+class Needs:
+    """What the visible panels need in a frame; the screen sets a new one when the tab changes."""
 
-    def _state(self) -> str:
-        trainer = self.trainer
-        if trainer is None:
-            return "failed" if self._failed else "loading"
-        if trainer.status in ("finished", "diverged", "crashed"):
-            return trainer.status
-        return "running" if self._moving else "paused"
+    chart: bool = True  # the loss history (the Loss tab)
+    snapshot: bool = True  # parameters and gradients (the Params and Grads tabs)
+    views: bool = True  # the lesson's own views
+    ratios: bool = True  # the update/parameter ratio column (the Grads tab): a copy of every weight
 
-    def _close_rate_window(self) -> None:
-        if self._rate_start is not None and self.trainer is not None:
-            started, step = self._rate_start
-            elapsed = time.perf_counter() - started
-            if elapsed > 0.05 and self.trainer.step > step:
-                self._rate = (self.trainer.step - step) / elapsed
-        self._rate_start = None
 
-    def _publish(self) -> None:
-        if self._stopped:
-            return
-        now = time.perf_counter()
-        trainer = self.trainer
-        if trainer is None:
-            self._post(TrainingFrame(Frame("failed" if self._failed else "loading", message=self._failed)))
-            return
-        moving = self._moving
+class StepRate:
+    """Steps per second over the last ``RATE_WINDOW`` seconds of wall time while the run moves, from a
+    reading at every frame: a slow model's few steps and a fast one's thousands both read true."""
+
+    def __init__(self) -> None:
+        self.value: float | None = None  # the latest measurement (None: none yet)
+        self._readings: deque[tuple[float, int]] = deque()  # (time, steps done) since the run last started moving
+
+    def tick(self, now: float, step: int) -> None:
+        readings = self._readings
+        readings.append((now, step))
+        while len(readings) > 2 and now - readings[1][0] >= RATE_WINDOW:
+            readings.popleft()
+        then, first = readings[0]
+        if now - then >= MIN_RATE_SPAN and step > first:
+            self.value = (step - first) / (now - then)
+
+    def close(self, step: int, now: float | None = None) -> None:
+        """The run stopped: a last reading, then the next start measures afresh (the pause is not counted)."""
+        if self._readings:
+            self.tick(time.perf_counter() if now is None else now, step)
+        self._readings.clear()
+
+    def restart(self) -> None:
+        """The run starts moving again: the pause is not part of the window."""
+        self._readings.clear()
+
+    def forget(self) -> None:
+        """A new run (reset, a checkpoint opened): the old speed says nothing about it."""
+        self.value = None
+        self._readings.clear()
+
+
+class FrameBuilder:
+    """Builds frames from the run and paces them; the driver posts them."""
+
+    def __init__(self) -> None:
+        self.needs = Needs()  # set by the screen (from the UI thread: one attribute, replaced whole)
+        self.pending = False  # a frame was posted and the screen has not drawn it yet
+        self.next_at = 0.0  # while training, the time the next frame may be built
+        self._next_snapshot = 0.0  # while training, the time the next frame may carry a snapshot
+        self._next_chart = 0.0  # while training, the time the next frame may carry the loss history
+        self._moving = False  # whether the last frame was built while the run moved
+        self._started = 0.0
+
+    def snapshot_now(self) -> None:
+        """The next frame carries a snapshot and the history (e.g. a panel that needs one became visible)."""
+        self._next_snapshot = self._next_chart = 0.0
+
+    def build(self, run: RunControl) -> Frame:
+        now = self._started = time.perf_counter()
+        trainer, needs, moving = run.trainer, self.needs, run.moving
         if moving:
-            if self._rate_start is None:
-                self._rate_start = (now, trainer.step)
-            elif now - self._rate_start[0] >= RATE_WINDOW:
-                self._close_rate_window()
-                self._rate_start = (now, trainer.step)
+            run.rate.tick(now, trainer.step)
+            if not self._moving:  # the run starts moving: the chart shows the paused run's history already
+                self._next_chart = max(self._next_chart, now + CHART_INTERVAL)
+        self._moving = moving
         snapshot = None
-        if not moving or ((self.wants_snapshot or self.wants_views) and now >= self._next_snapshot):
-            snapshot = self._snapshot(views=self.wants_views or not moving, ratios=self.wants_ratios or not moving)
+        if not moving or ((needs.snapshot or needs.views) and now >= self._next_snapshot):
+            # Without ratios the next update is not measured: for a big model that copy-and-compare of every
+            # parameter costs several times the snapshot itself.
+            snapshot = trainer.snapshot(views=needs.views or not moving, ratios=needs.ratios or not moving)
             self._next_snapshot = now + SNAPSHOT_INTERVAL
-        chart = self.wants_chart or not moving
+        chart = not moving or (needs.chart and now >= self._next_chart)
+        if chart:
+            self._next_chart = now + CHART_INTERVAL
         history = trainer.history
-        frame = Frame(
-            state=self._state(), step=trainer.step, epoch=trainer.last_epoch, lr=trainer.lr,
-            loss=trainer.loss, phase=str(trainer.phase) if trainer.phase else None, line=self._line,
-            prev_line=self._prev_line, steps_per_s=self._rate, options=dict(trainer.options),
-            metrics=dict(trainer.metrics), snapshot=snapshot, recent=tuple(history.values(SPARKLINE_POINTS)),
+        self.pending = True
+        return Frame(
+            state=run.status,
+            progress=trainer.progress,
+            prev_line=run.prev_line,
+            steps_per_s=run.rate.value,
+            options=dict(trainer.options),
+            metrics=dict(trainer.metrics),
+            snapshot=snapshot,
+            recent=tuple(history.values(SPARKLINE_POINTS)),
             losses=tuple(history.points()) if chart else None,
             evals={name: tuple(h.points()) for name, h in trainer.evals.items()} if chart else {},
-            message=self._message, run_id=self._run_id)
-        self._frame_pending = True
-        self._post(TrainingFrame(frame))
-        cost = time.perf_counter() - now
-        self._interval = max(MIN_INTERVAL, COST_FACTOR * cost)
-        self._next_frame = now + self._interval
+            message=run.message,
+            run_id=run.run_id,
+        )
 
-    def _snapshot(self, views: bool, ratios: bool) -> Any:
-        """``trainer.snapshot()``; without ``ratios`` the next update is not measured (for a big model that
-        copy-and-compare of every parameter costs several times the snapshot itself)."""
-        return self.trainer.snapshot(views=views, ratios=ratios)
+    def sent(self) -> None:
+        """The frame is posted: the next one waits ``MIN_INTERVAL``, or 40 times what this one cost."""
+        cost = time.perf_counter() - self._started
+        self.next_at = self._started + max(MIN_INTERVAL, COST_FACTOR * cost)
 
 
-FINISH_REASONS = {"steps": "reached its step budget", "epochs": "reached its epoch budget",
-                  "lesson": "the lesson's loop ended", "crashed": "crashed"}
+FINISH_REASONS = {
+    "steps": "reached its step budget",
+    "epochs": "reached its epoch budget",
+    "lesson": "the lesson's loop ended",
+    "crashed": "crashed",
+}
 
 
-def finished_message(event: Any) -> str:
+def finished_message(event: Finished) -> str:
     """'finished after 1000 steps (reached its epoch budget): w 2, b 0.0002 · press r to train again'."""
     from tui.formatting import number
 
-    results = [f"{key} {number(value)}" for key, value in event.summary.items()
-               if key != "loss" and isinstance(value, (int, float, str)) and not isinstance(value, bool)]
+    results = [
+        f"{key} {number(value)}"
+        for key, value in event.summary.items()
+        if key != "loss" and isinstance(value, (int, float, str)) and not isinstance(value, bool)
+    ]
     text = f"finished after {event.step} steps ({FINISH_REASONS.get(event.reason, event.reason)})"
     if results:
         text += ": " + ", ".join(results[:6])

@@ -1,125 +1,224 @@
-"""The training driver's request handlers: each runs in the training thread, between two events.
+"""What each of the learner's requests does to the run: ``RunControl``, used by the training driver only.
 
-A handler raising ``LearnTuiError`` (a bad learning rate, a checkpoint that won't load, a lesson action's
-``UsageError``) is reported to the learner by the driver; the run carries on unchanged.
+``RunControl`` holds the trainer and where the run stands (moving or not, towards which goal, the lines
+of the last two yields, the message for the learner). It lives in the training thread: every method is
+one request, applied between two events. A method returns a notice for the learner (or None), or raises
+``LearnTuiError`` (a bad learning rate, a checkpoint that won't load, a lesson action's ``UsageError``):
+the driver reports it, and the run carries on unchanged.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
+from core.errors import DataError, LearnTuiError
+from core.events import Diverged, Finished, Progress
+from core.settings import RunSettings
+from core.status import ENDED, Status
 from tui.formatting import plain_result
 from tui.lr_ladder import next_rung
+from tui.worker_frames import StepRate, finished_message
 from tui.worker_messages import DriverNotice
 
+if TYPE_CHECKING:
+    from core.events import Event
+    from core.lesson import Lesson
+    from core.trainer import Trainer
 
-class DriverRequests:
-    """Mixed into ``TrainingDriver`` (which provides the state and ``_publish``, ``_post``, ``_prime``, ...)."""
+Unit = Literal["phase", "step", "epoch"]
 
-    def _can_move(self) -> bool:
-        trainer = self.trainer
-        if trainer.status == "diverged":
-            trainer.continue_after_divergence()
-            self._message = ""
-        if trainer.status in ("finished", "crashed"):
-            self._post(DriverNotice(f"the run has {trainer.status}: press r to start it again", "warning"))
+
+class RunControl:
+    def __init__(self, lesson: Lesson, settings: RunSettings, *, paused: bool) -> None:
+        """Build the first run (from ``settings.resume`` when given); raises ``LearnTuiError``."""
+        self.lesson = lesson
+        self.settings = settings
+        self.trainer: Trainer = self._new_trainer(dict(settings.options), settings.lr, settings.resume)
+        self.running = not paused
+        # ("phase", phases left), ("step", the step to reach) or ("epoch", epoch ends left): n, . and e
+        self.goal: tuple[Unit, int] | None = None
+        self.line = self.prev_line = 0  # the latest yield's line, and the one before it
+        self.message = ""  # why the run stopped, or what just happened to it
+        self.run_id = 0  # changes with every new run (reset, a checkpoint opened)
+        self.rate = StepRate()
+        self.last_saved: str | None = None  # the latest checkpoint written, offered by the open dialog
+        self.needs_data = False  # the set-up stopped on a DataError: status "needs data", not "crashed"
+
+    def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
+        from core import session
+
+        return session.start(self.lesson, replace(self.settings, options=options, lr=lr, resume=resume))
+
+    # -- where the run stands ------------------------------------------------------------------------
+    @property
+    def moving(self) -> bool:
+        return self.running or self.goal is not None
+
+    @property
+    def status(self) -> Status:
+        status = Status(self.trainer.status)
+        if status in ENDED:
+            return Status.NEEDS_DATA if status == Status.CRASHED and self.needs_data else status
+        return Status.RUNNING if self.moving else Status.PAUSED
+
+    def prime(self) -> None:
+        """Run the lesson's set-up to its first yield, so its parameters show (and data errors surface) at once."""
+        try:
+            self.trainer.prime()
+        except LearnTuiError as exc:
+            self.needs_data = isinstance(exc, DataError)
+            self.stop_moving(str(exc))
+            raise
+        self.needs_data = False
+
+    def stop_moving(self, message: str | None = None) -> None:
+        self.running = False
+        self.goal = None
+        if message is not None:
+            self.message = message
+        self.rate.close(self.trainer.step)
+
+    def note(self, event: Event) -> bool:
+        """Record an event; False (and stop moving) when it ends or stops the run (Diverged, Finished)."""
+        if isinstance(event, Progress):
+            self.prev_line, self.line = self.line, event.line
+            return True
+        if isinstance(event, (Diverged, Finished)):
+            if self.trainer.line != self.line:  # a divergence stops right after the yield that showed it
+                self.prev_line, self.line = self.line, self.trainer.line
+            self.stop_moving(event.message if isinstance(event, Diverged) else finished_message(event))
             return False
-        return True
+        return True  # an event this app does not show: training goes on
+
+    def reached(self, event: Event) -> bool:
+        """True (and stop moving) when ``event`` completes the goal of n, . or e."""
+        if self.goal is None or not isinstance(event, Progress):
+            return False
+        unit, value = self.goal
+        if unit == "step":
+            done = self.trainer.step >= value  # the step is complete
+        elif unit == "epoch" and str(event.phase) != "epoch":
+            done = False
+        else:
+            self.goal = (unit, value - 1)
+            done = value <= 1
+        if done:
+            self.stop_moving()
+        return done
+
+    def _blocked(self) -> DriverNotice | None:
+        """Why the run cannot move (it finished or crashed); a diverged run carries on from here."""
+        trainer = self.trainer
+        if trainer.status == Status.DIVERGED:
+            trainer.continue_after_divergence()
+            self.message = ""
+        if trainer.status in (Status.FINISHED, Status.CRASHED):
+            return DriverNotice(f"the run has {trainer.status}: press r to start it again", "warning")
+        return None
 
     def _acted(self) -> None:
         """The learner did something: a notice about the run as it was (a checkpoint opened, a divergence's
         advice on the old learning rate) is stale now. A finished or crashed run's message still holds."""
-        trainer = self.trainer
-        ended = trainer.ended
-        if trainer.status == "diverged" and ended is not None and getattr(ended, "reason", None):
-            self._message = (f"training diverged in step {ended.step + 1}: {ended.reason}. The learning rate is "
-                             f"now {trainer.lr:g}: continue with it, or reset.")
-        elif trainer.status not in ("finished", "crashed"):
-            self._message = ""
-
-    def _toggle(self) -> None:
-        self._acted()
-        if self._moving:
-            self._stop_moving()
-        elif self._can_move():
-            self._running = True
-            self._rate_start = None
-        self._publish()
-
-    def _advance(self, unit: str) -> None:
-        self._acted()
-        if not self._can_move():
-            return
-        kind, value = self._goal or (None, 0)
-        self._running = False
-        if unit == "step":
-            self._goal = ("step", (value if kind == "step" else self.trainer.step) + 1)
-        else:
-            self._goal = (unit, (value if kind == unit else 0) + 1)
-        self._rate_start = None
-
-    def _nudge_lr(self, direction: int) -> None:
-        self.trainer.lr = next_rung(self.trainer.lr, direction)
-        self._acted()
-        self._publish()
-
-    def _set_lr(self, value: Any) -> None:
-        self.trainer.lr = value  # parse_lr: a bad value raises UsageError and keeps the old one
-        self._acted()
-        self._publish()
-
-    def _toggle_option(self, name: str) -> None:
-        option, trainer = self.lesson.option(name), self.trainer
-        value = not trainer.options[name]
-        word = "on" if value else "off"
-        if option.live:
-            trainer.set_option(name, value)
-            self._acted()
-            self._post(DriverNotice(f"{name} {word}"))
-        else:
-            options = {**trainer.options, name: value}
-            self.trainer = self._new_trainer(options, trainer.lr)
-            self._settings["options"] = options
-            self._restart(f"{name} {word}: the run started again (this option is fixed during a run)")
-        self._publish()
-
-    def _reset(self) -> None:
-        self.trainer.reset()
-        self._restart("")
-        self._publish()
+        trainer, ended = self.trainer, self.trainer.ended
+        if trainer.status == Status.DIVERGED and isinstance(ended, Diverged) and ended.reason:
+            self.message = (
+                f"training diverged in step {ended.step}: {ended.reason}. The learning rate is "
+                f"now {trainer.lr:g}: continue with it, or reset."
+            )
+        elif trainer.status not in (Status.FINISHED, Status.CRASHED):
+            self.message = ""
 
     def _restart(self, message: str) -> None:
-        self._stop_moving(message)
-        self._line = self._prev_line = 0
-        self._rate = None
-        self._run_id += 1
-        self._prime()
+        self.stop_moving(message)
+        self.line = self.prev_line = 0
+        self.rate.forget()
+        self.run_id += 1
+        self.prime()
 
-    def _save(self, path: str | None) -> None:
+    # -- the requests --------------------------------------------------------------------------------
+    def toggle(self) -> DriverNotice | None:
+        self._acted()
+        if self.moving:
+            self.stop_moving()
+            return None
+        blocked = self._blocked()
+        if blocked is None:
+            self.running = True
+            self.rate.restart()
+        return blocked
+
+    def advance(self, unit: Unit) -> DriverNotice | None:
+        self._acted()
+        blocked = self._blocked()
+        if blocked is not None:
+            return blocked
+        kind, value = self.goal or (None, 0)
+        self.running = False
+        if unit == "step":
+            self.goal = ("step", (value if kind == "step" else self.trainer.step) + 1)
+        else:
+            self.goal = (unit, (value if kind == unit else 0) + 1)
+        self.rate.restart()
+        return None
+
+    def nudge_lr(self, direction: int) -> None:
+        self.trainer.lr = next_rung(self.trainer.lr, direction)
+        self._acted()
+
+    def set_lr(self, value: float | str) -> None:
+        self.trainer.lr = value  # parse_lr: a bad value raises UsageError and keeps the old one
+        self._acted()
+
+    def set_option(self, name: str, value: Any) -> DriverNotice:
+        """A live option, checked as on the command line (``Option.parse``); a bad value keeps the old one."""
+        self.trainer.set_option(name, value)
+        self._acted()
+        return DriverNotice(f"{name} {option_word(self.trainer.options[name])}")
+
+    def toggle_option(self, name: str) -> DriverNotice | None:
+        """A boolean option on/off (a lesson's ``Control(toggles=...)``): live, or by restarting the run."""
+        option, trainer = self.lesson.option(name), self.trainer
+        value = not trainer.options[name]
+        if option.live:
+            return self.set_option(name, value)
+        options = {**trainer.options, name: value}
+        self.trainer = self._new_trainer(options, trainer.lr)
+        self.settings = replace(self.settings, options=options)
+        self._restart(f"{name} {option_word(value)}: the run started again (this option is fixed during a run)")
+        return None
+
+    def reset(self) -> None:
+        self.trainer.reset()
+        self._restart("")
+
+    def save(self, path: str | None) -> DriverNotice:
         trainer = self.trainer
         while trainer.step_open and trainer.ended is None:  # a checkpoint is taken between steps
             event = next(trainer, None)
-            if event is None or not self._note(event):
+            if event is None or not self.note(event):
                 break
         target = path or str(Path("checkpoints") / f"{self.lesson.id}-step{trainer.step}.pt")
         saved = self.last_saved = trainer.save(target)
-        self._post(DriverNotice(f"saved {saved} at step {trainer.step}; press o to open it later",
-                                title="checkpoint saved"))
-        self._publish()
+        return DriverNotice(f"saved {saved} at step {trainer.step}; press o to open it later", title="checkpoint saved")
 
-    def _open(self, path: str) -> None:
+    def open(self, path: str) -> None:
+        """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
         from core.trainer import Trainer
 
-        settings = self._settings
-        trainer = Trainer.from_checkpoint(path, self.lesson, device=settings["device"])
-        self.trainer = trainer
-        self._stop_moving(f"opened {path} at step {trainer.step}")
-        self._line = self._prev_line = 0
-        self._run_id += 1
-        self._publish()
+        self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
+        self.stop_moving(f"opened {path} at step {self.trainer.step}")
+        self.line = self.prev_line = 0
+        self.run_id += 1
 
-    def _call(self, action: str, argument: Any, description: str) -> None:
+    def call(self, action: str, argument: str | None, description: str) -> DriverNotice:
         result = self.trainer.call(action, argument)
-        self._post(DriverNotice(plain_result(result), title=description))
-        self._publish()
+        return DriverNotice(plain_result(result), title=description)
+
+
+def option_word(value: Any) -> str:
+    """How an option's value reads in a notice: ``on``/``off`` for a switch, else the value."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return repr(value) if value == "" else str(value)

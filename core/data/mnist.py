@@ -20,6 +20,7 @@ import socket
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import torch
@@ -73,8 +74,10 @@ def find_folder(root: Path) -> Path | None:
 
 def missing_message(root: Path, reason: str) -> str:
     names = ", ".join(f"{name}.gz" for name in FILES.values())
-    return (f"MNIST not found in {root / 'MNIST' / 'raw'} and {reason}; put the four files ({names}) there, "
-            f"or point --data-dir (or ${paths.ENV_VAR}) at the folder that holds MNIST/raw/")
+    return (
+        f"MNIST not found in {root / 'MNIST' / 'raw'} and {reason}; put the four files ({names}) there, "
+        f"or point --data-dir (or ${paths.ENV_VAR}) at the folder that holds MNIST/raw/"
+    )
 
 
 def load(data_dir: str | Path | None = None, download: bool = True) -> Mnist:
@@ -90,10 +93,28 @@ def load(data_dir: str | Path | None = None, download: bool = True) -> Mnist:
 
 
 def fetch(root: Path, cache: Path) -> Path:
-    """Download with torchvision into the first writable of ``root`` and ``cache``; DataError when offline."""
+    """Download with torchvision into the first writable of ``root`` and ``cache``; DataError when offline.
+    A failed attempt takes back what it made (a mistyped ``--data-dir`` is not left behind, nor are empty
+    ``MNIST/raw`` folders or half-downloaded files); what was there before stays untouched."""
+    made = paths.missing_folders(root) + paths.missing_folders(cache)
     target = paths.writable_dir(root, cache)
     if target is None:
+        paths.remove_made(made, [])
         raise DataError(missing_message(root, f"neither it nor {cache} can be written to download it"))
+    raw = target / "MNIST" / "raw"
+    made += paths.missing_folders(raw)
+    before = set(raw.iterdir()) if raw.is_dir() else set()
+    folder = None
+    try:
+        folder = download(root, target)
+    finally:
+        if folder is None:  # (also on Ctrl-C)
+            written = [path for path in raw.iterdir() if path not in before] if raw.is_dir() else []
+            paths.remove_made(made, written)
+    return folder
+
+
+def download(root: Path, target: Path) -> Path:
     from torchvision.datasets import MNIST
 
     previous = socket.getdefaulttimeout()
@@ -125,7 +146,7 @@ _cache: dict[tuple, Mnist] = {}
 
 def read_folder(folder: Path) -> Mnist:
     """Parse the four files; kept in memory (keyed by the files' sizes and times) for the next run."""
-    files = {key: file_in(folder, name) for key, name in FILES.items()}  # all there: see find_folder
+    files = {key: cast(Path, file_in(folder, name)) for key, name in FILES.items()}  # all there: see find_folder
     key = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files.values())
     if key not in _cache:
         arrays = {}
@@ -144,7 +165,7 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
     what = "image" if magic == IMAGE_MAGIC else "label"
     fix = "replace it with a good copy (or delete it to download it again)"
     try:
-        with (gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")) as handle:
+        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as handle:
             raw = bytearray(handle.read())
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         reason = "truncated" if isinstance(exc, EOFError) else f"unreadable: {exc}"
@@ -156,7 +177,7 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
     header = 4 + 4 * ndim
     if len(raw) < header:
         raise DataError(f"{path} is truncated (its header is cut short); {fix}")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     if dims[1:] not in ((), (SIDE, SIDE)):
         raise DataError(f"{path} holds {dims[1]}x{dims[2]} images, not 28x28; {fix}")
     expected = header + int(np.prod(dims))
@@ -168,8 +189,10 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
 
 def check_pair(image_path: Path, images: np.ndarray, label_path: Path, labels: np.ndarray) -> None:
     if len(images) != len(labels):
-        raise DataError(f"{image_path} holds {len(images)} images but {label_path} {len(labels)} labels; "
-                        "use files of the same split")
+        raise DataError(
+            f"{image_path} holds {len(images)} images but {label_path} {len(labels)} labels; "
+            "use files of the same split"
+        )
     if labels.size and labels.max() > 9:
         raise DataError(f"{label_path} holds label {int(labels.max())}, digits are 0-9; replace it with a good copy")
 
@@ -198,9 +221,9 @@ class Loader:
         count = len(self.y)
         if not self.shuffle:
             for start in range(0, count, self.batch_size):
-                yield self.x[start:start + self.batch_size], self.y[start:start + self.batch_size]
+                yield self.x[start : start + self.batch_size], self.y[start : start + self.batch_size]
             return
         order = torch.randperm(count).to(self.y.device)
         for start in range(0, count, self.batch_size):
-            index = order[start:start + self.batch_size]
+            index = order[start : start + self.batch_size]
             yield self.x.index_select(0, index), self.y.index_select(0, index)  # 2.5x faster than x[index]

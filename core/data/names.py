@@ -46,15 +46,23 @@ def outside_alphabet(name: str) -> str:
 
 def read_csv_rows(path: Path) -> Rows:
     rows: Rows = []
-    for number, row in enumerate(csv.reader(read_text(path).splitlines()), 1):
+    reader = csv.reader(read_text(path).splitlines())
+    try:
+        lines = list(reader)
+    except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters, or a NUL byte
+        raise DataError(
+            f"{path}, row {reader.line_num} is not a CSV row of name,country ({exc}); fix or remove that row"
+        ) from None
+    for number, row in enumerate(lines, 1):
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:
             raise DataError(f"{path}, row {number} has {len(row)} fields; each row must be name,country")
         name, country = to_ascii(row[0].strip()), row[1].strip()
         if not name or not country:
-            raise DataError(f"{path}, row {number}: the {'name' if not name else 'country'} is empty; "
-                            "each row must be name,country")
+            raise DataError(
+                f"{path}, row {number}: the {'name' if not name else 'country'} is empty; each row must be name,country"
+            )
         rows.append((name, country))
     if not rows:
         raise DataError(f"{path} holds no names; it needs rows of name,country")
@@ -65,8 +73,10 @@ def read_language_folder(folder: Path) -> tuple[Rows, Rows]:
     """A folder of ``<Language>.txt`` files -> (train, test), each language split 2:1."""
     files = sorted(folder.glob("*.txt"))
     if not files:
-        raise DataError(f"{folder} holds neither names_train.csv.gz/names_test.csv.gz nor <Language>.txt files; "
-                        "give the folder of the course's CSVs or of the tutorial's names/*.txt")
+        raise DataError(
+            f"{folder} holds neither names_train.csv.gz/names_test.csv.gz nor <Language>.txt files; "
+            "give the folder of the course's CSVs or of the tutorial's names/*.txt"
+        )
     shuffler = random.Random(SPLIT_SEED)
     train: Rows = []
     test: Rows = []
@@ -91,12 +101,18 @@ def csv_pair(path: Path) -> tuple[Path, Path] | None:
     found = {name: folder / name for name in CSV_NAMES if (folder / name).is_file()}
     train = found.get("names_train.csv.gz") or found.get("names_train.csv")
     test = found.get("names_test.csv.gz") or found.get("names_test.csv")
+    if train and test:
+        return train, test
     if path.is_dir() and not train and not test:
         return None
-    if not train or not test:
-        missing = "names_train.csv.gz" if not train else "names_test.csv.gz"
-        raise DataError(f"{folder} has {(train or test).name} but no {missing}; put both course files in one folder")
-    return train, test
+    present = train or test
+    if present is None:
+        raise DataError(
+            f"{folder} holds neither names_train.csv.gz nor names_test.csv.gz; "
+            "give the folder holding both course files"
+        )
+    missing = "names_train.csv.gz" if not train else "names_test.csv.gz"
+    raise DataError(f"{folder} has {present.name} but no {missing}; put both course files in one folder")
 
 
 def load_names(path: str | Path | None = None) -> tuple[Rows, Rows, str]:
@@ -105,8 +121,10 @@ def load_names(path: str | Path | None = None) -> tuple[Rows, Rows, str]:
         return read_csv_rows(DEFAULT_TRAIN), read_csv_rows(DEFAULT_TEST), "the built-in names"
     target = Path(path).expanduser()
     if not target.exists():
-        raise DataError(f"no file or folder at {target}; give names_train.csv.gz, names_test.csv.gz or a folder "
-                        "of <Language>.txt files (or leave out --data for the built-in names)")
+        raise DataError(
+            f"no file or folder at {target}; give names_train.csv.gz, names_test.csv.gz or a folder "
+            "of <Language>.txt files (or leave out --data for the built-in names)"
+        )
     pair = csv_pair(target)
     if pair is not None:
         train, test = read_csv_rows(pair[0]), read_csv_rows(pair[1])
@@ -120,14 +138,17 @@ def load_names(path: str | Path | None = None) -> tuple[Rows, Rows, str]:
         for name, _country in rows:
             bad = outside_alphabet(name)
             if bad:
-                raise DataError(f"the {where} name {name!r} in {source} holds {bad!r}; names may hold only "
-                                "letters and \" .,;'\"")
+                raise DataError(
+                    f'the {where} name {name!r} in {source} holds {bad!r}; names may hold only letters and " .,;\'"'
+                )
     if not test:
         raise DataError(f"{source} gives no test names; each language needs at least 2 names")
     unseen = sorted({country for _, country in test} - {country for _, country in train})
     if unseen:
-        raise DataError(f"{source}: test names from {', '.join(unseen[:3])} but no training names from there; "
-                        "every test country needs training names")
+        raise DataError(
+            f"{source}: test names from {', '.join(unseen[:3])} but no training names from there; "
+            "every test country needs training names"
+        )
     if len({country for _, country in train}) < 2:
         raise DataError(f"{source}: the training names come from fewer than 2 countries; a classifier needs 2 or more")
     return train, test, source
@@ -147,8 +168,10 @@ def write_default_names(folder: Path) -> None:
     train: Rows = []
     test: Rows = []
     for path in sorted(folder.glob("*.txt")):
-        names = sorted({"".join(c for c in to_ascii(line.strip()) if c in ALPHABET)
-                        for line in read_text(path).splitlines()} - {""})
+        names = sorted(
+            {"".join(c for c in to_ascii(line.strip()) if c in ALPHABET) for line in read_text(path).splitlines()}
+            - {""}
+        )
         shuffler.shuffle(names)
         names = names[:DEFAULT_PER_LANGUAGE]
         cut = round(len(names) * TEST_SHARE)

@@ -7,7 +7,9 @@ write downloads or extracted files only where :func:`writable_dir` says they may
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -53,3 +55,28 @@ def writable_dir(*candidates: Path) -> Path | None:
         if is_writable(folder):
             return folder
     return None
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """The folders on ``folder``'s path that do not exist yet, outermost first (what a mkdir would make)."""
+    missing = []
+    while not folder.exists() and not folder.is_symlink() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing[::-1]
+
+
+def remove_made(folders: list[Path], files: list[Path]) -> None:
+    """Undo a failed download: delete ``files`` (what it wrote), then each of ``folders`` (what it created)
+    that is left empty, innermost first. Never raises: a clean-up must not hide the error that caused it."""
+    for path in files:
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            pass
+    for folder in sorted(set(folders), key=lambda path: len(path.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only an empty folder

@@ -78,31 +78,39 @@ def parse_table(text: str, source: str) -> Table:
             raise DataError(f"{source} has a header row but no data; it needs {FORMAT_HINT}")
     width = len(header) if header else len(rows[0][1].split(","))
     if width < 2:
-        raise DataError(f"{source}, row {rows[0][0]} has one column; it needs {FORMAT_HINT} "
-                        "(is the file separated by something other than commas?)")
+        raise DataError(
+            f"{source}, row {rows[0][0]} has one column; it needs {FORMAT_HINT} "
+            "(is the file separated by something other than commas?)"
+        )
     values = np.empty((len(rows), width), dtype=np.float64)
     for index, (number, line) in enumerate(rows):
         cells = line.split(",")
         if len(cells) != width:
             expected = "the header" if header else f"row {rows[0][0]}"
-            raise DataError(f"{source}, row {number} has {len(cells)} columns but {expected} has {width}; "
-                            "every row needs the same number of columns")
+            raise DataError(
+                f"{source}, row {number} has {len(cells)} columns but {expected} has {width}; "
+                "every row needs the same number of columns"
+            )
         for column, cell in enumerate(cells, 1):
             value = _number(cell.strip())
             if value is None:
                 what = "is empty" if not cell.strip() else f"has {cell.strip()[:20]!r}, which is not a number"
-                raise DataError(f"{source}, row {number}, column {column} {what}; every value must be a "
-                                "finite number (fix or remove that row)")
+                raise DataError(
+                    f"{source}, row {number}, column {column} {what}; every value must be a "
+                    "finite number (fix or remove that row)"
+                )
             values[index, column - 1] = value
     labels = values[:, -1]
     bad = np.flatnonzero((labels != 0) & (labels != 1))
     if bad.size:
         number = rows[bad[0]][0]
-        raise DataError(f"{source}, row {number}, column {width}: the label is {labels[bad[0]]:g}; the last "
-                        "column must be 0 or 1")
+        raise DataError(
+            f"{source}, row {number}, column {width}: the label is {labels[bad[0]]:g}; the last column must be 0 or 1"
+        )
     if np.all(labels == labels[0]):
-        raise DataError(f"{source}: every label (last column) is {labels[0]:g}; a classifier needs rows of "
-                        "both classes, 0 and 1")
+        raise DataError(
+            f"{source}: every label (last column) is {labels[0]:g}; a classifier needs rows of both classes, 0 and 1"
+        )
     columns = tuple(header[:-1]) if header else tuple(f"x{i}" for i in range(1, width))
     return Table(values[:, :-1].astype(np.float32), values[:, -1:].astype(np.float32), columns, source)
 
@@ -110,8 +118,10 @@ def parse_table(text: str, source: str) -> Table:
 def load_table(path: str | Path | None = None) -> Table:
     """The table at ``path`` (``~`` expanded), or the built-in default when ``path`` is empty."""
     target = Path(path).expanduser() if path else DEFAULT_TABLE
-    return parse_table(read_text(target, " (or leave out --csv to use the built-in table)"),
-                       str(target if path else "the built-in table"))
+    return parse_table(
+        read_text(target, " (or leave out --csv to use the built-in table)"),
+        str(target if path else "the built-in table"),
+    )
 
 
 def fold_indices(labels: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:

@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from core.errors import UsageError
 from core.gpt.model import GPTConfig
@@ -14,20 +15,36 @@ from core.gpt.sampling import parse_temperature, parse_top_k
 
 def model_config(options: Mapping[str, Any], vocab_size: int) -> GPTConfig:
     """The model's shape from the lesson's options (also how `learn-tui sample` rebuilds it)."""
-    return GPTConfig(vocab_size=vocab_size, block_size=options["block_size"], n_layer=options["n_layer"],
-                     n_head=options["n_head"], n_embd=options["n_embd"], dropout=options["dropout"],
-                     tie_weights=options["tie_weights"])
+    return GPTConfig(
+        vocab_size=vocab_size,
+        block_size=options["block_size"],
+        n_layer=options["n_layer"],
+        n_head=options["n_head"],
+        n_embd=options["n_embd"],
+        dropout=options["dropout"],
+        tie_weights=options["tie_weights"],
+    )
 
 
 def check_options(opts: Any) -> None:
     """Refuse settings the model can't be built or trained with, naming the flag to fix."""
-    for name in ("n_layer", "n_head", "n_embd", "block_size", "batch_size", "eval_interval", "eval_batches",
-                 "sample_tokens"):
+    for name in (
+        "n_layer",
+        "n_head",
+        "n_embd",
+        "block_size",
+        "batch_size",
+        "eval_interval",
+        "eval_batches",
+        "sample_tokens",
+    ):
         if getattr(opts, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(opts, name)}")
     if opts.n_embd % opts.n_head:
-        raise UsageError(f"--n-embd {opts.n_embd} must be a multiple of --n-head {opts.n_head} (each head gets "
-                         "an equal share); e.g. --n-embd 128 --n-head 4")
+        raise UsageError(
+            f"--n-embd {opts.n_embd} must be a multiple of --n-head {opts.n_head} (each head gets "
+            "an equal share); e.g. --n-embd 128 --n-head 4"
+        )
     if not 0 <= opts.dropout < 1:
         raise UsageError(f"--dropout must be from 0 up to (not including) 1, got {opts.dropout}")
     if opts.sample_interval < 0 or opts.warmup_steps < 0:

@@ -8,6 +8,7 @@ characters (near 0 it always takes the top one: greedy decoding), above 1 it tak
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -39,11 +40,17 @@ def parse_top_k(value: Any) -> int:
 
 
 @torch.no_grad()
-def generate(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0, top_k: int = 0,
-             generator: torch.Generator | None = None) -> torch.Tensor:
+def generate(
+    model: GPT,
+    idx: torch.Tensor,
+    max_new_tokens: int,
+    temperature: float = 1.0,
+    top_k: int = 0,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
     """Token ids (B, T) -> (B, T + max_new_tokens), each new id drawn from the model's prediction."""
     for _ in range(max_new_tokens):
-        context = idx[:, -model.config.block_size:]  # the model sees at most block_size characters
+        context = idx[:, -model.config.block_size :]  # the model sees at most block_size characters
         logits = model(context)[:, -1, :] / temperature  # (B, V): scores for the next character
         if top_k:
             kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, -1:]  # (B, 1)
@@ -58,7 +65,7 @@ def generate(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: fl
 def greedy(model: GPT, idx: torch.Tensor, max_new_tokens: int) -> torch.Tensor:
     """Like ``generate`` but always takes the likeliest character."""
     for _ in range(max_new_tokens):
-        logits = model(idx[:, -model.config.block_size:])[:, -1, :]
+        logits = model(idx[:, -model.config.block_size :])[:, -1, :]
         idx = torch.cat((idx, logits.argmax(dim=-1, keepdim=True)), dim=1)
     return idx
 
@@ -72,19 +79,42 @@ def start_ids(vocab: Vocabulary, prompt: str) -> list[int]:
     return vocab.encode(prompt)
 
 
-def sample(model: GPT, vocab: Vocabulary, prompt: str, tokens: int, temperature: float = 1.0, top_k: int = 0,
-           seed: int = 0) -> str:
-    """The prompt's continuation (``tokens`` characters), reproducible for a given ``seed``."""
+def stream(
+    model: GPT, vocab: Vocabulary, prompt: str, tokens: int, temperature: float = 1.0, top_k: int = 0, seed: int = 0
+) -> Iterator[str]:
+    """The prompt's continuation, one character at a time as it is drawn (a printer shows it at once).
+
+    The prompt is checked now; the characters come as the iterator is read, ``sample``'s exactly."""
     device = model.wte.weight.device
     idx = torch.tensor([start_ids(vocab, prompt)], dtype=torch.long, device=device)
     generator = torch.Generator(device=device).manual_seed(seed)  # leaves the training's random state alone
+    return _characters(model, vocab, idx, tokens, temperature, top_k, generator)
+
+
+def _characters(
+    model: GPT,
+    vocab: Vocabulary,
+    idx: torch.Tensor,
+    tokens: int,
+    temperature: float,
+    top_k: int,
+    generator: torch.Generator,
+) -> Iterator[str]:
     was_training = model.training
     model.eval()
     try:
-        out = generate(model, idx, tokens, temperature, top_k, generator)
+        for _ in range(tokens):
+            idx = generate(model, idx[:, -model.config.block_size :], 1, temperature, top_k, generator)
+            yield vocab.decode([int(idx[0, -1])])
     finally:
         model.train(was_training)
-    return vocab.decode(out[0, idx.size(1):].tolist())
+
+
+def sample(
+    model: GPT, vocab: Vocabulary, prompt: str, tokens: int, temperature: float = 1.0, top_k: int = 0, seed: int = 0
+) -> str:
+    """The prompt's continuation (``tokens`` characters), reproducible for a given ``seed``."""
+    return "".join(stream(model, vocab, prompt, tokens, temperature, top_k, seed))
 
 
 @torch.no_grad()
@@ -93,9 +123,9 @@ def attention_map(model: GPT, vocab: Vocabulary, text: str, layer: int, head: in
 
     Row i says how much position i attends to positions 0..i (each row sums to 1).
     """
-    text = text[-min(last, model.config.block_size):]
+    text = text[-min(last, model.config.block_size) :]
     ids = vocab.encode(text, what="the sample")
-    attn = model.blocks[layer].attn
+    attn: Any = model.blocks[layer].attn  # a CausalSelfAttention (ModuleList items are typed as Module)
     was_training = model.training
     model.eval()
     attn.keep_attention = True
@@ -105,6 +135,11 @@ def attention_map(model: GPT, vocab: Vocabulary, text: str, layer: int, head: in
     finally:
         attn.keep_attention, attn.attention = False, None
         model.train(was_training)
-    return {"tokens": list(text), "weights": [[round(w, 4) for w in row[: i + 1]] for i, row in
-                                              enumerate(weights.cpu().tolist())],
-            "layer": layer, "head": head, "n_layer": len(model.blocks), "n_head": attn.n_head}
+    return {
+        "tokens": list(text),
+        "weights": [[round(w, 4) for w in row[: i + 1]] for i, row in enumerate(weights.cpu().tolist())],
+        "layer": layer,
+        "head": head,
+        "n_layer": len(model.blocks),
+        "n_head": attn.n_head,
+    }

@@ -1,18 +1,29 @@
 """The text a GPT learns: loading it (a learner's file or the built-in corpus) and its characters.
 
 The vocabulary is every distinct character of the text, sorted; a character's token id is its index.
+A text becomes one tensor of token ids in the smallest integer type that holds the vocabulary (uint8 for
+up to 256 characters), built a chunk at a time: a 200 MB file is read twice (once for its characters,
+once to encode them) and never held whole as a Python string or a list of ints (8 bytes a character,
+and 8 more for an int64 tensor, once peaked at 3.7 GB of memory).
 """
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 from core.errors import DataError, UsageError
 
 DEFAULT_CORPUS = "Python's reference documentation (pydoc_data.topics)"
 FALLBACK_CORPUS = "the docstrings of Python's built-in functions and types"
+CHUNK = 1 << 20  # bytes (or characters) encoded at a time
+Part = TypeVar("Part", str, "Tensor")  # a text, or its token ids
 
 
 @dataclass(frozen=True)
@@ -20,11 +31,11 @@ class Vocabulary:
     chars: tuple[str, ...]  # token id -> character
 
     @classmethod
-    def from_text(cls, text: str) -> "Vocabulary":
+    def from_text(cls, text: str) -> Vocabulary:
         return cls(tuple(sorted(set(text))))
 
     @classmethod
-    def from_codes(cls, codes: Iterable[int]) -> "Vocabulary":
+    def from_codes(cls, codes: Iterable[int]) -> Vocabulary:
         """Back from ``codes`` (e.g. the model's ``vocabulary`` buffer in a checkpoint)."""
         return cls(tuple(chr(int(c)) for c in codes))
 
@@ -49,33 +60,92 @@ class Vocabulary:
         unknown = sorted({c for c in text if c not in ids})
         if unknown:
             shown = " ".join(repr(c) for c in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
-            raise UsageError(f"{what} has characters the model never saw in its text: {shown}; "
-                             f"use only characters of the training text")
+            raise UsageError(
+                f"{what} has characters the model never saw in its text: {shown}; "
+                f"use only characters of the training text"
+            )
         return [ids[c] for c in text]
 
     def decode(self, ids: Sequence[int]) -> str:
         return "".join(self.chars[i] for i in ids)
 
 
-def load_text(path: str | Path) -> str:
-    """A learner's UTF-8 text file, or DataError saying what is wrong with it."""
+def file_chunks(path: str | Path) -> Iterator[str]:
+    """A learner's UTF-8 text file as pieces of text (without a byte-order mark), read a chunk at a time;
+    DataError saying what is wrong with it (missing, unreadable, empty, binary, not UTF-8)."""
     source = Path(path).expanduser()
     if not source.is_file():
         raise DataError(f"no text file at {source}; check the path given to --text")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, empty = 0, True  # bytes read so far; only whitespace so far
     try:
-        data = source.read_bytes()
+        with open(source, "rb") as handle:
+            while True:
+                data = handle.read(CHUNK)
+                if b"\x00" in data:
+                    raise DataError(
+                        f"{source} looks like a binary file (it holds NUL bytes); give --text a UTF-8 text file"
+                    )
+                empty = empty and (not data or data.isspace())
+                if not data and empty:
+                    raise DataError(f"{source} is empty; give --text a file with some text in it")
+                pending = len(decoder.getstate()[0])
+                try:
+                    text = decoder.decode(data, final=not data)
+                except UnicodeDecodeError as exc:
+                    raise DataError(
+                        f"{source} is not UTF-8 text (byte {offset - pending + exc.start} is "
+                        "invalid); save it as UTF-8 or give another file"
+                    ) from None
+                if offset == 0:
+                    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the text
+                offset += len(data)
+                if text:
+                    yield text
+                if not data:
+                    return
     except OSError as exc:
         raise DataError(f"could not read {source}: {exc.strerror or exc}; check its permissions") from exc
-    if not data.strip():
-        raise DataError(f"{source} is empty; give --text a file with some text in it")
-    if b"\x00" in data:
-        raise DataError(f"{source} looks like a binary file (it holds NUL bytes); give --text a UTF-8 text file")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{source} is not UTF-8 text (byte {exc.start} is invalid); "
-                        "save it as UTF-8 or give another file") from None
-    return text.removeprefix("\ufeff")  # a byte-order mark is not part of the text
+
+
+def text_chunks(text: str) -> Iterator[str]:
+    return (text[start : start + CHUNK] for start in range(0, len(text), CHUNK))
+
+
+def tokenize(chunks: Callable[[], Iterable[str]]) -> tuple[Vocabulary, Any]:
+    """(vocabulary, token ids) of the text that ``chunks()`` yields piece by piece (it is called twice).
+    The ids are a 1-D tensor of uint8 (a vocabulary of up to 256 characters), int16 or int32."""
+    import numpy as np
+    import torch
+
+    seen = np.zeros(0x110000, dtype=bool)  # which code points occur
+    count = 0
+    for chunk in chunks():
+        seen[code_points(chunk)] = True
+        count += len(chunk)
+    codes = np.flatnonzero(seen)
+    vocab = Vocabulary(tuple(map(chr, codes.tolist())))  # sorted by code point, as sorted(set(text)) is
+    dtype = np.uint8 if len(codes) <= 256 else np.int16 if len(codes) <= 32768 else np.int32
+    table = np.zeros(int(codes[-1]) + 1 if len(codes) else 1, dtype=dtype)  # code point -> token id
+    table[codes] = np.arange(len(codes))
+    ids = np.empty(count, dtype=dtype)
+    done = 0
+    for chunk in chunks():
+        part = table[code_points(chunk)]
+        if done + len(part) > count:
+            break
+        ids[done : done + len(part)] = part
+        done += len(part)
+    if done != count:
+        raise DataError("the text changed while it was read; try again")
+    return vocab, torch.from_numpy(ids)
+
+
+def code_points(chunk: str) -> Any:
+    """The characters of ``chunk`` as a numpy array of their code points (4 bytes each)."""
+    import numpy as np
+
+    return np.frombuffer(chunk.encode("utf-32-le"), dtype=np.uint32)
 
 
 def default_text() -> tuple[str, str]:
@@ -84,10 +154,12 @@ def default_text() -> tuple[str, str]:
     ``pydoc_data`` ships with CPython (``help("with")`` reads it); some distributions leave it out,
     so fall back to the docstrings of the built-ins, which every Python has (unless run with -OO).
     """
+    import importlib
+
     try:
-        from pydoc_data.topics import topics
+        topics: dict[str, str] = dict(importlib.import_module("pydoc_data.topics").topics)
     except ImportError:
-        topics = None
+        topics = {}
     if topics:
         return "\n\n".join(topics[name].strip() for name in sorted(topics)) + "\n", DEFAULT_CORPUS
     import builtins
@@ -95,22 +167,25 @@ def default_text() -> tuple[str, str]:
     docs = [getattr(builtins, name).__doc__ for name in sorted(dir(builtins)) if not name.startswith("_")]
     text = "\n\n".join(doc.strip() for doc in docs if isinstance(doc, str) and doc.strip())
     if len(text) < 10_000:
-        raise DataError("this Python has neither pydoc_data nor docstrings to learn from; "
-                        "give a UTF-8 text file with --text PATH")
+        raise DataError(
+            "this Python has neither pydoc_data nor docstrings to learn from; give a UTF-8 text file with --text PATH"
+        )
     return text + "\n", FALLBACK_CORPUS
 
 
-def split(text: str, fraction: float = 0.9) -> tuple[str, str]:
-    """The first 90% of the text to train on, the rest to validate on (as nanoGPT does)."""
+def split(text: Part, fraction: float = 0.9) -> tuple[Part, Part]:
+    """The first 90% of the text (or of its token ids) to train on, the rest to validate on (as nanoGPT does)."""
     cut = int(len(text) * fraction)
     return text[:cut], text[cut:]
 
 
-def check_length(train: str, validation: str, block_size: int, source: str) -> None:
+def check_length(train: Sized, validation: Sized, block_size: int, source: str) -> None:
     """Both parts must hold at least one window of block_size + 1 characters."""
     need = block_size + 1
     if len(validation) < need:
         total = len(train) + len(validation)
-        raise DataError(f"{source} has {total} characters: too short for --block-size {block_size} (its last "
-                        f"10% must hold {need}); give a longer text (at least {need * 10} characters) or "
-                        "a smaller --block-size")
+        raise DataError(
+            f"{source} has {total} characters: too short for --block-size {block_size} (its last "
+            f"10% must hold {need}); give a longer text (at least {need * 10} characters) or "
+            "a smaller --block-size"
+        )

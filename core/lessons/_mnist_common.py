@@ -1,5 +1,6 @@
 """What the three MNIST lessons share: their options, the data set-up, the test-set evaluation (the
-course's ``test()``), and the plain-data views (digit viewer, confusion matrix, misclassified gallery).
+course's ``test()``), and the plain-data views (digit viewer, confusion matrix, misclassified gallery, and for the
+CNNs the first convolution's filters with its feature maps of the digit viewer's first digit).
 
 Views run in the trainer thread when the app takes a snapshot. They read ``run.state``: the digit
 viewer takes a few images of the current batch with the outputs of their forward pass; the confusion
@@ -12,6 +13,7 @@ import math
 
 import torch
 
+from core.conv_pictures import conv_filters
 from core.data import mnist
 from core.errors import UsageError
 from core.lesson import Option
@@ -23,12 +25,21 @@ TEST_BATCH_SIZE = 1000  # evaluation batches: no gradients, so big batches are c
 
 def options(batch_size: int = 64) -> tuple[Option, ...]:
     return (
-        Option("data_dir", "", "folder holding MNIST/raw/*.gz (default: $LEARN_TUI_DATA, else "
-               "~/.local/share/learn-tui); downloaded there when missing and online"),
+        Option(
+            "data_dir",
+            "",
+            "folder holding MNIST/raw/*.gz (default: $LEARN_TUI_DATA, else "
+            "~/.local/share/learn-tui); downloaded there when missing and online",
+        ),
         Option("batch_size", batch_size, "training batch size (the course: 64)"),
-        Option("schedule", "cosine", "learning rate: cosine (decays to 0 over the epochs) or constant (the course)",
-               choices=("cosine", "constant"), live=True),
-        Option("eval_every", 0, "also test every N steps (0: only after each epoch)", live=True),
+        Option(
+            "schedule",
+            "cosine",
+            "learning rate: cosine (decays to 0 over the epochs) or constant (the course)",
+            choices=("cosine", "constant"),
+            live=True,
+        ),
+        Option("eval_every", 0, "also test every N steps (0: only after each epoch)", live=True, min=0),
     )
 
 
@@ -39,10 +50,15 @@ def load_data(run) -> tuple[mnist.Loader, mnist.Loader]:
         raise UsageError(f"--batch-size must be at least 1, got {batch_size}; the course uses 64")
     data = mnist.load(run.options.data_dir or None)
     device = run.device
-    train_loader = mnist.Loader(mnist.normalize(data.train_images).to(device), data.train_labels.to(device),
-                                batch_size=batch_size, shuffle=True)
-    test_loader = mnist.Loader(mnist.normalize(data.test_images).to(device), data.test_labels.to(device),
-                               batch_size=TEST_BATCH_SIZE, shuffle=False)
+    train_loader = mnist.Loader(
+        mnist.normalize(data.train_images).to(device), data.train_labels.to(device), batch_size=batch_size, shuffle=True
+    )
+    test_loader = mnist.Loader(
+        mnist.normalize(data.test_images).to(device),
+        data.test_labels.to(device),
+        batch_size=TEST_BATCH_SIZE,
+        shuffle=False,
+    )
     run.state.test_images = data.test_images  # uint8, for the gallery of misclassified digits
     return train_loader, test_loader
 
@@ -60,7 +76,7 @@ def scheduled_lr(run, batches: int) -> float:
 def should_test(run, batches: int) -> bool:
     """Test after every ``--eval-every`` steps, except after an epoch's last batch (the epoch ends with a test)."""
     every = run.options.eval_every
-    return every > 0 and run.step % every == 0 and run.batch < batches
+    return every > 0 and run.eval_step % every == 0 and run.batch < batches
 
 
 def test(model, test_loader, run) -> dict:
@@ -79,15 +95,22 @@ def test(model, test_loader, run) -> dict:
     wrong = (predicted != labels).nonzero().flatten()
     shown = wrong[:GALLERY_LIMIT]
     run.state.evaluation = {
-        "step": run.step,
+        "step": run.eval_step,
         "confusion": torch.bincount(labels * 10 + predicted, minlength=100).view(10, 10).tolist(),
         "misclassified": {
-            "step": run.step,
+            "step": run.eval_step,
             "total": int(wrong.numel()),
             "evaluated": total,
-            "items": [{"index": int(i), "label": int(labels[i]), "prediction": int(predicted[i]),
-                       "confidence": round(float(confidence[i]), 4), "image": run.state.test_images[i].tolist()}
-                      for i in shown.tolist()],
+            "items": [
+                {
+                    "index": int(i),
+                    "label": int(labels[i]),
+                    "prediction": int(predicted[i]),
+                    "confidence": round(float(confidence[i]), 4),
+                    "image": run.state.test_images[i].tolist(),
+                }
+                for i in shown.tolist()
+            ],
         },
     }
     return {"test_loss": total_loss / total, "accuracy": (total - wrong.numel()) / total}
@@ -121,13 +144,27 @@ def misclassified_view(run) -> dict:
     return evaluation["misclassified"] if evaluation else {"step": None, "total": 0, "evaluated": 0, "items": []}
 
 
+def filters_view(run) -> dict:
+    """The first convolution's filters, and its feature maps of the first digit in the digit viewer."""
+    batch = getattr(run.state, "batch", None)
+    if batch is None:
+        return conv_filters(run.watched[""], None, None)
+    inputs, target, _ = batch
+    image = inputs[0].detach()
+    return conv_filters(run.watched[""], image, int(target[0]), mnist.pixels(image.cpu())[0].tolist())
+
+
 def summarize(run) -> dict:
     evaluation = getattr(run.state, "evaluation", None)
     if not evaluation:
         return {}
     wrong = evaluation["misclassified"]
-    return {"test_accuracy": 1 - wrong["total"] / wrong["evaluated"], "misclassified": wrong["total"],
-            "tested_at_step": evaluation["step"]}
+    return {
+        "test_accuracy": 1 - wrong["total"] / wrong["evaluated"],
+        "misclassified": wrong["total"],
+        "tested_at_step": evaluation["step"],
+    }
 
 
 VIEWS = {"digits": digits_view, "confusion": confusion_view, "misclassified": misclassified_view}
+CNN_VIEWS = {**VIEWS, "filters": filters_view}  # the convolutional lessons

@@ -41,7 +41,9 @@ The summary gives `prediction`, the model's output at x = 4, and the weights (`w
 
 import torch
 
-from core.lesson import Lesson, Option
+from core.autograd_graph import graph_view
+from core.landscape import loss_landscape
+from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 
 
@@ -70,19 +72,18 @@ def train(run):
     run.state.demo_x = x
     run.state.params = params
 
-    if run.step == 0:  # a resumed run showed the demo before its checkpoint
-        y = x * 2
-        z = y.mean()
-        yield FORWARD
-        z.backward()
-        yield BACKWARD  # x.grad is now [2/3, 2/3, 2/3]
+    y = x * 2
+    z = y.mean()
+    yield FORWARD
+    z.backward()
+    yield BACKWARD  # x.grad is now [2/3, 2/3, 2/3]
 
     x_data = [1.0, 2.0, 3.0]
     y_data = [2.0, 4.0, 6.0]
 
     def forward(x):
         if quadratic:
-            return w1 * x ** 2 + w2 * x + b
+            return w1 * x**2 + w2 * x + b
         return x * w
 
     def loss(x, y):
@@ -140,11 +141,29 @@ LESSON = Lesson(
     lr=0.01,
     epochs=100,
     options=(
-        Option("variant", "per-sample", "per-sample: one update per sample (the course); summed: one "
-               "backward() on the loss summed over the samples", choices=("per-sample", "summed")),
-        Option("model", "linear", "linear: y = x*w (the course); quadratic: the homework's y = w1*x^2 + w2*x + b",
-               choices=("linear", "quadratic")),
+        Option(
+            "variant",
+            "per-sample",
+            "per-sample: one update per sample (the course); summed: one "
+            "backward() on the loss summed over the samples",
+            choices=("per-sample", "summed"),
+        ),
+        Option(
+            "model",
+            "linear",
+            "linear: y = x*w (the course); quadratic: the homework's y = w1*x^2 + w2*x + b",
+            choices=("linear", "quadratic"),
+        ),
         Option("zero_grad", True, "zero the gradients after each update (off: watch them accumulate)", live=True),
     ),
+    controls=(
+        Control(
+            "z",
+            "zero_grad",
+            toggles="zero_grad",
+            help="turn w.grad.data.zero_() off and on: without it the gradients pile up",
+        ),
+    ),
     summarize=summarize,
+    views={"graph": graph_view, "landscape": loss_landscape("w")},
 )

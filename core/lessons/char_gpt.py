@@ -33,6 +33,7 @@ some at the start of the word.
 """
 
 import math
+import shlex
 
 import torch
 import torch.nn.functional as F
@@ -41,7 +42,7 @@ from core.errors import UsageError
 from core.gpt.config import check_options, model_config
 from core.gpt.model import GPT
 from core.gpt.sampling import attention_map, parse_temperature, parse_top_k, sample, start_ids
-from core.gpt.text import Vocabulary, check_length, default_text, load_text, split
+from core.gpt.text import check_length, default_text, file_chunks, split, text_chunks, tokenize
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 
@@ -49,10 +50,25 @@ KEPT_SAMPLES = 5  # the samples view shows the latest few, to compare how the wr
 
 
 def read_text(path):
-    """(text, where it came from): the learner's file, or the built-in corpus."""
+    """(vocabulary, token ids, where the text came from): the learner's file, or the built-in corpus.
+    The ids are one compact tensor (uint8 for up to 256 characters): a big file fits in memory."""
     if path:
-        return load_text(path), str(path)
-    return default_text()
+        vocab, data = tokenize(lambda: file_chunks(path))
+        return vocab, data, str(path)
+    text, source = default_text()
+    vocab, data = tokenize(lambda: text_chunks(text))
+    return vocab, data, source
+
+
+def check_prompt(vocab, data, prompt, source):
+    """Samples continue the prompt, or a new line: a text without one needs a prompt."""
+    if not prompt and "\n" not in vocab:
+        example = shlex.quote(vocab.decode(data[:8].tolist()))
+        raise UsageError(
+            f"{source} has no newline for the samples to start from; give them a start "
+            f"with --prompt, a few characters of the text, e.g. --prompt {example}"
+        )
+    start_ids(vocab, prompt)  # the prompt must use the text's characters
 
 
 def random_batches(data, count, batch_size, block_size, generator=None):
@@ -60,6 +76,7 @@ def random_batches(data, count, batch_size, block_size, generator=None):
     windows = data.unfold(0, block_size + 1, 1)  # (N - T, T + 1): a view of every window, no copy
     for _ in range(count):
         rows = windows[torch.randint(len(windows), (batch_size,), generator=generator)]  # (B, T + 1)
+        rows = rows.long()  # token ids as the embedding and the loss take them (int64)
         yield rows[:, :-1], rows[:, 1:]
 
 
@@ -95,27 +112,34 @@ def estimate_loss(model, batches):
 def train(run):
     opts = run.options
     check_options(opts)  # fail early, before reading the text
-    text, source = read_text(opts.text)
-    vocab = Vocabulary.from_text(text)
-    train_text, val_text = split(text)
-    check_length(train_text, val_text, opts.block_size, source)
-    train_data = torch.tensor(vocab.encode(train_text, "the text"), dtype=torch.long)  # (N,) token ids
-    val_data = torch.tensor(vocab.encode(val_text, "the text"), dtype=torch.long)
-    start_ids(vocab, opts.prompt)  # the prompt must use the text's characters
+    vocab, data, source = read_text(opts.text)  # data: (N,) token ids
+    train_data, val_data = split(data)
+    check_length(train_data, val_data, opts.block_size, source)
+    check_prompt(vocab, data, opts.prompt, source)
     fixed = torch.Generator().manual_seed(1234)  # the same validation batches at every evaluation
-    val_batches = [(x.to(run.device), y.to(run.device))
-                   for x, y in random_batches(val_data, opts.eval_batches, opts.batch_size, opts.block_size, fixed)]
+    val_batches = [
+        (x.to(run.device), y.to(run.device))
+        for x, y in random_batches(val_data, opts.eval_batches, opts.batch_size, opts.block_size, fixed)
+    ]
 
     model = GPT(model_config(vars(opts), len(vocab))).to(run.device)
     model.vocabulary.copy_(torch.tensor(vocab.codes, dtype=torch.int32))  # saved with the weights
     optimizer = model.optimizer(run.lr, opts.weight_decay, betas=(0.9, 0.99))
     run.watch(model, optimizer=optimizer)
-    vars(run.state).update(model=model, vocab=vocab, source=source, samples=[], attention=None, layer=0,
-                           head=0, val_loss=None)
+    vars(run.state).update(
+        model=model,
+        vocab=vocab,
+        source=source,
+        samples=[],
+        attention=None,
+        layer=0,
+        head=0,
+        val_loss=None,
+        loss_sum=0.0,
+        losses=0,
+    )  # plain numbers: checkpoints keep them
     batches_per_epoch = max(len(train_data) // (opts.batch_size * opts.block_size), 1)  # ~ the text once
     total_steps = step_budget(run, batches_per_epoch)
-    loss_sum = torch.zeros((), device=run.device)
-    losses = 0
 
     for epoch in run.epochs():
         for x, y in run.batches(random_batches(train_data, batches_per_epoch, opts.batch_size, opts.block_size)):
@@ -134,14 +158,13 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            loss_sum += loss.detach()
-            losses += 1
+            run.state.loss_sum += loss.item()
+            run.state.losses += 1
             done = run.step + 1  # steps completed when this one closes (the run may end right after it)
             if done % opts.eval_interval == 0 or done == total_steps:
                 run.state.val_loss = estimate_loss(model, val_batches).item()
-                yield EVAL, {"val_loss": run.state.val_loss, "avg_train_loss": loss_sum / losses}
-                loss_sum.zero_()
-                losses = 0
+                yield EVAL, {"val_loss": run.state.val_loss, "avg_train_loss": run.state.loss_sum / run.state.losses}
+                run.state.loss_sum, run.state.losses = 0.0, 0
             if opts.sample_interval and (done % opts.sample_interval == 0 or done == total_steps):
                 write_sample(run, done)
             yield STEP, {"lr_now": lr}
@@ -152,10 +175,16 @@ def write_sample(run, step=None):
     """Continue the prompt with the current options; keep the text and one head's attention for the views."""
     state, opts = run.state, run.options
     step = run.step if step is None else step
-    text = sample(state.model, state.vocab, opts.prompt, opts.sample_tokens, parse_temperature(opts.temperature),
-                  parse_top_k(opts.top_k), seed=run.seed * 1_000_003 + step)
-    entry = {"step": step, "prompt": opts.prompt, "text": text, "temperature": opts.temperature,
-             "top_k": opts.top_k}
+    text = sample(
+        state.model,
+        state.vocab,
+        opts.prompt,
+        opts.sample_tokens,
+        parse_temperature(opts.temperature),
+        parse_top_k(opts.top_k),
+        seed=run.seed * 1_000_003 + step,
+    )
+    entry = {"step": step, "prompt": opts.prompt, "text": text, "temperature": opts.temperature, "top_k": opts.top_k}
     state.samples = (state.samples + [entry])[-KEPT_SAMPLES:]
     show_attention(run)
     return text
@@ -165,17 +194,20 @@ def show_attention(run):
     state = run.state
     if state.samples:
         latest = state.samples[-1]
-        state.attention = attention_map(state.model, state.vocab, (latest["prompt"] or "\n") + latest["text"],
-                                        state.layer, state.head)
+        state.attention = attention_map(
+            state.model, state.vocab, (latest["prompt"] or "\n") + latest["text"], state.layer, state.head
+        )
         state.attention["step"] = latest["step"]
 
 
 def started(action):
     """An action needs the model, which the first step builds."""
+
     def checked(run, argument):
         if not hasattr(run.state, "model"):
             raise UsageError("the model is not built yet: take a step first (press n), then try again")
         return action(run, argument)
+
     return checked
 
 
@@ -216,9 +248,14 @@ def next_head(run, _argument):
 def samples_view(run):
     state = run.state
     vocab = getattr(state, "vocab", None)
-    return {"samples": list(getattr(state, "samples", [])), "prompt": run.options.prompt,
-            "temperature": run.options.temperature, "top_k": run.options.top_k,
-            "source": getattr(state, "source", ""), "vocab_size": len(vocab) if vocab else 0}
+    return {
+        "samples": list(getattr(state, "samples", [])),
+        "prompt": run.options.prompt,
+        "temperature": run.options.temperature,
+        "top_k": run.options.top_k,
+        "source": getattr(state, "source", ""),
+        "vocab_size": len(vocab) if vocab else 0,
+    }
 
 
 def attention_view(run):
@@ -228,8 +265,12 @@ def attention_view(run):
 def summarize(run):
     state = run.state
     samples = getattr(state, "samples", [])
-    return {"val_loss": getattr(state, "val_loss", None), "vocab_size": len(state.vocab),
-            "parameters": state.model.num_params(), "sample": samples[-1]["text"] if samples else ""}
+    return {
+        "val_loss": getattr(state, "val_loss", None),
+        "vocab_size": len(state.vocab),
+        "parameters": state.model.num_params(),
+        "sample": samples[-1]["text"] if samples else "",
+    }
 
 
 LESSON = Lesson(
@@ -243,29 +284,34 @@ LESSON = Lesson(
     schedules_lr=True,
     options=(
         Option("text", "", "a UTF-8 text file to learn (default: Python's reference documentation)"),
-        Option("n_layer", 2, "transformer blocks"),
-        Option("n_head", 4, "attention heads per block (must divide --n-embd)"),
-        Option("n_embd", 128, "embedding width C"),
-        Option("block_size", 64, "characters of context the model sees"),
-        Option("batch_size", 12, "windows of text per step"),
-        Option("dropout", 0.0, "dropout probability (0 for short runs)"),
+        Option("n_layer", 2, "transformer blocks", min=1, max=48),
+        Option("n_head", 4, "attention heads per block (must divide --n-embd)", min=1, max=64),
+        Option("n_embd", 128, "embedding width C", min=1, max=4096),
+        Option("block_size", 64, "characters of context the model sees", min=1, max=8192),
+        Option("batch_size", 12, "windows of text per step", min=1, max=8192),
+        Option("dropout", 0.0, "dropout probability (0 for short runs)", min=0.0, max=0.95),
         Option("tie_weights", True, "the output head shares the token embedding's weight"),
-        Option("weight_decay", 0.1, "AdamW weight decay on the weight matrices"),
-        Option("warmup_steps", 100, "steps of linear learning-rate warm-up"),
-        Option("min_lr_ratio", 0.1, "the learning rate decays to this fraction of --lr by the end"),
-        Option("grad_clip", 1.0, "clip the gradients' total norm to this"),
-        Option("eval_interval", 250, "steps between validation losses"),
-        Option("eval_batches", 20, "validation batches per estimate (the same ones each time)"),
-        Option("sample_interval", 250, "steps between samples (0: only on the s key)"),
-        Option("sample_tokens", 200, "characters per sample"),
+        Option("weight_decay", 0.1, "AdamW weight decay on the weight matrices", min=0.0, max=10.0),
+        Option("warmup_steps", 100, "steps of linear learning-rate warm-up", min=0),
+        Option("min_lr_ratio", 0.1, "the learning rate decays to this fraction of --lr by the end", min=0.0, max=1.0),
+        Option("grad_clip", 1.0, "clip the gradients' total norm to this", min=0.001),
+        Option("eval_interval", 250, "steps between validation losses", min=1),
+        Option("eval_batches", 20, "validation batches per estimate (the same ones each time)", min=1, max=10_000),
+        Option("sample_interval", 250, "steps between samples (0: only on the s key)", min=0),
+        Option("sample_tokens", 200, "characters per sample", min=1, max=10_000),
         Option("prompt", "", "the text samples continue (empty: a new line)", live=True),
         Option("temperature", 0.8, "sampling temperature (> 0; near 0 = greedy)", live=True),
-        Option("top_k", 0, "sample from the k likeliest characters (0 = all)", live=True),
+        Option("top_k", 0, "sample from the k likeliest characters (0 = all)", live=True, min=0),
     ),
     summarize=summarize,
     views={"samples": samples_view, "attention": attention_view},
-    actions={"sample": sample_now, "set_prompt": set_prompt, "set_temperature": set_temperature,
-             "set_top_k": set_top_k, "next_head": next_head},
+    actions={
+        "sample": sample_now,
+        "set_prompt": set_prompt,
+        "set_temperature": set_temperature,
+        "set_top_k": set_top_k,
+        "next_head": next_head,
+    },
     controls=(
         Control("s", "write a sample now", "sample"),
         Control("p", "edit the prompt", "set_prompt", prompt="prompt for the samples"),

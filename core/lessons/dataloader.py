@@ -33,6 +33,7 @@ from core.data.tabular import load_table, scale_columns
 from core.errors import UsageError
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
+from core.pictures import weight_matrices
 
 MAX_LISTED = 64  # batches of this epoch whose first rows the view lists
 
@@ -67,8 +68,6 @@ class Model(torch.nn.Module):
 
 
 def train(run):
-    if run.options.batch_size < 1:
-        raise UsageError(f"--batch-size must be at least 1, got {run.options.batch_size}; e.g. --batch-size 32")
     dataset = DiabetesDataset(run.options.csv)
     train_loader = DataLoader(dataset=dataset, batch_size=run.options.batch_size, shuffle=run.options.shuffle)
     model = Model(dataset.x_data.shape[1]).to(run.device)
@@ -84,7 +83,7 @@ def train(run):
             train_loader = DataLoader(dataset=dataset, batch_size=run.options.batch_size, shuffle=run.options.shuffle)
             run.state.loader = train_loader
         run.state.last_epoch_batches, run.state.epoch_batches = run.state.epoch_batches, []
-        correct = seen = 0
+        totals = run.epoch_totals(correct=0, seen=0)  # checkpoints keep them: a resumed epoch counts every row
         for data in run.batches(train_loader):  # the course: for i, data in enumerate(train_loader, 0)
             inputs, labels, rows = data
             inputs, labels = inputs.to(run.device), labels.to(run.device)
@@ -101,10 +100,10 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            correct += ((y_pred.detach() > 0.5).float() == labels).sum().item()
-            seen += len(labels)
+            totals.correct += ((y_pred.detach() > 0.5).float() == labels).sum().item()
+            totals.seen += len(labels)
             yield STEP
-        yield EPOCH, {"train_accuracy": correct / max(seen, 1)}
+        yield EPOCH, {"train_accuracy": totals.correct / max(totals.seen, 1)}
 
 
 def _shuffles(loader):
@@ -119,9 +118,14 @@ def batch_view(run):
     dataset = run.state.dataset
     labels = dataset.y_data.reshape(-1)
     return {
-        "epoch": run.epoch, "iteration": run.state.iteration, "iterations": len(loader),
-        "batch_size": loader.batch_size, "shuffle": _shuffles(loader), "dataset_size": len(dataset),
-        "rows": list(run.state.rows), "labels": [int(labels[r]) for r in run.state.rows],
+        "epoch": run.epoch,
+        "iteration": run.state.iteration,
+        "iterations": len(loader),
+        "batch_size": loader.batch_size,
+        "shuffle": _shuffles(loader),
+        "dataset_size": len(dataset),
+        "rows": list(run.state.rows),
+        "labels": [int(labels[r]) for r in run.state.rows],
         "epoch_batches": [list(b) for b in run.state.epoch_batches],
         "last_epoch_batches": [list(b) for b in run.state.last_epoch_batches],
         "next": {"batch_size": run.upcoming("batch_size"), "shuffle": run.upcoming("shuffle")},
@@ -147,8 +151,11 @@ def toggle_shuffle(run, _argument=None):
 def summarize(run):
     if not hasattr(run.state, "loader"):  # nothing loaded yet
         return {}
-    return {"batch_size": run.state.loader.batch_size, "shuffle": _shuffles(run.state.loader),
-            "iterations_per_epoch": len(run.state.loader)}
+    return {
+        "batch_size": run.state.loader.batch_size,
+        "shuffle": _shuffles(run.state.loader),
+        "iterations_per_epoch": len(run.state.loader),
+    }
 
 
 LESSON = Lesson(
@@ -161,12 +168,17 @@ LESSON = Lesson(
     epochs=50,
     options=(
         Option("csv", "", "a numeric CSV (gzip or plain), the last column the 0/1 label; empty: the built-in table"),
-        Option("batch_size", 32, "rows per batch (applies from the next epoch)", live=True, per_epoch=True),
-        Option("shuffle", True, "draw a new order of the rows every epoch (applies from the next epoch)", live=True,
-               per_epoch=True),
+        Option("batch_size", 32, "rows per batch (applies from the next epoch)", live=True, per_epoch=True, min=1),
+        Option(
+            "shuffle",
+            True,
+            "draw a new order of the rows every epoch (applies from the next epoch)",
+            live=True,
+            per_epoch=True,
+        ),
     ),
     summarize=summarize,
-    views={"batch": batch_view},
+    views={"batch": batch_view, "weights": weight_matrices},
     actions={"set_batch_size": set_batch_size, "toggle_shuffle": toggle_shuffle},
     controls=(
         Control("b", "batch size", "set_batch_size", prompt="Batch size from the next epoch (e.g. 32):"),

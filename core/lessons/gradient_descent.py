@@ -43,6 +43,7 @@ watch it. The summary gives `w` and the `prediction` for x = 4 (8.0 when w = 2).
 
 import numpy as np
 
+from core.landscape import loss_landscape
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, STEP, UPDATE
 
@@ -77,7 +78,7 @@ def train(run):
             yield FORWARD
             yield LOSS, cost_val
             grad_val = gradient(x_data, y_data)
-            yield BACKWARD
+            yield BACKWARD, {"w": grad_val}  # shows grad_val as w's gradient
             w -= run.lr * grad_val
             yield UPDATE
             yield EPOCH, {"w": w, "grad": grad_val}
@@ -87,7 +88,7 @@ def train(run):
                 yield FORWARD
                 yield LOSS, loss_val
                 grad = gradient([x], [y])  # 2 * x * (x * w - y)
-                yield BACKWARD
+                yield BACKWARD, {"w": grad}
                 w -= run.lr * grad
                 yield UPDATE
                 yield STEP, {"w": w, "grad": grad}
@@ -108,7 +109,14 @@ LESSON = Lesson(
     train=train,
     lr=0.01,
     epochs=100,
-    options=(Option("method", "gd", "gd: one update per epoch on the mean cost; sgd: one update per sample",
-                    choices=("gd", "sgd")),),
+    options=(
+        Option(
+            "method",
+            "gd",
+            "gd: one update per epoch on the mean cost; sgd: one update per sample",
+            choices=("gd", "sgd"),
+        ),
+    ),
     summarize=summarize,
+    views={"landscape": loss_landscape("w")},
 )

@@ -32,7 +32,6 @@ decimals so that 0.1 * 20 prints as 2.0.
 """
 
 import itertools
-import math
 
 import numpy as np
 
@@ -50,8 +49,11 @@ def grid(start, stop, step, name):
         raise UsageError(f"{flag} must be greater than 0, got {step:g}; e.g. {flag} 0.1")
     if not stop > start:
         raise UsageError(f"--{name}-stop ({stop:g}) must be greater than --{name}-start ({start:g})")
-    if math.ceil((stop - start) / step) > MAX_CANDIDATES:
-        raise UsageError(f"{flag} {step:g} gives more than {MAX_CANDIDATES} candidates; use a larger step")
+    if not (stop - start) / step <= MAX_CANDIDATES:  # also when stop - start overflows to inf
+        raise UsageError(
+            f"--{name}-start {start:g} to --{name}-stop {stop:g} by {flag} {step:g} gives more "
+            f"than {MAX_CANDIDATES} candidates; use a larger step or a shorter range"
+        )
     return np.round(np.arange(start, stop, step), 10)
 
 
@@ -63,8 +65,10 @@ def train(run):
     w_range = grid(o.w_start, o.w_stop, o.w_step, "w")
     b_range = grid(o.b_start, o.b_stop, o.b_step, "b") if homework else np.zeros(1)
     if homework and len(w_range) * len(b_range) > MAX_CANDIDATES:
-        raise UsageError(f"the (w, b) grid has {len(w_range) * len(b_range)} candidates, more than "
-                         f"{MAX_CANDIDATES}; use a larger --w-step or --b-step")
+        raise UsageError(
+            f"the (w, b) grid has {len(w_range) * len(b_range)} candidates, more than "
+            f"{MAX_CANDIDATES}; use a larger --w-step or --b-step"
+        )
     w = np.zeros(1)  # the candidate being tried, set in place so the app can watch it
     b = np.zeros(1)
     if homework:
@@ -85,57 +89,50 @@ def train(run):
         w[0], b[0] = w_val, b_val
         return float(loss(x_data, y_data).mean())
 
-    w_list, b_list, mse_list = [], [], []
-    run.state.sweep = (w_list, b_list, mse_list)
-    run.state.best = None  # index of the lowest MSE so far
     run.state.homework = homework
 
-    def record(w_val, b_val, mse):
-        w_list.append(float(w_val))
-        b_list.append(float(b_val))
-        mse_list.append(mse)
-        if run.state.best is None or mse < mse_list[run.state.best]:
-            run.state.best = len(mse_list) - 1
-
     for epoch in run.epochs(1):
-        for done in (w_list, b_list, mse_list):  # each epoch sweeps the grid afresh
-            done.clear()
-        run.state.best = None
+        sweep = run.state.sweep = run.epoch_totals(w=[], b=[], mse=[], best=0)  # each epoch sweeps afresh
         for w_val, b_val in run.batches(itertools.product(w_range, b_range)):
-            if len(mse_list) < run.batch - 1:  # resumed: recompute the candidates done before the checkpoint
-                for earlier in itertools.islice(itertools.product(w_range, b_range), len(mse_list), run.batch - 1):
-                    record(*earlier, mse_of(*earlier))
             w[0], b[0] = w_val, b_val
             loss_val = loss(x_data, y_data)  # forward(x), then each sample's squared error
             yield FORWARD
             mse = float(loss_val.mean())  # the course's l_sum / 3
             yield LOSS, mse
-            record(w_val, b_val, mse)
-            best = run.state.best
-            metrics = {"w": w_val, "best_w": w_list[best], "best_loss": mse_list[best]}
+            sweep.w.append(float(w_val))
+            sweep.b.append(float(b_val))
+            sweep.mse.append(mse)
+            if mse < sweep.mse[sweep.best]:
+                sweep.best = len(sweep.mse) - 1
+            best = sweep.best
+            metrics = {"w": w_val, "best_w": sweep.w[best], "best_loss": sweep.mse[best]}
             if homework:
-                metrics.update(b=b_val, best_b=b_list[best])
+                metrics.update(b=b_val, best_b=sweep.b[best])
             yield STEP, metrics
 
 
 def summarize(run):
-    best = getattr(run.state, "best", None)
-    if best is None:
+    sweep = getattr(run.state, "sweep", None)
+    if sweep is None or not sweep.mse:
         return {}
-    w_list, b_list, mse_list = run.state.sweep
-    result = {"w": w_list[best], "loss": mse_list[best]}
+    result = {"w": sweep.w[sweep.best], "loss": sweep.mse[sweep.best]}
     if run.state.homework:
-        result["b"] = b_list[best]
+        result["b"] = sweep.b[sweep.best]
     return result
 
 
 def grid_view(run):
     """The sweep so far, for a chart of MSE against w (or a (w, b) surface): plain lists."""
-    if getattr(run.state, "best", None) is None:
+    sweep = getattr(run.state, "sweep", None)
+    if sweep is None or not sweep.mse:
         return {"model": run.options.model, "w": [], "b": [], "mse": [], "best": None}
-    w_list, b_list, mse_list = run.state.sweep
-    return {"model": run.options.model, "w": list(w_list), "b": list(b_list) if run.state.homework else [],
-            "mse": list(mse_list), "best": run.state.best}
+    return {
+        "model": run.options.model,
+        "w": list(sweep.w),
+        "b": list(sweep.b) if run.state.homework else [],
+        "mse": list(sweep.mse),
+        "best": sweep.best,
+    }
 
 
 LESSON = Lesson(
@@ -144,7 +141,7 @@ LESSON = Lesson(
     lecture=2,
     notes=__doc__,
     train=train,
-    lr=0.01,  # unused: a grid search has no learning rate
+    uses_lr=False,  # a grid search has no learning rate
     options=(
         Option("model", "wx", "the model: the course's y = x*w, or the homework's y = x*w + b", choices=("wx", "wx+b")),
         Option("w_start", 0.0, "first candidate w"),

@@ -12,13 +12,17 @@ y = 2x, so training should find w = 2 and b = 0, and predict y = 8 at x = 4.
 
 Homework: try each optimizer with `--optimizer` (SGD, Adagrad, Adam, Adamax, ASGD, RMSprop, Rprop,
 LBFGS) and compare the loss curves. LBFGS evaluates the loss several times per step, so it needs a
-*closure* that recomputes it.
+*closure* that recomputes it: `optimizer.step(closure)` runs zero_grad, forward, loss and backward as
+often as it needs before it updates. Stepping phase by phase, LBFGS shows the loss before its step
+(FORWARD, LOSS) and then the whole of `optimizer.step(closure)` as one UPDATE.
 """
 
 import torch
 
+from core.landscape import loss_landscape
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, UPDATE, ZERO_GRAD
+from core.pictures import line_fit, loop_value
 
 OPTIMIZERS = ("SGD", "Adagrad", "Adam", "Adamax", "ASGD", "RMSprop", "Rprop", "LBFGS")
 
@@ -44,14 +48,20 @@ def train(run):
 
     for epoch in run.epochs():
         if run.options.optimizer == "LBFGS":
+
             def closure():
                 optimizer.zero_grad()
                 loss = criterion(model(x_data), y_data)
                 loss.backward()
                 return loss
 
-            loss = optimizer.step(closure)
+            y_pred = model(x_data)
+            yield FORWARD
+            loss = criterion(y_pred, y_data)  # the loss before this step (what optimizer.step returns)
             yield LOSS, loss
+            optimizer.step(closure)  # zero_grad, forward, loss, backward: as often as LBFGS needs, then updates
+            yield UPDATE
+            yield EPOCH
         else:
             y_pred = model(x_data)
             yield FORWARD
@@ -63,7 +73,7 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-        yield EPOCH
+            yield EPOCH
 
 
 def summarize(run):
@@ -71,6 +81,13 @@ def summarize(run):
     with torch.no_grad():
         prediction = model(torch.tensor([[4.0]])).item()
     return {"w": model.linear.weight.item(), "b": model.linear.bias.item(), "prediction": prediction}
+
+
+def fit_view(run):
+    """The Fit tab: the three points, the current line w*x + b and the earlier lines (faint)."""
+    if not hasattr(run.state, "model"):
+        return {"points": [], "line": None, "previous": []}
+    return line_fit(run, run.state.model.linear, loop_value(run, "x_data"), loop_value(run, "y_data"))
 
 
 LESSON = Lesson(
@@ -83,4 +100,5 @@ LESSON = Lesson(
     epochs=1000,
     options=(Option("optimizer", "SGD", "the optimizer (the course's homework compares them)", choices=OPTIMIZERS),),
     summarize=summarize,
+    views={"fit": fit_view, "landscape": loss_landscape("linear.weight", "linear.bias", reduction="sum")},
 )

@@ -33,6 +33,7 @@ import torch
 
 from core.lesson import Lesson
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, UPDATE, ZERO_GRAD
+from core.pictures import loop_value, sigmoid_curve
 
 
 class LogisticRegressionModel(torch.nn.Module):
@@ -81,6 +82,14 @@ def summarize(run):
     return result
 
 
+def sigmoid_view(run):
+    """The Sigmoid tab: hours against pass (the points), p(pass) along the hours, and the 0.5 threshold."""
+    if not hasattr(run.state, "model"):
+        return {"points": [], "curve": [], "previous": []}
+    model = run.state.model
+    return sigmoid_curve(run, model, model.linear, loop_value(run, "x_data"), loop_value(run, "y_data"))
+
+
 LESSON = Lesson(
     id="logistic-regression",
     title="Logistic regression: will the student pass?",
@@ -90,6 +99,7 @@ LESSON = Lesson(
     lr=0.01,
     epochs=1000,
     summarize=summarize,
+    views={"sigmoid": sigmoid_view},
     # BCELoss caps each sample's loss at 100 (it clamps log(0) to -100), so a too-high rate never
     # makes the loss nan: it sticks at 100 or 200, the sigmoid saturated. 20x the first loss (~49)
     # stops that; lr 3 peaks at 22 and still learns.

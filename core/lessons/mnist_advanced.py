@@ -42,7 +42,7 @@ from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO
 
 class InceptionA(torch.nn.Module):
     def __init__(self, in_channels):
-        super(InceptionA, self).__init__()
+        super().__init__()
         self.branch1x1 = torch.nn.Conv2d(in_channels, 16, kernel_size=1)
 
         self.branch5x5_1 = torch.nn.Conv2d(in_channels, 16, kernel_size=1)
@@ -73,7 +73,7 @@ class InceptionA(torch.nn.Module):
 
 class InceptionNet(torch.nn.Module):
     def __init__(self):
-        super(InceptionNet, self).__init__()
+        super().__init__()
         self.conv1 = torch.nn.Conv2d(1, 10, kernel_size=5)
         self.conv2 = torch.nn.Conv2d(88, 20, kernel_size=5)
 
@@ -96,7 +96,7 @@ class InceptionNet(torch.nn.Module):
 
 class ResidualBlock(torch.nn.Module):
     def __init__(self, channels):
-        super(ResidualBlock, self).__init__()
+        super().__init__()
         self.channels = channels
         self.conv1 = torch.nn.Conv2d(channels, channels, kernel_size=3, padding=1)
         self.conv2 = torch.nn.Conv2d(channels, channels, kernel_size=3, padding=1)
@@ -109,7 +109,7 @@ class ResidualBlock(torch.nn.Module):
 
 class ResNet(torch.nn.Module):
     def __init__(self):
-        super(ResNet, self).__init__()
+        super().__init__()
         self.conv1 = torch.nn.Conv2d(1, 16, kernel_size=5)
         self.conv2 = torch.nn.Conv2d(16, 32, kernel_size=5)
 
@@ -159,9 +159,9 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            yield STEP, {"lr_now": lr}
             if common.should_test(run, len(train_loader)):
                 yield EVAL, common.test(model, test_loader, run)
+            yield STEP, {"lr_now": lr}
         yield EVAL, common.test(model, test_loader, run)
         yield EPOCH
 
@@ -175,12 +175,18 @@ LESSON = Lesson(
     lr=0.002,
     epochs=5,
     options=(
-        Option("model", "inception", "which network of the lecture: inception or resnet",
-               choices=("inception", "resnet")),
-        Option("optimizer", "Adam", "Adam, or the course's SGD with momentum 0.5 (try it with --lr 0.01)",
-               choices=("Adam", "SGD")),
-    ) + common.options(batch_size=64),
+        Option(
+            "model", "inception", "which network of the lecture: inception or resnet", choices=("inception", "resnet")
+        ),
+        Option(
+            "optimizer",
+            "Adam",
+            "Adam, or the course's SGD with momentum 0.5 (try it with --lr 0.01)",
+            choices=("Adam", "SGD"),
+        ),
+    )
+    + common.options(batch_size=64),
     summarize=common.summarize,
-    views=common.VIEWS,
+    views=common.CNN_VIEWS,
     schedules_lr=True,
 )

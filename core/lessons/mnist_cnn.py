@@ -35,7 +35,7 @@ from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO
 
 class Net(torch.nn.Module):
     def __init__(self):
-        super(Net, self).__init__()
+        super().__init__()
         self.conv1 = torch.nn.Conv2d(1, 10, kernel_size=5)
         self.conv2 = torch.nn.Conv2d(10, 20, kernel_size=5)
         self.pooling = torch.nn.MaxPool2d(2)
@@ -73,9 +73,9 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            yield STEP, {"lr_now": lr}
             if common.should_test(run, len(train_loader)):
                 yield EVAL, common.test(model, test_loader, run)
+            yield STEP, {"lr_now": lr}
         yield EVAL, common.test(model, test_loader, run)
         yield EPOCH
 
@@ -90,6 +90,6 @@ LESSON = Lesson(
     epochs=5,
     options=common.options(batch_size=64),
     summarize=common.summarize,
-    views=common.VIEWS,
+    views=common.CNN_VIEWS,
     schedules_lr=True,
 )

@@ -39,7 +39,7 @@ from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO
 
 class Net(torch.nn.Module):
     def __init__(self):
-        super(Net, self).__init__()
+        super().__init__()
         self.l1 = torch.nn.Linear(784, 512)
         self.l2 = torch.nn.Linear(512, 256)
         self.l3 = torch.nn.Linear(256, 128)
@@ -78,9 +78,9 @@ def train(run):
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            yield STEP, {"lr_now": lr}
             if common.should_test(run, len(train_loader)):
                 yield EVAL, common.test(model, test_loader, run)
+            yield STEP, {"lr_now": lr}
         yield EVAL, common.test(model, test_loader, run)
         yield EPOCH
 

@@ -44,6 +44,7 @@ from core.data.tabular import SCALES, fold_indices, load_table, scale_columns
 from core.errors import UsageError
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, UPDATE, ZERO_GRAD
+from core.pictures import weight_matrices
 
 FOLDS = 5
 OPTIMIZERS = ("SGD", "Adam", "Adagrad", "Adamax", "RMSprop", "Rprop")
@@ -110,7 +111,6 @@ def train(run):
         yield BACKWARD
         optimizer.step()
         yield UPDATE
-        yield EPOCH
         scores = {"train_accuracy": accuracy(y_pred.detach(), y_data)}  # charted beside the held-out ones
         if len(test_rows):
             with torch.no_grad():
@@ -118,14 +118,19 @@ def train(run):
                 run.state.test_accuracy = accuracy(y_test_pred, y_test).item()
             scores.update(test_loss=criterion(y_test_pred, y_test), test_accuracy=run.state.test_accuracy)
         yield EVAL, scores
+        yield EPOCH
 
 
 def summarize(run):
     table = getattr(run.state, "table", None)
     if table is None:  # nothing loaded yet
         return {}
-    result = {"features": table.features, "train_rows": run.state.rows[0], "held_out_rows": run.state.rows[1],
-              "layers": f"{table.features}-6-4-1"}
+    result = {
+        "features": table.features,
+        "train_rows": run.state.rows[0],
+        "held_out_rows": run.state.rows[1],
+        "layers": f"{table.features}-6-4-1",
+    }
     if run.state.rows[1] and hasattr(run.state, "test_accuracy"):
         result["test_accuracy"] = run.state.test_accuracy
     return result
@@ -141,14 +146,21 @@ LESSON = Lesson(
     epochs=3500,
     options=(
         Option("csv", "", "a numeric CSV (gzip or plain), the last column the 0/1 label; empty: the built-in table"),
-        Option("holdout_fold", 0, "hold out this fifth of the rows (1-5) and report its accuracy; 0: train on all",
-               choices=(0, 1, 2, 3, 4, 5)),
-        Option("scale", "auto", "standardise columns: auto (those outside [-1, 1]), standard (all) or none",
-               choices=SCALES),
+        Option(
+            "holdout_fold",
+            0,
+            "hold out this fifth of the rows (1-5) and report its accuracy; 0: train on all",
+            choices=(0, 1, 2, 3, 4, 5),
+        ),
+        Option(
+            "scale", "auto", "standardise columns: auto (those outside [-1, 1]), standard (all) or none", choices=SCALES
+        ),
         Option("optimizer", "SGD", "the optimizer (the course: SGD)", choices=OPTIMIZERS),
         Option("momentum", 0.9, "SGD's momentum (the course: 0)"),
-        Option("activation", "sigmoid", "the hidden layers' activation (the course: sigmoid)",
-               choices=tuple(ACTIVATIONS)),
+        Option(
+            "activation", "sigmoid", "the hidden layers' activation (the course: sigmoid)", choices=tuple(ACTIVATIONS)
+        ),
     ),
     summarize=summarize,
+    views={"weights": weight_matrices},
 )

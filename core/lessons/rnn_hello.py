@@ -35,7 +35,6 @@ Homework: compare how many steps each `--cell` needs; try `--hidden-size` (embed
 
 import torch
 
-from core.errors import UsageError
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, UPDATE, ZERO_GRAD
 
@@ -45,7 +44,7 @@ HISTORY = 40  # predicted strings kept for the view
 
 input_size = 4
 batch_size = 1
-idx2char = ['e', 'h', 'l', 'o']
+idx2char = ["e", "h", "l", "o"]
 x_data = [1, 0, 2, 2, 3]  # hello
 y_data = [3, 1, 2, 3, 2]  # ohlol
 one_hot_lookup = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]
@@ -94,8 +93,9 @@ class EmbeddingModel(torch.nn.Module):
         self.hidden_size, self.num_layers = hidden_size, num_layers
         rnn_class = {"rnn": torch.nn.RNN, "embedding": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
         self.emb = torch.nn.Embedding(input_size, embedding_size)
-        self.rnn = rnn_class(input_size=embedding_size, hidden_size=hidden_size, num_layers=num_layers,
-                             batch_first=True)
+        self.rnn = rnn_class(
+            input_size=embedding_size, hidden_size=hidden_size, num_layers=num_layers, batch_first=True
+        )
         self.fc = torch.nn.Linear(hidden_size, num_class)
 
     def forward(self, x):
@@ -129,10 +129,15 @@ def build(cell, hidden_size, init):
 def record(run, step, scores, hidden):
     """Note time step ``step``'s hidden state and predicted character for the view."""
     idx = int(scores.argmax())
-    run.state.steps.append({"input": idx2char[x_data[step]], "target": idx2char[y_data[step]],
-                            "hidden": [round(float(v), 4) for v in hidden.reshape(-1)],
-                            "probabilities": [round(float(p), 4) for p in torch.softmax(scores.reshape(-1), 0)],
-                            "predicted": idx2char[idx]})
+    run.state.steps.append(
+        {
+            "input": idx2char[x_data[step]],
+            "target": idx2char[y_data[step]],
+            "hidden": [round(float(v), 4) for v in hidden.reshape(-1)],
+            "probabilities": [round(float(p), 4) for p in torch.softmax(scores.reshape(-1), 0)],
+            "predicted": idx2char[idx],
+        }
+    )
 
 
 def finish_epoch(run):
@@ -143,8 +148,6 @@ def finish_epoch(run):
 
 def train(run):
     cell = run.options.cell
-    if run.options.hidden_size < 1:
-        raise UsageError(f"--hidden-size must be at least 1, got {run.options.hidden_size}; e.g. --hidden-size 8")
     net, inputs, labels = build(cell, run.options.hidden_size, run.options.init)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(net.parameters(), lr=run.lr)
@@ -193,9 +196,13 @@ def predict(run):
 
 
 def hidden_states_view(run):
-    return {"cell": run.options.cell, "input": "hello", "target": "ohlol",
-            "steps": list(getattr(run.state, "steps", [])),
-            "predictions": [list(p) for p in getattr(run.state, "predictions", [])]}
+    return {
+        "cell": run.options.cell,
+        "input": "hello",
+        "target": "ohlol",
+        "steps": list(getattr(run.state, "steps", [])),
+        "predictions": [list(p) for p in getattr(run.state, "predictions", [])],
+    }
 
 
 def summarize(run):
@@ -213,11 +220,18 @@ LESSON = Lesson(
     lr=0.1,
     epochs=30,
     options=(
-        Option("cell", "rnncell", "rnncell, rnn (one-hot input), embedding (Embedding + RNN), lstm or gru",
-               choices=CELLS),
-        Option("init", "small", "rnncell and rnn: small (initial weights / 10) or course (PyTorch's defaults)",
-               choices=("small", "course")),
-        Option("hidden_size", 8, "hidden units of the embedding, lstm and gru models (rnncell and rnn: 4)"),
+        Option(
+            "cell", "rnncell", "rnncell, rnn (one-hot input), embedding (Embedding + RNN), lstm or gru", choices=CELLS
+        ),
+        Option(
+            "init",
+            "small",
+            "rnncell and rnn: small (initial weights / 10) or course (PyTorch's defaults)",
+            choices=("small", "course"),
+        ),
+        Option(
+            "hidden_size", 8, "hidden units of the embedding, lstm and gru models (rnncell and rnn: 4)", min=1, max=1024
+        ),
     ),
     summarize=summarize,
     views={"hidden_states": hidden_states_view},

@@ -116,10 +116,6 @@ def make_tensors(names, countries, device="cpu"):
 
 
 def train(run):
-    for name in ("hidden_size", "n_layers", "batch_size"):
-        if getattr(run.options, name) < 1:
-            flag = "--" + name.replace("_", "-")
-            raise UsageError(f"{flag} must be at least 1, got {getattr(run.options, name)}")
     train_rows, test_rows, run.state.source = load_names(run.options.data)
     trainset = NameDataset(train_rows)
     trainloader = DataLoader(trainset, batch_size=run.options.batch_size, shuffle=True)
@@ -127,12 +123,18 @@ def train(run):
     testloader = DataLoader(testset, batch_size=run.options.batch_size, shuffle=False)
     N_COUNTRY = trainset.getCountriesNum()
 
-    classifier = RNNClassifier(N_CHARS, run.options.hidden_size, N_COUNTRY, run.options.n_layers,
-                               run.options.bidirectional).to(run.device)
+    classifier = RNNClassifier(
+        N_CHARS, run.options.hidden_size, N_COUNTRY, run.options.n_layers, run.options.bidirectional
+    ).to(run.device)
     criterion = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.Adam(classifier.parameters(), lr=run.lr)
     run.watch(classifier, optimizer=optimizer)
-    run.state.classifier, run.state.trainset, run.state.query, run.state.per_country = classifier, trainset, None, []
+    run.state.classifier, run.state.trainset, run.state.typed_name, run.state.per_country = (
+        classifier,
+        trainset,
+        None,
+        [],
+    )
 
     for epoch in run.epochs():
         classifier.train()
@@ -169,28 +171,39 @@ def test_model(run, classifier, testloader, criterion):
             correct += torch.bincount(target.cpu()[pred == target.cpu()], minlength=n_country)
     classifier.train()
     countries = run.state.trainset.country_list
-    run.state.per_country = [[countries[i], float(correct[i] / total[i]), int(total[i])]
-                             for i in range(n_country) if total[i] > 0]
+    run.state.per_country = [
+        [countries[i], float(correct[i] / total[i]), int(total[i])] for i in range(n_country) if total[i] > 0
+    ]
     run.state.accuracy = float(correct.sum() / total.sum())
     return {"test_loss": loss_sum / float(total.sum()), "accuracy": run.state.accuracy}
 
 
 def predict_name(run, text):
-    """The top countries for a typed name, with probabilities."""
+    """The top countries for a typed name: the notice's text; the tab keeps asking the model as it learns."""
     name = to_ascii(str(text or "").strip())
     if not name:
         raise UsageError("type a name to classify, e.g. Nakamura")
     bad = outside_alphabet(name)
     if bad:
-        raise UsageError(f"{name!r} holds {bad!r}, which the model never saw: type the name in Latin letters "
-                         "(a-z, A-Z, space . , ; ')")
+        raise UsageError(
+            f"{name!r} holds {bad!r}, which the model never saw: type the name in Latin letters "
+            "(a-z, A-Z, space . , ; ')"
+        )
     if getattr(run.state, "classifier", None) is None:
         raise UsageError("the model is not built yet: take one step first, then type the name again")
-    run.state.query = {"name": name, "top": top_countries(run, name), "step": run.step}
-    return run.state.query
+    run.state.typed_name = name
+    answer = ask_model(run, name)
+    top = ", ".join(f"{entry['country']} {entry['probability']:.1%}" for entry in answer["top"])
+    return f"{name} at step {answer['step']}: {top}"
+
+
+def ask_model(run, name):
+    """The model's answer now: the notice and the tab both show this, so they agree while paused."""
+    return {"name": name, "step": run.eval_step, "top": top_countries(run, name)}
 
 
 def top_countries(run, name):
+    """The TOP_K countries, each probability rounded to 0.1 % as the notice and the tab show it."""
     classifier = run.state.classifier
     was_training = classifier.training
     classifier.eval()
@@ -199,16 +212,21 @@ def top_countries(run, name):
         probabilities = torch.softmax(classifier(inputs, seq_lengths)[0], dim=0).cpu()
     classifier.train(was_training)
     values, indices = probabilities.topk(min(TOP_K, len(probabilities)))
-    return [{"country": run.state.trainset.idx2country(int(i)), "probability": float(v)}
-            for v, i in zip(values, indices)]
+    return [
+        {"country": run.state.trainset.idx2country(int(i)), "probability": round(float(v), 3)}
+        for v, i in zip(values, indices)
+    ]
 
 
 def predictions_view(run):
-    query = getattr(run.state, "query", None)
-    if query is not None and query["step"] != run.step:  # the model has learned since: ask it again
-        query = run.state.query = {**query, "top": top_countries(run, query["name"]), "step": run.step}
-    return {"query": query, "per_country": list(getattr(run.state, "per_country", [])),
-            "accuracy": getattr(run.state, "accuracy", None), "source": getattr(run.state, "source", "")}
+    name = getattr(run.state, "typed_name", None)
+    query = ask_model(run, name) if name and getattr(run.state, "classifier", None) is not None else None
+    return {
+        "query": query,
+        "per_country": list(getattr(run.state, "per_country", [])),
+        "accuracy": getattr(run.state, "accuracy", None),
+        "source": getattr(run.state, "source", ""),
+    }
 
 
 def summarize(run):
@@ -229,12 +247,16 @@ LESSON = Lesson(
     lr=0.001,
     epochs=20,
     options=(
-        Option("data", "", "names_train.csv.gz / names_test.csv.gz (or their folder) or a folder of <Language>.txt; "
-               "empty: the built-in names"),
+        Option(
+            "data",
+            "",
+            "names_train.csv.gz / names_test.csv.gz (or their folder) or a folder of <Language>.txt; "
+            "empty: the built-in names",
+        ),
         Option("bidirectional", True, "run the GRU both ways and join the two last hidden states"),
-        Option("hidden_size", 100, "embedding and GRU size (the course's HIDDEN_SIZE)"),
-        Option("n_layers", 2, "stacked GRU layers (the course's N_LAYER)"),
-        Option("batch_size", 256, "names per batch (the course's BATCH_SIZE)"),
+        Option("hidden_size", 100, "embedding and GRU size (the course's HIDDEN_SIZE)", min=1, max=1024),
+        Option("n_layers", 2, "stacked GRU layers (the course's N_LAYER)", min=1, max=8),
+        Option("batch_size", 256, "names per batch (the course's BATCH_SIZE)", min=1, max=100_000),
     ),
     summarize=summarize,
     views={"name_predictions": predictions_view},

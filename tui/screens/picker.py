@@ -1,41 +1,144 @@
 """The lesson picker: lessons grouped by course lecture, the highlighted one's notes beside the list.
 
 The list comes from ``core.catalog`` (read with ``ast``, nothing imported), so it paints at once while
-torch loads in the background.
+torch loads in the background; the footer and the notes panel (Markdown) are mounted just after that first
+frame. Titles wrap rather than being cut; typing narrows the list to the lessons
+whose id or title holds what was typed (escape clears it); ctrl+o opens the highlighted lesson's options
+form (``lesson_form.py``) instead. Texts follow ``core.i18n``'s language.
 """
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich.padding import Padding
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.widgets.notes_panel import NotesPanel
+from core.i18n import pick
+from tui.keys import FOCUS_KEYS, Key
+
+if TYPE_CHECKING:
+    from tui.widgets.notes_panel import NotesPanel
 
 # The course 《PyTorch深度学习实践》 (Liu Er), by lecture.
 LECTURES = {
-    1: "Overview", 2: "Linear model", 3: "Gradient descent", 4: "Back propagation",
-    5: "Linear regression with PyTorch", 6: "Logistic regression", 7: "Multi-dimensional input",
-    8: "Dataset and DataLoader", 9: "Softmax classifier", 10: "Basic CNN", 11: "Advanced CNN",
-    12: "Basic RNN", 13: "RNN classifier",
+    1: "Overview",
+    2: "Linear model",
+    3: "Gradient descent",
+    4: "Back propagation",
+    5: "Linear regression with PyTorch",
+    6: "Logistic regression",
+    7: "Multi-dimensional input",
+    8: "Dataset and DataLoader",
+    9: "Softmax classifier",
+    10: "Basic CNN",
+    11: "Advanced CNN",
+    12: "Basic RNN",
+    13: "RNN classifier",
+}
+LECTURES_ZH = {
+    1: "概述",
+    2: "线性模型",
+    3: "梯度下降",
+    4: "反向传播",
+    5: "用 PyTorch 实现线性回归",
+    6: "逻辑斯蒂回归",
+    7: "处理多维特征的输入",
+    8: "加载数据集",
+    9: "多分类问题",
+    10: "卷积神经网络（基础篇）",
+    11: "卷积神经网络（高级篇）",
+    12: "循环神经网络（基础篇）",
+    13: "循环神经网络（高级篇）",
 }
 
 
-LIST_KEYS = [("↑ ↓", "", "move through the lessons (the highlighted one's notes show on the right)"),
-             ("pgup pgdn", "", "move a page up or down the list")]
+def list_keys() -> list[tuple[str, str]]:
+    """The list's own keys (help only: they have no binding on this screen), and typing to filter."""
+    return [
+        (
+            "↑ ↓",
+            pick(
+                "move through the lessons (the highlighted one's notes show on the right)",
+                "在课程列表中移动（右边显示选中课程的笔记）",
+            ),
+        ),
+        ("pgup pgdn", pick("move a page up or down the list", "在列表中上下翻页")),
+        (
+            "a-z 0-9",
+            pick(
+                "type part of a lesson's id or title to narrow the list (f and q act while "
+                "nothing is typed); backspace deletes, escape clears",
+                "输入课程 id 或标题的一部分来筛选列表（尚未输入时 f 和 q 仍是快捷键）；"
+                "backspace 删除一个字符，escape 清空",
+            ),
+        ),
+    ]
+
+
+PICKER_KEYS = (
+    # priority: the list's own enter (select, not shown) would hide it from the footer
+    Key("enter", "open_lesson", "Open lesson", "open the highlighted lesson", priority=True),
+    Key(
+        "ctrl+o",
+        "lesson_options",
+        "Options",
+        "choose the highlighted lesson's options (its data folder, batch "
+        "size …, the learning rate, seed and budget), then start it",
+    ),
+    Key("f", "open_file", "Open a lesson file", "open your own lesson file (a path to a .py file)"),
+    Key("question_mark", "help", "Help", "this help", display="?"),
+    Key("q", "app.quit", "Quit", "quit learn-tui"),
+)
 
 
 def lecture_heading(lecture: int | None) -> str:
     if lecture is None:
-        return "Beyond the course"
-    return f"Lecture {lecture} · {LECTURES.get(lecture, '')}".rstrip(" ·")
+        return pick("Beyond the course", "课程之外")
+    name = pick(LECTURES.get(lecture, ""), LECTURES_ZH.get(lecture, ""))
+    return pick(f"Lecture {lecture} · {name}", f"第 {lecture} 讲 · {name}").rstrip(" ·")
+
+
+def matches(info, typed: str) -> bool:
+    """Whether the lesson's id or title (either language) holds the typed text, ignoring case."""
+    from core import catalog
+
+    wanted = typed.strip().casefold()
+    return not wanted or any(wanted in text.casefold() for text in (info.id, info.title, catalog.localized(info).title))
+
+
+def lesson_row(info, marks: Text | None = None) -> Padding:
+    """The lesson's id, then its title: a long title wraps under the id instead of being cut (a Padding, not
+    a Table: a table per row cost ~10 ms of the picker's first frame). ``marks``: its exercise levels."""
+    text = Text.assemble((info.id, "bold"), ("  ", ""), (info.title, "dim"), overflow="fold")
+    if marks is not None:
+        text.append("  ").append_text(marks)
+    return Padding(text, (0, 0, 0, 2), expand=False)
+
+
+def exercise_marks() -> dict[str, Text]:
+    """Lesson id -> ``✓1 ✓2 ·3``: the exercise levels passed (``learn-tui check``'s small JSON record); only
+    lessons with a level passed (``learn-tui exercise --list`` lists them all)."""
+    from core.exercises import make, progress
+
+    record = progress.passed()
+    marks = {}
+    for lesson in make.exercise_lessons():
+        levels = record.get(lesson, [])
+        if not levels:
+            continue
+        marks[lesson] = Text(" ").join(
+            Text(f"✓{level}", "green") if level in levels else Text(f"·{level}", "dim") for level in make.LEVELS
+        )
+    return marks
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,72 +162,147 @@ def lesson_infos() -> tuple[list, list[str]]:
 
 
 class PickerScreen(Screen):
-    BINDINGS = [
-        # priority: the list's own enter (select, not shown) would hide it from the footer and the help
-        Binding("enter", "open_lesson", "Open lesson", priority=True),
-        Binding("f", "open_file", "Open a lesson file"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "app.quit", "Quit"),
-    ]
+    BINDINGS = [key.binding for key in (*PICKER_KEYS, *FOCUS_KEYS)]
 
     def __init__(self) -> None:
         super().__init__()
+        from core import catalog
+
         infos, self.problems = lesson_infos()
-        self.infos = list(infos)
+        self.english = {info.id: info for info in infos}  # the filter matches English titles too
+        self.infos = [catalog.localized(info) for info in infos]
         self._by_id = {info.id: info for info in self.infos}
+        self.typed = ""  # the filter
+        self.marks = exercise_marks()  # the exercise levels passed, beside each lesson
+        self.preview: NotesPanel | None = None  # the highlighted lesson's notes, mounted after the first frame
 
     def compose(self) -> ComposeResult:
-        yield Static("learn-tui · Pick a lesson", id="picker-title")
+        yield Static(self._title_text(), id="picker-title")
         with Horizontal(id="picker-body"):
-            yield OptionList(*self._options(), id="lesson-list")
-            yield NotesPanel(id="lesson-preview")
-        yield Static(self._status_text(), id="torch-status")
-        yield Footer()
+            lessons = OptionList(*self._options(), id="lesson-list")
+            lessons.styles.text_wrap = "wrap"  # titles wrap (the app's stylesheet cuts list rows)
+            lessons.styles.text_overflow = "fold"
+            yield lessons  # the notes panel (Markdown: ~30 ms to import) is mounted after the first frame
+        yield Static(self._status_text(), id="torch-status")  # (the footer is mounted after the first frame)
+
+    def _title_text(self) -> str:
+        if self.typed:
+            return pick(
+                f"learn-tui · Pick a lesson · filter: {self.typed}▏ (escape clears)",
+                f"learn-tui · 选择一课 · 筛选：{self.typed}▏（escape 清空）",
+            )
+        return pick("learn-tui · Pick a lesson · type to filter", "learn-tui · 选择一课 · 输入文字可筛选")
+
+    def shown_infos(self) -> list:
+        """The lessons the filter lets through, in course order."""
+        return [info for info in self.infos if matches(self.english.get(info.id, info), self.typed)]
 
     def _options(self) -> list:
         options, lecture = [], object()
-        for info in self.infos:
+        shown = self.shown_infos()
+        for info in shown:
             if info.lecture != lecture:
                 lecture = info.lecture
                 options.append(Option(Text(lecture_heading(lecture), style="bold"), disabled=True))
-            prompt = Text.assemble("  ", (info.id, "bold"), (f"  {info.title}", "dim"), no_wrap=True,
-                                   overflow="ellipsis")
-            options.append(Option(prompt, id=info.id))
+            options.append(Option(lesson_row(info, self.marks.get(info.id)), id=info.id))
         for problem in self.problems:
             options.append(Option(Text(f"  could not read {problem}", style="red"), disabled=True))
+        if self.infos and not shown:
+            options.append(
+                Option(
+                    Text(
+                        pick(
+                            f"no lesson matches {self.typed!r} (escape clears)",
+                            f"没有与 {self.typed!r} 匹配的课程（escape 清空）",
+                        ),
+                        style="italic",
+                    ),
+                    disabled=True,
+                )
+            )
         if not self.infos:
             options.append(Option("no lessons found in core/lessons", disabled=True))
         return options
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing filters; f, q and ? keep their keys while nothing is typed."""
+        if event.key == "escape" and self.typed:
+            self.set_filter("")
+        elif event.key == "backspace" and self.typed:
+            self.set_filter(self.typed[:-1])
+        elif (
+            event.is_printable
+            and event.character
+            and event.character.isprintable()
+            and (self.typed or (event.character not in "fq?" and not event.character.isspace()))
+        ):
+            self.set_filter(self.typed + event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def set_filter(self, typed: str) -> None:
+        self.typed = typed
+        self.query_one("#picker-title", Static).update(self._title_text())
+        option_list = self.query_one(OptionList)
+        option_list.clear_options()
+        option_list.add_options(self._options())
+        option_list.highlighted = next((i for i, o in enumerate(option_list.options) if not o.disabled), None)
 
     def _status_text(self) -> str:
         import sys
 
         if "torch" in sys.modules:
-            return "torch ready · enter opens a lesson"
-        return "loading torch… (in the background; lessons open when it is ready)"
+            return pick(
+                "torch ready · enter opens a lesson · ctrl+o: its options first",
+                "torch 已就绪 · 按 enter 打开课程 · ctrl+o：先设置选项",
+            )
+        return pick(
+            "loading torch… (in the background; lessons open when it is ready)",
+            "正在后台加载 torch…（加载完成后即可打开课程）",
+        )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
-        self.call_after_refresh(self._highlight_first)  # the notes preview can wait for the first frame
+        self.call_after_refresh(self._mount_footer)  # the footer and the notes preview can wait for the first
+        self.call_after_refresh(self._highlight_first)  # frame (~10 ms of the picker's start-up)
+
+    async def _mount_footer(self) -> None:
+        await self.mount(Footer())
+        self.refresh_bindings()  # (a footer mounted late fills its keys at the next bindings change)
 
     def on_screen_resume(self) -> None:
-        if self.query_one(OptionList).highlighted is None:
+        if self.query_one(OptionList).highlighted is None or self.preview is None:
             self.call_after_refresh(self._highlight_first)
 
-    def _highlight_first(self) -> None:
+    async def _highlight_first(self) -> None:
         option_list = self.query_one(OptionList)
         if self.app.screen is not self:  # under a lesson opened from the command line: preview later
             return
+        await self._mount_preview()
         if self.infos and option_list.highlighted is None:
-            option_list.highlighted = next(i for i, o in enumerate(option_list.options) if not o.disabled)
+            option_list.highlighted = next((i for i, o in enumerate(option_list.options) if not o.disabled), None)
+
+    async def _mount_preview(self) -> None:
+        """The notes panel, mounted once the list is on screen (Markdown and markdown_it take ~30 ms to import)."""
+        if self.preview is not None:
+            return
+        from tui.widgets.notes_panel import NotesPanel
+
+        self.preview = NotesPanel(id="lesson-preview")
+        await self.query_one("#picker-body").mount(self.preview)
+        lesson_id = self._highlighted_id()  # (highlighted before the panel was there)
+        if lesson_id is not None:
+            self.preview.set_notes(self._by_id[lesson_id].notes)
 
     def torch_loaded(self) -> None:
         self.query_one("#torch-status", Static).update(self._status_text())
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         info = self._by_id.get(event.option.id or "")
-        if info is not None:
-            self.query_one(NotesPanel).set_notes(info.notes)
+        if info is not None and self.preview is not None:
+            self.preview.set_notes(info.notes)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -138,6 +316,21 @@ class PickerScreen(Screen):
             if option.id in self._by_id:
                 self.app.open_lesson(option.id)
 
+    def _highlighted_id(self) -> str | None:
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is None:
+            return None
+        option_id = option_list.get_option_at_index(option_list.highlighted).id
+        return option_id if option_id in self._by_id else None
+
+    def action_lesson_options(self) -> None:
+        """The options form of the highlighted lesson; it answers the lesson and its settings, or None."""
+        from tui.screens.lesson_form import LessonForm
+
+        lesson_id = self._highlighted_id()
+        if lesson_id is not None:
+            self.app.push_screen(LessonForm(lesson_id), lambda answer: answer and self.app.open_lesson(*answer))
+
     def action_open_file(self) -> None:
         from core.errors import UsageError
         from tui.screens.prompt import PromptScreen
@@ -150,11 +343,17 @@ class PickerScreen(Screen):
                 raise UsageError(f"no file at {path}; check the path")
             return str(path)
 
-        self.app.push_screen(PromptScreen("Open a lesson file (path to a .py file):", placeholder="my_lesson.py",
-                                          validate=check), lambda path: path and self.app.open_lesson(path))
+        self.app.push_screen(
+            PromptScreen(
+                pick("Open a lesson file (path to a .py file):", "打开课程文件（.py 文件的路径）："),
+                placeholder="my_lesson.py",
+                validate=check,
+            ),
+            lambda path: path and self.app.open_lesson(path),
+        )
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen, rows_for
+        from tui.screens.help import HelpScreen, help_rows
 
         # The list's own keys first: they have no binding on this screen.
-        self.app.push_screen(HelpScreen([*LIST_KEYS, *rows_for(self)]))
+        self.app.push_screen(HelpScreen([*list_keys(), *help_rows(self.app, (*PICKER_KEYS, *FOCUS_KEYS))]))

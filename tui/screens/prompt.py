@@ -1,13 +1,16 @@
 """A one-line question (a learning rate, a checkpoint path, a lesson's input) with its error shown inline.
 
-``validate(text)`` turns the text into a value or raises a ``LearnTuiError`` whose one-line message is
-shown under the input; the dialog stays open until the answer is valid or the learner presses escape
-(which answers ``None``: nothing changes).
+``validate(text)`` turns the text into a value or raises a ``LearnTuiError``; with ``submit(value, dialog)``
+the value then goes to the training driver, which answers the dialog with a ``RequestDone`` (applied, or
+the one line saying why not: a checkpoint that won't load, a lesson action's ``UsageError``). Either way the
+message is shown under the input and the dialog stays open until the answer is accepted or the learner
+presses escape (which answers ``None``: nothing changes).
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,20 +20,34 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from core.errors import LearnTuiError
+from tui.worker_messages import RequestDone
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
 
 
 class PromptScreen(ModalScreen[Any]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, *, value: str = "", placeholder: str = "",
-                 validate: Callable[[str], Any] | None = None, hint: str = "") -> None:
+    def __init__(
+        self,
+        question: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        validate: Callable[[str], Any] | None = None,
+        submit: Callable[[Any, MessagePump], None] | None = None,
+        hint: str = "",
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
         self.placeholder = placeholder
         self.validate = validate
+        self.submit = submit
         self.hint = hint or "enter: accept · escape: cancel"
         self.error = ""  # the message shown under the input now
+        self.asked: Any = None  # the value sent to the driver, waiting for its answer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box", classes="dialog"):
@@ -44,10 +61,24 @@ class PromptScreen(ModalScreen[Any]):
         try:
             answer = self.validate(event.value) if self.validate is not None else event.value
         except LearnTuiError as exc:
-            self.error = str(exc)
-            self.query_one("#prompt-error", Static).update(Text(self.error))
+            self._show_error(str(exc))
             return
-        self.dismiss(answer)
+        if self.submit is None:
+            self.dismiss(answer)
+            return
+        self.asked = answer
+        self.submit(answer, self)
+
+    def on_request_done(self, message: RequestDone) -> None:
+        message.stop()
+        if message.error:
+            self._show_error(message.error)
+        elif self.is_current:  # (not already answered and closing)
+            self.dismiss(self.asked)
+
+    def _show_error(self, text: str) -> None:
+        self.error = text
+        self.query_one("#prompt-error", Static).update(Text(text))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.error = ""
@@ -55,4 +86,3 @@ class PromptScreen(ModalScreen[Any]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-

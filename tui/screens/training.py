@@ -3,77 +3,92 @@ gradients, the lesson's own views, notes).
 
 A ``TrainingDriver`` runs in a thread worker and posts ``TrainingFrame``s (plain data) at a bounded rate;
 this screen draws a frame, then tells the driver it may send the next. Only the visible tab is drawn,
-and the driver only snapshots what the visible tab needs.
+and the driver only snapshots what the visible tab needs. Its keys come from one table
+(``training_keys.py``): the bindings, ``check_action``, the key bar and the help are made from it.
 """
 
 from __future__ import annotations
 
-import math
 import sys
-import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Sparkline, Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
-from tui.screens.training_keys import KEYS, TrainingKeys
+from core.settings import RunSettings
+from core.status import Status
+from tui.keys import FOCUS_KEYS, Key
+from tui.screens import training_dialogs
+from tui.screens.frame_painter import HINTS, FramePainter
+from tui.screens.kept_runs import KeptRuns
+from tui.screens.training_keys import BUILT_IN, is_exercise, lesson_keys, training_keys
 from tui.widgets.code_panel import CodePanel
 from tui.widgets.grad_table import GradTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.notes_panel import NotesPanel
 from tui.widgets.param_table import ParamTable
+from tui.widgets.side_tables import BESIDE, SideTables
 from tui.widgets.status_bar import StatusBar
+from tui.widgets.too_small import TooSmall
 from tui.worker import TrainingDriver
-from tui.worker_messages import DriverFailure, DriverNotice, Frame, LessonLoaded, TrainingFrame
+from tui.worker_frames import Needs
+from tui.worker_messages import (
+    DriverFailure,
+    DriverNotice,
+    Frame,
+    LessonLoaded,
+    TrainingFrame,
+)
 
-CHART_INTERVAL = 2.0  # seconds between loss-chart redraws while training (plotext is the costliest widget;
-# the sparkline above is the live view)
-SPARKLINE_INTERVAL = 0.25  # seconds between sparkline redraws while training
-HINTS = {
-    "loading": "loading torch and the lesson…",
-    "running": "training… space pauses · + and - change the learning rate",
-    "paused": "paused · space: run · n: one batch · .: one phase · e: end of epoch · ?: keys",
-}
+if TYPE_CHECKING:
+    from core.lesson import Lesson
 
 
-def lesson_name(lesson: Any) -> str:
+def lesson_name(lesson: str | Lesson) -> str:
     """What to call a lesson before it is loaded: its id, or its file's name."""
-    if hasattr(lesson, "id"):
+    if not isinstance(lesson, str):
         return lesson.id
     text = str(lesson)
     return Path(text).stem if text.endswith(".py") or "/" in text else text
 
 
-class TrainingScreen(TrainingKeys, Screen):
-    BINDINGS = KEYS
+class TrainingScreen(Screen):
+    BINDINGS = [key.binding for key in BUILT_IN]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
-    def __init__(self, lesson: Any, settings: dict | None = None, *, paused: bool = True,
-                 show_speed: bool = True) -> None:
+    def __init__(
+        self, lesson: str | Lesson, settings: RunSettings | None = None, *, paused: bool = True, show_speed: bool = True
+    ) -> None:
         super().__init__()
         self.lesson_ref = lesson
         self.lesson_id = lesson_name(lesson)
-        self.lesson: Any = None
-        self.state = "loading"
+        self.lesson: Lesson | None = None
+        self.settings = settings or RunSettings()  # what the run started with (the options form starts from it)
+        self.state = Status.LOADING
         self.frame: Frame | None = None
         self.show_speed = show_speed
-        self.driver = TrainingDriver(self, lesson, paused=paused, **(settings or {}))
+        self.driver = TrainingDriver(self, lesson, settings, paused=paused)
+        self.keys = training_keys()  # the lesson's own keys join when it is loaded
+        self._by_action = {(key.action, key.args): key for key in self.keys}
+        self._lesson_keys: dict[str, Key] = {}  # key name -> the lesson's control (handled in on_key)
+        self._toggled: tuple[str, ...] = ()  # the options the lesson's toggle keys switch: shown in the status
         self._views: dict[str, tuple[str, Any]] = {}  # tab id -> (view name, widget)
-        self._chart_drawn = 0.0
-        self._sparkline_data: tuple[float, ...] = ()
-        self._sparkline_drawn = 0.0
-        self._message = ""
         self.frames_drawn = 0
         self.param_table, self.grad_table = ParamTable(id="params"), GradTable(id="grads")
         self.notes_panel = NotesPanel(id="notes")
+        self.side_tables = SideTables(id="side-tables")  # Params and Grads beside the tabs, 160 columns and more
+        self.painter = FramePainter(self, self.param_table, self.grad_table, self._views)
+        self.kept = KeptRuns()  # runs kept as references on the Loss chart (c)
+        self._references: tuple = ()  # what the chart shows of them now
+        self.exercise: Any = None  # an ExerciseCheck when the file is an exercise (exercise_check.py)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.lesson_id, show_speed=self.show_speed, id="status")
@@ -90,8 +105,10 @@ class TrainingScreen(TrainingKeys, Screen):
                     yield Lazy(self.grad_table)
                 with TabPane("Notes", id="tab-notes"):
                     yield Lazy(self.notes_panel)
-        yield Static(HINTS["loading"], id="message", markup=False)
-        yield KeyBar(id="keys")
+            yield self.side_tables
+        yield Static(HINTS[Status.LOADING], id="message", markup=False)
+        yield KeyBar(self.shown_keys, id="keys")
+        yield TooSmall()
 
     def on_mount(self) -> None:
         if "torch" in sys.modules:
@@ -103,8 +120,9 @@ class TrainingScreen(TrainingKeys, Screen):
         self.call_after_refresh(self._start_driver)
 
     def _start_driver(self) -> None:
-        self.run_worker(self.driver.run, thread=True, exit_on_error=False, name=f"trainer {self.lesson_id}",
-                        group="trainer")
+        self.run_worker(
+            self.driver.run, thread=True, exit_on_error=False, name=f"trainer {self.lesson_id}", group="trainer"
+        )
 
     def _preview(self) -> None:
         """Show the lesson's code and notes at once, from its file, while torch is still loading."""
@@ -116,8 +134,11 @@ class TrainingScreen(TrainingKeys, Screen):
 
         ref = self.lesson_ref
         try:
-            info = catalog.read_info(Path(ref)) if catalog.is_path(ref) else next(
-                i for i in lesson_infos()[0] if i.id == ref)
+            info = (
+                catalog.read_info(Path(ref))
+                if catalog.is_path(ref)
+                else next(i for i in lesson_infos()[0] if i.id == ref)
+            )
         except Exception:  # the worker reports a bad or unknown lesson properly
             return
         self.query_one(CodePanel).set_source(info.path)
@@ -137,9 +158,24 @@ class TrainingScreen(TrainingKeys, Screen):
             code.set_source(lesson.source_file)
         self.notes_panel.set_notes(lesson.notes)
         self._add_views(lesson)
-        self.bind_controls()
+        self._add_lesson_keys(lesson)
+        if is_exercise(lesson) and self.exercise is None:
+            from tui.screens.exercise_check import ExerciseCheck
 
-    def _add_views(self, lesson: Any) -> None:
+            self.exercise = ExerciseCheck(self, lesson.source_file)
+            self.exercise.mount()
+
+    def _add_lesson_keys(self, lesson: Lesson) -> None:
+        keys, problems = lesson_keys(lesson)
+        for problem in problems:
+            self.notify(problem, severity="warning")
+        self.keys = training_keys(keys)
+        self._by_action = {(key.action, key.args): key for key in self.keys}
+        self._lesson_keys = {key.key: key for key in keys}
+        self._toggled = tuple(c.toggles for c in lesson.controls if c.toggles and c.key in self._lesson_keys)
+        self.refresh_bindings()
+
+    def _add_views(self, lesson: Lesson) -> None:
         from tui.views import make_view, title
 
         tabs = self.query_one(TabbedContent)
@@ -172,87 +208,158 @@ class TrainingScreen(TrainingKeys, Screen):
             error = event.worker.error
             self.app.push_screen(ErrorDialog("The training worker stopped", f"{type(error).__name__}: {error}"))
 
-    # -- drawing -------------------------------------------------------------------------------------
+    # -- drawing (FramePainter) ------------------------------------------------------------------------
     def _draw(self, frame: Frame) -> None:
         previous, self.state, self.frame = self.state, frame.state, frame
-        self.query_one(StatusBar).show(frame, self._flags(frame))
-        now = time.monotonic()
-        if frame.recent != self._sparkline_data and (frame.state != "running"
-                                                     or now - self._sparkline_drawn >= SPARKLINE_INTERVAL):
-            self._sparkline_data, self._sparkline_drawn = frame.recent, now
-            self._draw_sparkline([v for v in frame.recent if math.isfinite(v)])
-        if frame.state == "running":  # a line flickering at the refresh rate says nothing, and costs
-            self.query_one(CodePanel).show_line(0, title="running… (pause to see the line)")
-        else:
-            where = f"after {frame.phase} · line {frame.line}" if frame.phase and frame.line else ""
-            self.query_one(CodePanel).show_line(frame.line, frame.prev_line, title=where)
-        self._set_message(self._message_for(frame))
-        self._draw_active(frame)
+        self.param_table.phase = self.grad_table.phase = frame.progress.phase  # (highlights what it changed)
+        self.painter.draw(frame, {name: bool(frame.options.get(name)) for name in self._toggled})
+        self.side_tables.show(frame.snapshot)
+        self.kept.seen(frame)
+        self._draw_references()
+        if self.exercise is not None:
+            self.exercise.seen(frame.progress, frame.state)
         if frame.state != previous:
             self.refresh_bindings()
-            if frame.state == "diverged":
+            if frame.state == Status.DIVERGED:
                 self.notify(frame.message, title="diverged", severity="warning", markup=False)
+            elif frame.state == Status.NEEDS_DATA:
+                from tui.screens.lesson_form import ask_for_data
 
-    def _draw_sparkline(self, values: list[float]) -> None:
-        """About one column per loss while they fit (a few points would otherwise stretch over the whole
-        width); the width grows in steps of 16 columns, as each change costs a relayout."""
-        sparkline = self.query_one(Sparkline)
-        sparkline.visible = bool(values)  # (an empty one draws a row of ▁)
-        room = max(self.size.width - 2, 1)
-        width = "1fr" if len(values) >= room else str(min(room, 16 * (len(values) // 16 + 1)))
-        if str(sparkline.styles.width) != width:
-            sparkline.styles.width = width
-        sparkline.data = values[-room:]
-
-    def _flags(self, frame: Frame) -> dict[str, bool]:
-        return {"zero_grad": bool(frame.options.get("zero_grad"))} if self.has_option("zero_grad") else {}
-
-    def _message_for(self, frame: Frame) -> str:
-        if frame.state == "diverged":
-            return f"{frame.message}  (- lowers the rate · space continues · r resets)"
-        if frame.message and frame.state != "running":
-            return frame.message
-        return HINTS.get(frame.state, frame.message)
-
-    def _set_message(self, text: str) -> None:
-        if text != self._message:
-            self._message = text
-            message = self.query_one("#message", Static)
-            message.set_class(self.state in ("diverged", "crashed", "failed"), "-alert")
-            message.update(Text(text))
-
-    def _draw_active(self, frame: Frame, force: bool = False) -> None:
-        active = self.query_one(TabbedContent).active
-        snapshot = frame.snapshot
-        if active == "tab-chart":
-            now = time.monotonic()
-            if frame.losses is not None and (force or frame.state != "running"
-                                             or now - self._chart_drawn >= CHART_INTERVAL):
-                self._chart_drawn = now
-                self.query_one(LossChart).show(frame.losses, frame.evals)
-        elif snapshot is None:
-            return
-        elif active == "tab-params" and self.param_table.is_mounted:
-            self.param_table.show(snapshot.params)
-        elif active == "tab-grads" and self.grad_table.is_mounted:
-            self.grad_table.show(snapshot.params)
-        elif active in self._views:
-            name, widget = self._views[active]
-            if name in snapshot.views:
-                try:
-                    widget.show(snapshot.views[name])
-                except Exception as exc:  # a view's bug: say so once in the message line, keep training
-                    self._set_message(f"view {name} failed: {type(exc).__name__}: {exc}")
+                ask_for_data(self, frame.message)  # the whole message, and a field for the data folder
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self._update_wants()
         if self.frame is not None:
-            self._draw_active(self.frame, force=True)
+            self.painter.draw_active(self.frame, force=True)
         self.driver.refresh()
 
     def _update_wants(self) -> None:
-        active = self.query_one(TabbedContent).active
-        self.driver.wants_chart = active == "tab-chart"
-        self.driver.wants_snapshot = active in ("tab-params", "tab-grads")
-        self.driver.wants_ratios = active == "tab-grads"
-        self.driver.wants_views = active in self._views
+        active, side = self.query_one(TabbedContent).active, self.side_tables.shown
+        self.driver.needs = Needs(
+            chart=active == "tab-chart",
+            snapshot=side or active in ("tab-params", "tab-grads"),
+            views=active in self._views,
+            ratios=side or active == "tab-grads",
+        )
+
+    def on_side_tables_toggled(self, message: SideTables.Toggled) -> None:
+        """Wide enough for Params and Grads beside the chart: their tabs go away (and come back when narrower)."""
+        tabs = self.query_one(TabbedContent)
+        if message.shown and tabs.active in BESIDE:
+            tabs.active = "tab-chart"
+        for tab in BESIDE:
+            (tabs.hide_tab if message.shown else tabs.show_tab)(tab)
+        self._update_wants()
+        self.driver.refresh()
+
+    # -- keys: one table (training_keys.py) makes the bindings, check_action, the key bar and the help --------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        key = self._by_action.get((action, tuple(parameters)))
+        return True if key is None else key.applies(self.state, self.lesson)
+
+    def shown_keys(self) -> list[tuple[Key, bool]]:
+        """The key bar's keys in order, each with whether it applies now (else it is dimmed)."""
+        shown = []
+        for key in self.keys:
+            applies = key.applies(self.state, self.lesson)
+            if key.in_bar and applies is not False:
+                shown.append((key, applies is True))
+        return shown
+
+    async def on_key(self, event: events.Key) -> None:
+        """The lesson's own keys (known once it is loaded): through ``check_action`` like the others."""
+        key = self._lesson_keys.get(event.key)
+        if key is not None:
+            event.stop()
+            await self.run_action(key.call)
+
+    def action_toggle_pause(self) -> None:
+        self.driver.toggle()
+
+    def action_step_batch(self) -> None:
+        self.driver.advance("step")
+
+    def action_step_phase(self) -> None:
+        self.driver.advance("phase")
+
+    def action_run_epoch(self) -> None:
+        self.driver.advance("epoch")
+
+    def action_lr_up(self) -> None:
+        self.driver.nudge_lr(+1)
+
+    def action_lr_down(self) -> None:
+        self.driver.nudge_lr(-1)
+
+    def action_type_lr(self) -> None:
+        self.app.push_screen(training_dialogs.lr_dialog(self.driver, self.frame.lr if self.frame else None))
+
+    def action_reset(self) -> None:
+        self.driver.reset()
+
+    def action_save(self) -> None:
+        self.driver.save()
+
+    def action_open(self) -> None:
+        self.app.push_screen(training_dialogs.open_dialog(self.driver))
+
+    def action_options(self) -> None:
+        if self.lesson is None:
+            return
+        if not any(option.live for option in self.lesson.options):
+            fixed = ", ".join(option.flag for option in self.lesson.options)
+            where = f" ({fixed}: fixed for a run, chosen with ctrl+o in the picker)" if fixed else ""
+            self.notify(f"{self.lesson.id} has no options to change while it runs{where}", severity="warning")
+            return
+        values = self.frame.options if self.frame is not None else {}
+        self.app.push_screen(training_dialogs.options_dialog(self.driver, self.lesson, values))
+
+    def action_control(self, index: int) -> None:
+        """A lesson's ``Control``: switch its option, run its action, or first ask for the action's text."""
+        if self.lesson is None:
+            return
+        control = self.lesson.controls[index]
+        if control.toggles:
+            self.driver.toggle_option(control.toggles)
+        elif control.prompt is None:
+            self.driver.call(control.action, None, control.description)
+        else:
+            self.app.push_screen(training_dialogs.control_dialog(self.driver, control))
+
+    def _draw_references(self) -> None:
+        """The kept runs on the chart, labelled by what differs from the current settings (which may change)."""
+        if self.frame is None:
+            return
+        references = self.kept.labelled(self.frame.lr, self.frame.options)
+        if references != self._references:
+            self._references = references
+            self.query_one(LossChart).show_references(references)
+
+    def action_keep_reference(self) -> None:
+        if self.frame is None or not self.kept.keep(self.frame.lr, self.frame.options):
+            self.notify("no loss curve yet: take a few steps first", severity="warning")
+            return
+        self.notify("this run's loss curve is kept on the Loss chart: reset (r) with another setting to compare")
+        self._draw_references()
+
+    def action_hint(self) -> None:
+        if self.exercise is not None:
+            self.notify(self.exercise.hint(), title="hint", markup=False)
+
+    def action_toggle_log(self) -> None:
+        self.query_one(LossChart).toggle_log()
+
+    def action_tab(self, offset: int) -> None:
+        tabs = self.query_one(TabbedContent).query_one(Tabs)
+        (tabs.action_next_tab if offset > 0 else tabs.action_previous_tab)()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen, help_rows
+        from tui.widgets.key_bar import panel_bindings
+
+        keys = [key for key, _ in self.shown_keys()]
+        panel = [binding for binding, _ in panel_bindings(self)]
+        self.app.push_screen(HelpScreen(help_rows(self.app, keys, panel) + help_rows(self.app, FOCUS_KEYS)))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -7,8 +7,9 @@ Row i is the character at position i; its cells, left to right, are the weights 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any
 
 from rich.color import Color
 from rich.style import Style
@@ -37,7 +38,7 @@ def _wide(char: str) -> bool:
 def cell_style(level: int) -> Style:
     """Black (no attention) to bright yellow (all of it), in 64 levels."""
     t = level / 63
-    return Style(bgcolor=Color.from_rgb(int(255 * t), int(220 * t), int(60 * t ** 2)))
+    return Style(bgcolor=Color.from_rgb(int(255 * t), int(220 * t), int(60 * t**2)))
 
 
 def level_of(weight: float) -> int:
@@ -64,7 +65,8 @@ def render_attention(data: Any) -> Text:
     header = Text.assemble(
         (f"layer {data['layer'] + 1} of {data['n_layer']}, head {data['head'] + 1} of {data['n_head']}", "bold"),
         (f"   (step {data.get('step')}; h: next head)\n", DIM),
-        ("each row: a character of the sample; its cells: how much it attends to each earlier one\n\n", DIM))
+        ("each row: a character of the sample; its cells: how much it attends to each earlier one\n\n", DIM),
+    )
     return header + heat_map(data["tokens"], data["weights"])
 
 

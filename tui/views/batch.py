@@ -40,12 +40,16 @@ def render_batch(data: Any) -> Text:
         return Text("No batch yet: press n to take the first step.", DIM)
     out = Text()
     out.append(f"epoch {data['epoch']} · iteration {data['iteration']} of {data['iterations']}", "bold")
-    out.append(f" · batch size {data['batch_size']} · shuffle {on_off(data['shuffle'])}"
-               f" · {data['dataset_size']} rows\n")
+    out.append(
+        f" · batch size {data['batch_size']} · shuffle {on_off(data['shuffle'])} · {data['dataset_size']} rows\n"
+    )
     upcoming = data.get("next") or {}
     if upcoming and (upcoming.get("batch_size"), upcoming.get("shuffle")) != (data["batch_size"], data["shuffle"]):
-        out.append(f"from epoch {data['epoch'] + 1}: batch size {upcoming['batch_size']} · shuffle "
-                   f"{on_off(upcoming['shuffle'])}\n", "bold magenta")
+        out.append(
+            f"from epoch {data['epoch'] + 1}: batch size {upcoming['batch_size']} · shuffle "
+            f"{on_off(upcoming['shuffle'])}\n",
+            "bold magenta",
+        )
     out.append(f"\nrows in this batch ({len(rows)}), label ", DIM)
     out.append("0", LABEL_STYLES[0])
     out.append(" / ", DIM)

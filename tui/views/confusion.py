@@ -30,8 +30,11 @@ def render_confusion(matrix: Any) -> Text:
     if isinstance(matrix, dict) and "error" in matrix:
         return Text(f"confusion matrix unavailable: {matrix['error']}", "red")
     if not matrix:
-        return Text("No evaluation yet: the confusion matrix appears after the first test "
-                    "(at the end of an epoch, or every N steps with --eval-every N).", "grey50")
+        return Text(
+            "No evaluation yet: the confusion matrix appears after the first test "
+            "(at the end of an epoch, or every N steps with --eval-every N).",
+            "grey50",
+        )
     size = len(matrix)
     mistakes = sorted(((matrix[t][p], t, p) for t in range(size) for p in range(size) if t != p), reverse=True)
     worst = mistakes[0][0] if mistakes else 0
@@ -46,8 +49,11 @@ def render_confusion(matrix: Any) -> Text:
         out.append("\n")
     total = sum(sum(row) for row in matrix)
     right = sum(matrix[i][i] for i in range(size))
-    out.append(f"\naccuracy {right / total * 100:.2f} %: {right:,} of {total:,} test digits right, "
-               f"{total - right:,} wrong\n" if total else "\nno test digits counted\n")
+    out.append(
+        f"\naccuracy {right / total * 100:.2f} %: {right:,} of {total:,} test digits right, {total - right:,} wrong\n"
+        if total
+        else "\nno test digits counted\n"
+    )
     shown = [m for m in mistakes[:TOP_MISTAKES] if m[0] > 0]
     if shown:
         out.append("most confused: " + ", ".join(f"{t} taken for {p} ({count}x)" for count, t, p in shown))

@@ -2,7 +2,9 @@
 with its label against the model's prediction and the softmax probabilities as bars.
 
 Each character cell shows two pixels: ``▀`` with the upper pixel's grey as foreground and the lower
-one's as background, so a 28x28 digit takes 28 columns and 14 rows. ``digit_rows`` and
+one's as background, so a 28x28 digit takes 28 columns and 14 rows. The layout follows the tab's height so
+that a digit is always whole: the probabilities below it where there is room (27 rows), else beside it
+(14 rows), else the digit at half size (each cell the mean of 2×2 pixels: 7 rows). ``digit_rows`` and
 ``render_digits`` are pure functions of the view's plain data (also used by the misclassified gallery).
 A line is a list of (text, style) parts; ``side_by_side`` joins panels of lines into one ``Text``
 with one span per part, so a screen of digits costs a few milliseconds to build and draw.
@@ -12,13 +14,16 @@ from __future__ import annotations
 
 import math
 import time
-from functools import lru_cache
-from typing import Any, Sequence, Union
+from collections.abc import Sequence
+from functools import lru_cache, partial
+from typing import Any
 
 from rich.color import Color
 from rich.style import Style
 from rich.text import Span, Text
 from textual.widgets import Static
+
+from tui.widgets.safe_panel import SafePanel
 
 UPPER_HALF = "▀"
 PANEL_WIDTH = 28  # columns of one digit (one per pixel)
@@ -26,7 +31,7 @@ GAP = 3  # columns between panels
 BAR_WIDTH = 17
 RIGHT, WRONG = Style(color="green", bold=True), Style(color="red", bold=True)
 
-Part = tuple[str, Union[Style, str, None]]
+Part = tuple[str, Style | str | None]
 Line = list[Part]
 
 
@@ -69,8 +74,14 @@ def probability_rows(probabilities: Sequence[float], label: int, prediction: int
     for digit, p in enumerate(probabilities):
         filled = round(max(0.0, min(1.0, p)) * BAR_WIDTH)
         style = "green" if digit == label else ("red" if digit == prediction else "grey50")
-        lines.append([(f"{digit} ", None), ("█" * filled, style), ("░" * (BAR_WIDTH - filled), "grey23"),
-                      (f" {p * 100:5.1f}%", None)])
+        lines.append(
+            [
+                (f"{digit} ", None),
+                ("█" * filled, style),
+                ("░" * (BAR_WIDTH - filled), "grey23"),
+                (f" {p * 100:5.1f}%", None),
+            ]
+        )
     return lines
 
 
@@ -81,9 +92,54 @@ def digit_panel(image, label: int, prediction: int, probabilities: Sequence[floa
     return lines
 
 
-def side_by_side(panels: list[list[Line]], width: int, header: Line | None = None) -> Text:
+def halved(image: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The image at half size: each pixel the mean of a 2×2 block (a 28×28 digit becomes 14×14)."""
+    rows = [list(row) + [0] * (len(row) % 2) for row in image]
+    if len(rows) % 2:
+        rows.append([0] * len(rows[0]))
+    return [
+        [(rows[r][c] + rows[r][c + 1] + rows[r + 1][c] + rows[r + 1][c + 1]) // 4 for c in range(0, len(rows[r]), 2)]
+        for r in range(0, len(rows), 2)
+    ]
+
+
+def beside(left: list[Line], left_width: int, right: list[Line]) -> list[Line]:
+    """Two columns of lines as one: ``left`` padded to ``left_width`` cells, two spaces, then ``right``."""
+    lines = []
+    for index in range(max(len(left), len(right))):
+        part = left[index] if index < len(left) else []
+        used = sum(len(text) for text, _ in part)
+        lines.append(
+            list(part) + [(" " * (left_width - used + 2), None)] + (right[index] if index < len(right) else [])
+        )
+    return lines
+
+
+def digit_beside(
+    image, label: int, prediction: int, probabilities: Sequence[float] | None, half: bool = False
+) -> list[Line]:
+    """The digit (at half size with ``half``) with its verdict and probability bars to its right."""
+    rows = digit_rows(halved(image) if half else image)
+    text = [verdict(label, prediction)]
+    if probabilities is not None:
+        text += probability_rows(probabilities, label, prediction)
+    return beside(rows, PANEL_WIDTH // 2 if half else PANEL_WIDTH, text)
+
+
+# The layouts, roomiest first: (rows a panel needs, its width, half-size digit, the panel's lines).
+BESIDE_WIDTH = PANEL_WIDTH + 2 + 2 + BAR_WIDTH + 7
+LAYOUTS = (
+    (1 + 14 + 10, PANEL_WIDTH, digit_panel),
+    (14, BESIDE_WIDTH, digit_beside),
+    (11, BESIDE_WIDTH - PANEL_WIDTH // 2, partial(digit_beside, half=True)),
+)
+
+
+def side_by_side(
+    panels: list[list[Line]], width: int, header: Line | None = None, panel_width: int = PANEL_WIDTH
+) -> Text:
     """Panels laid out left to right, wrapping into rows that fit ``width`` columns, after ``header``."""
-    per_row = max(1, (width + GAP) // (PANEL_WIDTH + GAP))
+    per_row = max(1, (width + GAP) // (panel_width + GAP))
     chunks: list[str] = []
     spans: list[Span] = []
     offset = 0
@@ -98,7 +154,7 @@ def side_by_side(panels: list[list[Line]], width: int, header: Line | None = Non
     for text, style in header or []:
         put(text, style)
     for start in range(0, len(panels), per_row):
-        row = panels[start:start + per_row]
+        row = panels[start : start + per_row]
         if start or header:
             put("\n\n" if header and not start else "\n")
         for index in range(max(len(p) for p in row)):
@@ -107,32 +163,41 @@ def side_by_side(panels: list[list[Line]], width: int, header: Line | None = Non
             for column, panel in enumerate(row):
                 used = 0
                 for text, style in panel[index] if index < len(panel) else []:
-                    text = text[:max(0, PANEL_WIDTH - used)] if column < len(row) - 1 else text
+                    text = text[: max(0, panel_width - used)] if column < len(row) - 1 else text
                     put(text, style)
                     used += len(text)
                 if column < len(row) - 1:
-                    put(" " * (PANEL_WIDTH - used + GAP))
+                    put(" " * (panel_width - used + GAP))
     return Text("".join(chunks), spans=spans)
 
 
-def render_digits(data: Any, width: int = 80) -> Text:
-    """The whole viewer for the view's data: {"images", "labels", "predictions", "probabilities"}."""
+def render_digits(data: Any, width: int = 80, height: int | None = None) -> Text:
+    """The whole viewer for the view's data: {"images", "labels", "predictions", "probabilities"}, in the
+    roomiest layout whose digits fit whole in ``height`` rows (the header only where there is room for it)."""
     if not isinstance(data, dict) or "error" in data:
         return Text(f"digit viewer unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
     if not data.get("images"):
         return Text("No batch yet: the current batch's digits appear here once training starts.", "grey50")
-    panels = [digit_panel(image, label, prediction, probabilities) for image, label, prediction, probabilities
-              in zip(data["images"], data["labels"], data["predictions"], data["probabilities"])]
+    fitting = [layout for layout in LAYOUTS if layout[1] <= width]  # (too narrow for bars beside: stacked)
+    rows, panel_width, make = next(
+        (layout for layout in fitting if height is None or layout[0] <= height), fitting[-1] if fitting else LAYOUTS[0]
+    )
+    panels = [
+        make(image, label, prediction, probabilities)
+        for image, label, prediction, probabilities in zip(
+            data["images"], data["labels"], data["predictions"], data["probabilities"]
+        )
+    ]
     right = sum(label == prediction for label, prediction in zip(data["labels"], data["predictions"]))
     header = [(f"current batch: {right} of {len(panels)} shown digits predicted right", "bold")]
-    return side_by_side(panels, width, header)
+    return side_by_side(panels, width, header if height is None or height >= rows + 2 else None, panel_width)
 
 
-class DigitsView(Static):
+class DigitsView(SafePanel, Static):
     """Shows the "digits" view. The batch changes every step, so while training runs it redraws at most
     every ``MIN_REDRAW_S`` seconds (the latest data always gets drawn); unchanged data is not redrawn."""
 
-    DEFAULT_CSS = "DigitsView { height: auto; padding: 0 1; }"
+    DEFAULT_CSS = "DigitsView { height: 1fr; padding: 0 1; }"
     MIN_REDRAW_S = 0.2
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -161,7 +226,7 @@ class DigitsView(Static):
     def _draw(self) -> None:
         self._waiting = False
         self._drawn_at = time.monotonic()
-        self.update(render_digits(self._data, self.content_size.width or 80))
+        self.update(render_digits(self._data, self.content_size.width or 80, self.content_size.height or None))
 
 
 VIEW = DigitsView

@@ -10,12 +10,14 @@ and colour, ░ low … █ high, on a log scale), the minimum marked ◆ and th
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.widget import Widget
 
 from tui.formatting import number
+from tui.widgets.safe_panel import SafePanel
 
 BLOCKS = " ▁▂▃▄▅▆▇█"  # eighths of a row, for the columns of the curve
 SHADES = "░▒▓█"  # heat-map cells, lowest MSE first
@@ -34,8 +36,11 @@ def render_grid(data: Any, width: int = 80, height: int = 24) -> Text:
     ws, bs, mse = list(data.get("w") or []), list(data.get("b") or []), list(data.get("mse") or [])
     count = min(len(ws), len(mse))
     if count == 0:
-        return Text("No candidates tried yet: press n to try the first one, or space to run the whole "
-                    "search.\nEach step computes the MSE of one candidate; this tab draws them all.", DIM)
+        return Text(
+            "No candidates tried yet: press n to try the first one, or space to run the whole "
+            "search.\nEach step computes the MSE of one candidate; this tab draws them all.",
+            DIM,
+        )
     best = data.get("best")
     if not isinstance(best, int) or not 0 <= best < count:
         best = min(range(count), key=lambda i: mse[i] if math.isfinite(mse[i]) else math.inf)
@@ -67,7 +72,7 @@ def place(labels: list[tuple[int, str]], width: int) -> str:
         column = min(column, width - len(text))
         if column <= end or column < 0:
             continue
-        line[column:column + len(text)] = list(text)
+        line[column : column + len(text)] = list(text)
         end = column + len(text)
     return "".join(line).rstrip()
 
@@ -82,8 +87,12 @@ def curve(ws: list[float], mse: list[float], best: int, width: int, height: int)
     top = finite_max(lows) or 1.0
     rows = max(height - 6, 2)
     out = Text()
-    out.append(title(f"MSE against w · {count} candidate{'s' * (count != 1)} tried",
-                     " · the lowest point is the answer", width), "bold")
+    out.append(
+        title(
+            f"MSE against w · {count} candidate{'s' * (count != 1)} tried", " · the lowest point is the answer", width
+        ),
+        "bold",
+    )
     best_col, now_col = best // per, now // per
     for row in range(rows, 0, -1):  # top row first; each row holds 8 eighths
         label = number(top, 4) if row == rows else ("0" if row == 1 else "")
@@ -97,8 +106,11 @@ def curve(ws: list[float], mse: list[float], best: int, width: int, height: int)
     out.append(" " * LABEL + "└" + "─" * (len(columns) * cell) + "\n", DIM)
     every = math.ceil(10 / cell)  # about one label per 10 columns, and one under the last column
     last = len(columns) - 1
-    ticks = [(cell * index, number(ws[b - 1] if index == last else ws[a], 4)) for index, (a, b) in enumerate(columns)
-             if index % every == 0 or index == last]
+    ticks = [
+        (cell * index, number(ws[b - 1] if index == last else ws[a], 4))
+        for index, (a, b) in enumerate(columns)
+        if index % every == 0 or index == last
+    ]
     out.append(f"{'w →':>{LABEL - 1}}  " + place(ticks, room) + "\n", DIM)
     out.append_text(markers(LABEL + 1, cell, best_col, now_col))
     out.append(f"▲ best w {number(ws[best], 6)} (MSE {number(mse[best], 4)})", BEST)
@@ -131,7 +143,7 @@ def shade(value: float, top: float) -> tuple[str, str]:
     low = min(int(spot), len(PALETTE) - 2)
     mix = spot - low
     rgb = tuple(round(a + (b - a) * mix) for a, b in zip(PALETTE[low], PALETTE[low + 1]))
-    return SHADES[min(int(level * len(SHADES)), len(SHADES) - 1)], "#%02x%02x%02x" % rgb
+    return SHADES[min(int(level * len(SHADES)), len(SHADES) - 1)], "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def heat_map(ws: list[float], bs: list[float], mse: list[float], best: int, width: int, height: int) -> Text:
@@ -152,8 +164,9 @@ def heat_map(ws: list[float], bs: list[float], mse: list[float], best: int, widt
     best_key = (w_index[ws[best]] // per_w, b_index[bs[best]] // per_b)
     now_key = (w_index[ws[now]] // per_w, b_index[bs[now]] // per_b)
     out = Text()
-    out.append(title(f"MSE over (w, b) · {count} candidate{'s' * (count != 1)} tried", " · ░ low … █ high MSE",
-                     width), "bold")
+    out.append(
+        title(f"MSE over (w, b) · {count} candidate{'s' * (count != 1)} tried", " · ░ low … █ high MSE", width), "bold"
+    )
     out.append(f"{'b':>{LABEL - 1}}\n", DIM)
     labelled = {rows - 1, 0, best_key[1] if rows > 4 else 0}
     for row in range(rows - 1, -1, -1):  # the largest b on top
@@ -189,7 +202,7 @@ def heat_map(ws: list[float], bs: list[float], mse: list[float], best: int, widt
     return out
 
 
-class GridView(Widget):
+class GridView(SafePanel, Widget):
     """Shows the "grid" view; draws again only when the data or its size change."""
 
     DEFAULT_CSS = "GridView { height: 1fr; padding: 0 1; }"

@@ -3,8 +3,8 @@
 One line per time step: the input character, the hidden state's numbers (blue negative, red
 positive, brighter when larger) and the predicted character with its probability, green when it
 matches "ohlol". As many hidden units as fit in the panel's width are shown (then "…"), so a line never
-wraps and the header stays over its columns. Below, the string predicted at every training step, newest last, so the learner
-watches "ohlol" appear. ``render_hidden_states`` is a pure function of the view's plain data.
+wraps and the header stays over its columns. Below, the string predicted at every training step, newest
+last, so the learner watches "ohlol" appear. ``render_hidden_states`` is a pure function of the view's plain data.
 """
 
 from __future__ import annotations
@@ -45,8 +45,13 @@ def header(units: int, shown: int) -> str:
     out_column = PREFIX_WIDTH + span_width(shown, shown < units) + 2
     room = out_column - len(" t in ") - 1
     plural = "unit" if units == 1 else "units"
-    labels = (f"hidden state ({units} {plural})", f"hidden state ({shown} of {units})", f"hidden ({units})",
-              "hidden state", "hidden")
+    labels = (
+        f"hidden state ({units} {plural})",
+        f"hidden state ({shown} of {units})",
+        f"hidden ({units})",
+        "hidden state",
+        "hidden",
+    )
     label = next((text for text in labels if len(text) <= room), "h")
     return f" t in {label}".ljust(out_column) + "out"
 
@@ -66,7 +71,7 @@ def render_hidden_states(data: Any, width: int | None = None) -> Text:
         return Text(f"hidden states unavailable: {error!r}", "red")
     target = data.get("target", "")
     out = Text()
-    out.append(f"cell {data.get('cell')} · input \"{data.get('input', '')}\" → target \"{target}\"\n\n", "bold")
+    out.append(f'cell {data.get("cell")} · input "{data.get("input", "")}" → target "{target}"\n\n', "bold")
     steps = data.get("steps") or []
     if not steps:
         out.append("No forward pass yet: press . to step one phase at a time.\n", DIM)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.views.digits import GAP, PANEL_WIDTH, WRONG, Line, digit_rows, side_by_side
+from tui.widgets.safe_panel import SafePanel
 
 ROWS_PER_PAGE = 2
 
@@ -29,8 +30,11 @@ def page_count(data: Any, width: int) -> int:
 
 
 def gallery_panel(item: dict) -> list[Line]:
-    caption = [(f"#{item['index']}: {item['label']} → ", None), (str(item["prediction"]), WRONG),
-               (f" ({item['confidence'] * 100:.0f}% sure)", None)]
+    caption = [
+        (f"#{item['index']}: {item['label']} → ", None),
+        (str(item["prediction"]), WRONG),
+        (f" ({item['confidence'] * 100:.0f}% sure)", None),
+    ]
     return [caption] + digit_rows(item["image"])
 
 
@@ -46,15 +50,20 @@ def render_gallery(data: Any, page: int, width: int = 80) -> Text:
     size = page_size(width)
     pages = page_count(data, width)
     page = max(0, min(page, pages - 1))
-    shown = items[page * size:(page + 1) * size]
+    shown = items[page * size : (page + 1) * size]
     kept = f" (the first {len(items)} kept)" if len(items) < data["total"] else ""
-    header = [(f"page {page + 1}/{pages}", "bold"),
-              (f" · {data['total']:,} of {data['evaluated']:,} test digits misclassified at step {data.get('step')}"
-               f"{kept} · ← → page (when focused)", None)]
+    header = [
+        (f"page {page + 1}/{pages}", "bold"),
+        (
+            f" · {data['total']:,} of {data['evaluated']:,} test digits misclassified at step {data.get('step')}"
+            f"{kept} · ← → page (when focused)",
+            None,
+        ),
+    ]
     return side_by_side([gallery_panel(item) for item in shown], width, header)
 
 
-class MisclassifiedView(Static, can_focus=True):
+class MisclassifiedView(SafePanel, Static, can_focus=True):
     """Shows the "misclassified" view; ``←`` and ``→`` page through it when focused."""
 
     DEFAULT_CSS = """

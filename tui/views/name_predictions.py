@@ -1,6 +1,7 @@
 """The name classifier panel (view "name_predictions", lesson rnn-names).
 
-The top countries for the last name the learner typed (key p), with probability bars, and the test
+The top countries for the last name the learner typed (key p), asked of the model as it is now (the
+notice's numbers while paused, rounded alike), with probability bars, and the test
 accuracy per country from the last evaluation, worst first: where the model still confuses
 languages. ``render_name_predictions`` is a pure function of the view's plain data.
 """
@@ -33,7 +34,10 @@ def render_name_predictions(data: Any) -> Text:
     out = Text()
     query = data.get("query")
     if query:
-        out.append(f"{query['name']}\n", "bold")
+        out.append(f"{query['name']}", "bold")
+        if query.get("step") is not None:  # the same model and rounding as the p key's notice
+            out.append(f" at step {query['step']}", DIM)
+        out.append("\n")
         for rank, entry in enumerate(query["top"]):
             out.append(f"  {entry['country']:<12} ", "bold" if rank == 0 else "")
             out.append(bar(entry["probability"]), "cyan" if rank == 0 else "grey62")

@@ -46,8 +46,10 @@ def render_samples(data: Any) -> Text:
         out.append("\nNo sample yet: the model writes one every few hundred steps (or press s).", DIM)
         return out
     for entry in reversed(samples):
-        out.append(f"\n── step {entry.get('step')} ({sampling_settings(entry.get('temperature'), entry.get('top_k'))})"
-                   " ──\n", DIM)
+        out.append(
+            f"\n── step {entry.get('step')} ({sampling_settings(entry.get('temperature'), entry.get('top_k'))}) ──\n",
+            DIM,
+        )
         out.append(printable(entry.get("prompt") or ""), PROMPT_STYLE)
         out.append(printable(entry.get("text", "")))
         out.append("\n")

@@ -16,9 +16,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.code_lines import LoopSpans
+from tui.widgets.safe_panel import SafePanel
 
 
-class CodePanel(ScrollView, can_focus=True):
+class CodePanel(SafePanel, ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"code-panel--current", "code-panel--ran", "code-panel--gutter"}
 
     def __init__(self, **kwargs) -> None:
@@ -93,8 +94,11 @@ class CodePanel(ScrollView, can_focus=True):
         gutter = Segment(f"{number:>{self._gutter - 2}}{marker} ", self._style("code-panel--gutter"))
         code_width = max(width - self._gutter, 0)  # the gutter stays put; only the code scrolls sideways
         code = self._lines[index].extend_cell_length(scroll_x + code_width).crop(scroll_x, scroll_x + code_width)
-        strip = Strip([gutter, *code], self._gutter + code_width) if width >= self._gutter else (
-            Strip([gutter], self._gutter).crop(0, width))
+        strip = (
+            Strip([gutter, *code], self._gutter + code_width)
+            if width >= self._gutter
+            else (Strip([gutter], self._gutter).crop(0, width))
+        )
         if number == self.current:
             strip = strip.apply_style(self._style("code-panel--current"))
         elif number in self.ran:
@@ -117,4 +121,3 @@ class CodePanel(ScrollView, can_focus=True):
         if 1 <= number <= len(self._lines):
             return "".join(segment.text for segment in self._lines[number - 1])
         return ""
-

@@ -7,8 +7,10 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.widgets.safe_panel import SafePanel
 
-class DataView(Static):
+
+class DataView(SafePanel, Static):
     """``show(data)`` redraws only when the data change; with ``fits_width``, also when the width does.
     Subclasses turn the data into text in ``render_data(data, width)`` (width None before the first layout)."""
 

@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.widgets.safe_panel import PanelText, SafePanel
 
-class GenericView(VerticalScroll):
+
+class GenericView(SafePanel, VerticalScroll):
     def __init__(self, note: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self._note = note
@@ -19,9 +21,9 @@ class GenericView(VerticalScroll):
     def compose(self) -> ComposeResult:
         if self._note:
             yield Static(self._note, classes="view-note")
-        yield Static("no data yet", classes="view-data")
+        yield PanelText("no data yet", classes="view-data")
 
     def show(self, data: Any) -> None:
         if data != self._data:
             self._data = data
-            self.query_one(".view-data", Static).update(Pretty(data, max_length=64, max_string=200))
+            self.query_one(".view-data", PanelText).update(Pretty(data, max_length=64, max_string=200))

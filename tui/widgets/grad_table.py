@@ -14,12 +14,31 @@ FLAG_STYLES = {"exploding": "bold red", "vanishing": "bold yellow"}
 
 
 class GradTable(SnapshotTable):
-    COLUMNS = (("name", "parameter"), ("grad", "gradient"), ("grad_norm", "grad norm"),
-               ("ratio", "update/param"), ("flag", "flag"))
+    COLUMNS = (
+        ("name", "parameter"),
+        ("grad", "gradient"),
+        ("grad_norm", "grad norm"),
+        ("ratio", "update/param"),
+        ("flag", "flag"),
+    )
     WIDE = "grad"
+    CHANGED_BY = {"grad": ("backward", "zero_grad"), "grad_norm": ("backward", "zero_grad"), "ratio": ("update",)}
 
     def cells(self, param: Any) -> tuple[str | Text, ...]:
         norm = param.grad_stats.norm if param.grad_stats is not None else None
         flag = Text(f"⚠ {param.flag}", FLAG_STYLES.get(param.flag, "")) if param.flag else Text("ok", "dim")
-        return (param.name, tensor_text(param.grad, param.grad_stats, param.complete), formatting.number(norm),
-                formatting.number(param.update_ratio, 3), flag)
+        grad = (
+            "None (set_to_none)"
+            if getattr(param, "grad_cleared", False)
+            else tensor_text(param.grad, param.grad_stats, param.complete)
+        )
+        return (param.name, grad, formatting.number(norm), ratio_text(param), flag)
+
+
+def ratio_text(param: Any) -> str | Text:
+    """The update/param ratio; one of an earlier update than the latest (not measured since) dimmed, with its
+    step, so that it is never read as the current one."""
+    ratio = formatting.number(param.update_ratio, 3)
+    if getattr(param, "ratio_stale", False):
+        return Text(f"{ratio} (step {param.ratio_step})", "dim")
+    return ratio

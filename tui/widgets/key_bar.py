@@ -1,14 +1,16 @@
-"""The keys at the bottom of the training view, dimmed while they don't apply (``check_action``); click one
-to press it.
+"""The keys at the bottom of the training view, made from the screen's key table (``tui/keys.py``): dimmed
+while they don't apply, left out where the lesson has no use for them; then the focused panel's own keys
+(a gallery's arrows). Click one to press it.
 
 A stand-in for Textual's Footer: the Footer rebuilds a widget per key whenever the bindings change (every
-run/pause), which cost training speed; this one only repaints its text. Entries that don't fit on one line
-wrap onto the next (an entry is never split), so every key stays on screen; the bar's height changes only
-when its number of lines does (a resize, or the lesson's keys arriving), never on a run/pause.
+run/pause), which cost training speed; this one only repaints its text. It is always one line: the keys
+that fit, in the table's order, then ``? more keys`` where some were left out (the help screen lists them
+all), so a short terminal keeps its rows for the charts. An entry is never split.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -16,7 +18,10 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widget import Widget
+
+from tui.keys import Key
 
 
 class Entry(NamedTuple):
@@ -30,31 +35,40 @@ class Entry(NamedTuple):
         return cell_len(f" {self.display} {self.description} ")
 
 
-def pack(widths: list[int], room: int) -> list[list[int]]:
-    """Indices of the entries on each line: as many whole entries per line as fit in ``room`` columns
-    (an entry wider than a line gets a line of its own, cropped)."""
-    lines: list[list[int]] = [[]]
-    used = 0
-    for index, width in enumerate(widths):
-        if lines[-1] and room > 0 and used + width > room:
-            lines.append([])
-            used = 0
-        lines[-1].append(index)
-        used += width
-    return lines
+HELP_KEY = "question_mark"
 
 
-def shown_bindings(screen) -> list[tuple[str, Binding, bool]]:
-    """(key, binding, enabled) for each key a footer shows on ``screen``: bindings with ``show`` and a
-    description that ``check_action`` does not hide (False), one per action ("+" and "=" both raise the
-    learning rate). The help screen lists the same keys."""
-    shown, seen = [], set()
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not binding.show or not binding.description or binding.action in seen:
+def one_line(entries: list[Entry], room: int) -> list[Entry]:
+    """The entries to show on one line of ``room`` cells: all of them where they fit; otherwise the first
+    ones, in order, that fit beside the help key, which comes last and says there are more keys."""
+    if room <= 0 or sum(entry.width for entry in entries) <= room:
+        return entries
+    help_entry = next((entry for entry in entries if entry.key == HELP_KEY), None)
+    if help_entry is None:
+        return entries[:1]
+    more = help_entry._replace(description="more keys")
+    shown, used = [], more.width
+    for entry in entries:
+        if entry is help_entry:
             continue
-        seen.add(binding.action)
-        shown.append((key, binding, active.enabled))
+        if used + entry.width > room:
+            break
+        shown.append(entry)
+        used += entry.width
+    return shown + [more]
+
+
+def panel_bindings(screen: Screen) -> list[tuple[Binding, bool]]:
+    """(binding, enabled) for the keys of the focused panel and its containers that a footer would show (a
+    description, ``show``), one per action: keys a widget brings along, outside the screen's own table."""
+    shown, seen = [], set()
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if active.node in (screen, screen.app) or not binding.show or not binding.description:
+            continue
+        if binding.action not in seen:
+            seen.add(binding.action)
+            shown.append((binding, active.enabled))
     return shown
 
 
@@ -68,11 +82,13 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--dimmed"}
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, keys: Callable[[], list[tuple[Key, bool]]], **kwargs) -> None:
+        """``keys()``: the screen's keys to show now, in order, each with whether it applies (else dimmed)."""
         super().__init__(**kwargs)
-        self._spans: list[list[tuple[int, int, str]]] = []  # per line: (start, end, key), for clicks
-        self.shown: list[tuple[str, str, bool]] = []  # (key as shown, description, enabled), for tests
-        self.lines = 1  # lines the entries take at the current width
+        self._keys = keys
+        self._spans: list[list[tuple[int, int, str]]] = []  # [[(start, end, key)]]: the one line, for clicks
+        self.shown: list[tuple[str, str, bool]] = []  # (key as shown, description, enabled): every key, for tests
+        self.on_bar: list[str] = []  # the key names on the line now (the rest are behind "?")
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self._bindings_changed())
@@ -81,39 +97,29 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _entries(self) -> list[Entry]:
-        return [Entry(key, self.app.get_key_display(binding), binding.description, enabled)
-                for key, binding, enabled in shown_bindings(self.screen)]
+        display = self.app.get_key_display
+        entries = [Entry(key.first, display(key.binding), key.label, enabled) for key, enabled in self._keys()]
+        return entries + [
+            Entry(binding.key.split(",")[0], display(binding), binding.description, enabled)
+            for binding, enabled in panel_bindings(self.screen)
+        ]
 
     def _bindings_changed(self) -> None:
-        self._fit()
         self.refresh()
-
-    def _fit(self) -> None:
-        """Grow or shrink to the number of lines the entries take (a relayout only when that changes)."""
-        self.lines = len(pack([entry.width for entry in self._entries()], self.size.width))
-        if self.styles.height is None or self.styles.height.value != self.lines:
-            self.styles.height = self.lines
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit()
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         dimmed = self.get_component_rich_style("key-bar--dimmed")
         entries = self._entries()
-        text, spans = Text(no_wrap=True, overflow="crop"), []
-        for number, line in enumerate(pack([entry.width for entry in entries], self.size.width)):
-            if number:
-                text.append("\n")
-            line_start, line_spans = text.cell_len, []
-            for entry in (entries[index] for index in line):
-                start = text.cell_len - line_start
-                text.append(f" {entry.display} ", key_style if entry.enabled else dimmed + Style(bold=True))
-                text.append(f"{entry.description} ", Style() if entry.enabled else dimmed)
-                line_spans.append((start, text.cell_len - line_start, entry.key))
-            spans.append(line_spans)
-        self._spans = spans
+        text, spans = Text(no_wrap=True, overflow="crop", end=""), []
+        for entry in one_line(entries, self.size.width):
+            start = text.cell_len
+            text.append(f" {entry.display} ", key_style if entry.enabled else dimmed + Style(bold=True))
+            text.append(f"{entry.description} ", Style() if entry.enabled else dimmed)
+            spans.append((start, text.cell_len, entry.key))
+        self._spans = [spans]
         self.shown = [(entry.display, entry.description, entry.enabled) for entry in entries]
+        self.on_bar = [key for _, _, key in spans]
         return text
 
     def on_click(self, event: events.Click) -> None:

@@ -1,31 +1,44 @@
 """The full loss chart (plotext): train loss, plus the lesson's evaluation curves, with a log-scale toggle.
 
-Losses share the left axis; other evaluation metrics (accuracy, a fraction 0..1) use the right one. Each
-series has its own marker and colour; the step axis is labelled with whole step numbers. Points come from
-the core's bounded history, thinned to about two per column before plotting.
+Losses share the left axis; other evaluation metrics (accuracy, a fraction 0..1) use the right one, and
+with two axes each legend entry says which, "(left)" or "(right)". Each series has its own marker and
+colour; the step axis is labelled with whole step numbers, the value axes with round ones
+(``tui/chart_ticks.py``); a short chart leaves out its title and the word "step" to keep rows for data. Points come from
+the core's bounded history, thinned to about two per column before plotting. Runs kept as references (``c`` on
+the training screen) are drawn first, in faint colours, each labelled by what differed from the current run.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 
+import plotext._utility as plotext_utility
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Checkbox
 from textual_plotext import PlotextPlot
+
+from tui import chart_ticks
+from tui.widgets.safe_panel import SafePanel
 
 Points = Sequence[tuple[int, float]]
 TRAIN_COLOR = (0, 130, 200)  # blue
 # The evaluation series, in the lesson's order: a marker and a colour each, none like the train loss's.
 EVAL_MARKERS = ("•", "x", "+", "*", "o", "#")
 EVAL_COLORS = ((230, 25, 75), (245, 130, 48), (145, 30, 180), (60, 180, 75), (240, 50, 230), (0, 128, 128))
+# Kept runs (at most five), faint: greys and muted tints, none as bright as the current run's blue.
+REFERENCE_COLORS = ((150, 150, 150), (150, 120, 90), (100, 140, 150), (150, 110, 150), (120, 150, 100))
+LIMIT = 1e30  # the largest value drawn as it is (a diverged loss can be far larger)
 NICE_STEPS = (1, 2, 2.5, 5)  # tick spacings, times a power of ten (2.5 only from 25 on: ticks are whole steps)
 
 
 def thin(points: Points, most: int, positive: bool = False) -> tuple[list[int], list[float]]:
-    """Every k-th finite point (and the last), at most about ``most`` of them."""
-    kept = [(x, y) for x, y in points if math.isfinite(y) and (y > 0 or not positive)]
+    """Every k-th finite point (and the last), at most about ``most`` of them; values beyond ``LIMIT`` (and,
+    with ``positive``, below 1 / ``LIMIT``) are drawn at that edge: plotext draws an empty chart around them."""
+    low = 1 / LIMIT if positive else -LIMIT
+    kept = [(x, min(max(y, low), LIMIT)) for x, y in points if math.isfinite(y) and (y > 0 or not positive)]
     if not kept:
         return [], []
     stride = max(1, math.ceil(len(kept) / max(most, 2)))
@@ -55,8 +68,12 @@ def step_ticks(first: int, last: int, most: int) -> list[int]:
 
 def series_style(index: int, name: str) -> dict:
     """How evaluation series ``index`` (named ``name``) is drawn: losses on the left axis, others on the right."""
-    return {"label": name.replace("_", " "), "marker": EVAL_MARKERS[index % len(EVAL_MARKERS)],
-            "color": EVAL_COLORS[index % len(EVAL_COLORS)], "yside": "left" if "loss" in name else "right"}
+    return {
+        "label": name.replace("_", " "),
+        "marker": EVAL_MARKERS[index % len(EVAL_MARKERS)],
+        "color": EVAL_COLORS[index % len(EVAL_COLORS)],
+        "yside": "left" if "loss" in name else "right",
+    }
 
 
 def fraction_limits(values: Sequence[float]) -> tuple[float, float] | None:
@@ -70,57 +87,128 @@ def fraction_limits(values: Sequence[float]) -> tuple[float, float] | None:
     return max(0.0, low - margin), min(1.0, high + margin)
 
 
-class LossPlot(PlotextPlot):
-    """The plotext canvas; ``draw`` replaces its data. Building a plotext chart costs tens of milliseconds,
-    so a repaint for any other reason (a relayout, a resize to the same size) reuses the last one."""
+class LossPlot(SafePanel, PlotextPlot):
+    """The plotext canvas; ``draw`` sets its data. Building a plotext chart costs tens of milliseconds, so a
+    repaint for any other reason (a relayout, a resize to the same size) reuses the last one.
+
+    The figure is filled afresh before each build: plotext turns the stored values into their logarithms in
+    place when it builds a log-scale chart, so a second build (after a resize or a theme change) took the log
+    of the logs and crashed on a legend with no points left."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._drawn: tuple | None = None  # (version, size, theme) of the cached chart
         self._version = 0
         self._cached = None
-        self._steps: tuple[int, int] | None = None  # the first and last step plotted
+        self._series: tuple[Points, Mapping[str, Points], bool] = ((), {}, False)
+        self.references: Sequence[tuple[str, Points]] = ()  # (label, loss points) of each kept run
 
     def render(self):
         key = (self._version, self.size, self.app.theme)
         if key != self._drawn:
-            if self._steps:  # for the width the chart is built at (a hidden tab's plot has none when drawn)
-                ticks = step_ticks(*self._steps, max(self.size.width // 10, 2))
-                self.plt.xticks(ticks, [str(tick) for tick in ticks])
-            self._cached, self._drawn = super().render(), key
+            self._fill(*self._series)
+            with plain_legend():
+                self._cached, self._drawn = super().render(), key
         return self._cached
 
     def draw(self, losses: Points, evals: Mapping[str, Points], log: bool) -> None:
+        self._series = (losses, evals, log)
         self._version += 1
+        self.refresh()
+
+    def draw_references(self, references: Sequence[tuple[str, Points]]) -> None:
+        self.references = tuple(references)
+        self._version += 1
+        self.refresh()
+
+    def _fill(self, losses: Points, evals: Mapping[str, Points], log: bool) -> None:
+        """Give plotext the points for the current width (only positive ones on a log scale) and round
+        ticks for each value axis (``tui/chart_ticks.py``)."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         most = max(2 * self.size.width, 40)
         xs, ys = thin(losses, most, positive=log)
-        steps, fractions = list(xs), []
+        styles = [series_style(index, name) for index, name in enumerate(evals)]
+        two_axes = any(style["yside"] == "right" for style in styles)
+        steps, sides = list(xs), {"left": list(ys), "right": []}
+        for index, (label, points) in enumerate(self.references):
+            rx, ry = thin(points, most, positive=log)
+            if rx:
+                steps += rx
+                sides["left"] += ry
+                plt.plot(
+                    rx,
+                    ry,
+                    label=f"{label} (left)" if two_axes else label,
+                    marker="braille",
+                    color=REFERENCE_COLORS[index % len(REFERENCE_COLORS)],
+                )
         if xs:
-            plt.plot(xs, ys, label="train loss", marker="braille", color=TRAIN_COLOR)
-        for index, (name, points) in enumerate(evals.items()):
-            style = series_style(index, name)
+            plt.plot(
+                xs, ys, label="train loss (left)" if two_axes else "train loss", marker="braille", color=TRAIN_COLOR
+            )
+        for style, points in zip(styles, evals.values()):
             ex, ey = thin(points, most, positive=log and style["yside"] == "left")
             if ex:
                 steps += ex
-                plt.plot(ex, ey, **style)
-                if style["yside"] == "right":
-                    fractions += ey
-        limits = fraction_limits(fractions)
-        if limits:  # (plotext pads its range: an accuracy of 0.98 would get an axis reaching 1.4)
-            plt.ylim(*limits, yside="right")
+                sides[style["yside"]] += ey
+                plt.plot(
+                    ex,
+                    ey,
+                    **(style | {"label": f"{style['label']} ({style['yside']})" if two_axes else style["label"]}),
+                )
         empty = not steps
+        compact = self.size.height < 14  # (a short chart keeps its rows for the data: no title, no "step")
+        rows = max(self.size.height - (3 if compact else 5), 2)  # (the canvas: less box, ticks, labels)
+        self._value_axis(sides["left"], "left", max(rows // 2 + 1, 2), log)
+        self._value_axis(sides["right"], "right", max(rows // 2 + 1, 2), False)
         if log and not empty:  # (plotext fails to build an empty chart on a log scale)
             plt.yscale("log")
-        self._steps = (min(steps), max(steps)) if steps else None
-        plt.xlabel("step")
-        plt.title("no loss yet: press n to take a step" if empty else ("loss (log scale)" if log else "loss"))
-        self.refresh()
+        if steps:  # whole step numbers, as many as the width holds
+            ticks = step_ticks(min(steps), max(steps), max(self.size.width // 10, 2))
+            plt.xticks(ticks, [str(tick) for tick in ticks])
+        if not compact:
+            plt.xlabel("step")
+        if empty:
+            plt.title("no loss yet: press n to take a step")
+        elif not compact:
+            plt.title("loss (log scale)" if log else "loss")
+
+    def _value_axis(self, values: list[float], side: str, most: int, log: bool) -> None:
+        """Round ticks on one value axis, its range from the lowest to the highest tick; a fraction
+        (accuracy) keeps to 0..1."""
+        limits = fraction_limits(values) if side == "right" else None
+        if limits:  # (plotext pads its range: an accuracy of 0.98 would get an axis reaching 1.4)
+            ticks = [t for t in chart_ticks.linear_ticks(*limits, most) if 0 <= t <= 1] or list(limits)
+            labels = [chart_ticks.tick_label(t) for t in ticks]
+        else:
+            ticks, labels = chart_ticks.axis(values, most, log)
+        if len(ticks) < 2:
+            return
+        bottom, top = (math.log10(ticks[0]), math.log10(ticks[-1])) if log else (ticks[0], ticks[-1])
+        self.plt.ylim(bottom, top, yside=side)
+        self.plt.yticks(ticks, labels, yside=side)
 
 
-class LossChart(Vertical):
+@contextmanager
+def plain_legend():
+    """plotext marks each legend entry's axis with ``L`` or ``⅃``, which nobody reads; the labels say
+    "(left)"/"(right)" instead, so the marks are blanked while a chart is built."""
+    saved = dict(plotext_utility.side_symbols)
+    plotext_utility.side_symbols.update({key: " " for key in saved})
+    try:
+        yield
+    finally:
+        plotext_utility.side_symbols.update(saved)
+
+
+def log_label(on: bool) -> str:
+    """The checkbox's label says its state in words: its box looks the same on and off in plain text."""
+    return f"log scale: {'on' if on else 'off'} (g)"
+
+
+class LossChart(SafePanel, Vertical):
     """The plot and its log-scale checkbox (``g`` on the training screen toggles it too)."""
 
     def __init__(self, **kwargs) -> None:
@@ -129,12 +217,16 @@ class LossChart(Vertical):
         self._data: tuple[Points, Mapping[str, Points]] = ((), {})
 
     def compose(self) -> ComposeResult:
-        yield Checkbox("log scale (g)", self.log_scale, id="log-scale", compact=True)
+        yield Checkbox(log_label(self.log_scale), self.log_scale, id="log-scale", compact=True)
         yield LossPlot(id="loss-plot")
 
     def show(self, losses: Points, evals: Mapping[str, Points]) -> None:
         self._data = (losses, evals)
         self.query_one(LossPlot).draw(losses, evals, self.log_scale)
+
+    def show_references(self, references: Sequence[tuple[str, Points]]) -> None:
+        """Kept runs' loss curves, each with its label, drawn faint behind the current run's."""
+        self.query_one(LossPlot).draw_references(references)
 
     def toggle_log(self) -> None:
         self.query_one(Checkbox).value = not self.log_scale
@@ -142,4 +234,5 @@ class LossChart(Vertical):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.log_scale = event.value
+        event.checkbox.label = log_label(event.value)
         self.show(*self._data)

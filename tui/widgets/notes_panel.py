@@ -1,15 +1,22 @@
-"""The lesson's explanation (its module docstring) as Markdown, scrollable.
+"""The lesson's explanation (its module docstring) as Markdown, scrollable, in the chosen language.
 
-The Markdown is built when the panel is first shown (a hidden tab costs nothing at start-up).
+The Markdown is built when the panel is first shown (a hidden tab costs nothing at start-up). Maths
+written as plain text stays as written: a ``*`` between two operands (``2*x1 + 2*x2``) is escaped, so
+Markdown cannot read a pair of them as emphasis.
 """
 
 from __future__ import annotations
+
+import re
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownFence
+
+from core.i18n import localized_notes
+from tui.widgets.safe_panel import SafePanel
 
 NO_NOTES = "*This lesson has no notes.*"
 
@@ -27,15 +34,59 @@ class NotesMarkdown(Markdown):
     BLOCKS = {**Markdown.BLOCKS, "fence": PythonFence, "code_block": PythonFence}
 
 
+CODE_SPAN = re.compile(r"(``.+?``|`[^`]+`)", re.DOTALL)
+OPERATOR_STAR = re.compile(r"(?<=[\w)\]])\*(?=[\w(\[])")  # 2*x, w*x, )*log: maths, never emphasis
+WIDE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK characters and punctuation
+CJK_LINE_BREAK = re.compile(f"(?<=[{WIDE}])\n(?=[{WIDE}])")  # Chinese puts no space where a line breaks
+
+
+def _prose(text: str) -> str:
+    return CJK_LINE_BREAK.sub("", OPERATOR_STAR.sub(r"\*", text))
+
+
+def _is_code_line(line: str, previous: str, in_block: bool) -> bool:
+    """An indented code block's line: four spaces in, after a blank line or another code line."""
+    return line.startswith("    ") and (in_block or not previous.strip())
+
+
+def protect_operators(markdown: str) -> str:
+    """Escape each ``*`` that sits between two operands, and join Chinese lines (a soft line break would show
+    as a space), outside code blocks and code spans."""
+    out: list[str] = []
+    prose: list[str] = []
+    fenced = in_block = False
+    previous = ""
+
+    def flush() -> None:
+        parts = CODE_SPAN.split("\n".join(prose))
+        out.extend(
+            "".join(part if i % 2 else _prose(part) for i, part in enumerate(parts)).split("\n") if prose else []
+        )
+        prose.clear()
+
+    for line in markdown.split("\n"):
+        fence = line.lstrip().startswith(("```", "~~~"))
+        in_block = not fenced and _is_code_line(line, previous, in_block) or (in_block and not line.strip())
+        if fence or fenced or in_block:
+            flush()
+            out.append(line)
+            fenced ^= fence
+        else:
+            prose.append(line)
+        previous = line
+    flush()
+    return "\n".join(out)
+
+
 def as_markdown(notes: str) -> str:
     """A docstring as Markdown: its first line (the summary) becomes the heading."""
     first, _, rest = notes.strip().partition("\n")
     if not first or first.startswith("#"):
-        return notes or NO_NOTES
-    return f"## {first.strip()}\n{rest}"
+        return protect_operators(notes) if notes else NO_NOTES
+    return protect_operators(f"## {first.strip()}\n{rest}")
 
 
-class NotesPanel(VerticalScroll):
+class NotesPanel(SafePanel, VerticalScroll):
     def __init__(self, notes: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.notes = notes  # the text to show
@@ -45,7 +96,7 @@ class NotesPanel(VerticalScroll):
         yield NotesMarkdown()
 
     def set_notes(self, notes: str) -> None:
-        self.notes = notes
+        self.notes = localized_notes(notes)  # a built-in lesson's notes, in the chosen language
         if self.is_mounted and self.is_on_screen:
             self._render_notes()
 

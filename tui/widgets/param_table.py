@@ -11,7 +11,12 @@ from tui.widgets.snapshot_table import SnapshotTable, tensor_text
 class ParamTable(SnapshotTable):
     COLUMNS = (("name", "parameter"), ("shape", "shape"), ("values", "values"), ("norm", "norm"))
     WIDE = "values"
+    CHANGED_BY = {"values": ("update",), "norm": ("update",)}
 
     def cells(self, param: Any) -> tuple[str, ...]:
-        return (param.name, formatting.shape(param.shape), tensor_text(param.values, param.stats, param.complete),
-                formatting.number(param.stats.norm))
+        return (
+            param.name,
+            formatting.shape(param.shape),
+            tensor_text(param.values, param.stats, param.complete),
+            formatting.number(param.stats.norm),
+        )

@@ -1,25 +1,38 @@
 """One line a person and a script can read: lesson │ state │ step N │ epoch N │ lr X │ loss Y │ Z steps/s
-(``lr X (now Y)`` for a lesson that schedules its own rate: Y is the rate its latest step used).
+(``lr X (now Y)`` for a lesson that schedules its own rate: Y is the rate its latest step used; no lr for
+a lesson without one; ``best loss Y`` for a lesson that reports a ``best_loss`` metric).
 
-It repaints without a relayout (a full layout per frame cost more than all the training view's
-drawing); only when the text stops fitting on one line does it grow to two (and back).
+It is always one line and repaints without a relayout (a full layout per frame cost more than all the
+training view's drawing). Where the fields don't fit, whole fields are left out by priority (the lesson's
+name first, then the switches, the epoch …; the state, step and loss last): never a field cut mid-word.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
+from textual.dom import NoScreen
 from textual.widget import Widget
 
 from tui import formatting
+from tui.widgets.safe_panel import SafePanel
 from tui.worker_messages import Frame
 
 SEPARATOR = " │ "
-STATE_STYLES = {"running": "bold green", "paused": "bold yellow", "finished": "bold cyan",
-                "diverged": "bold red", "crashed": "bold red", "failed": "bold red", "loading": "italic"}
+# Which fields go first where the line is too short: the higher, the sooner it is left out.
+PRIORITY = {"lesson": 9, "flag": 7, "epoch": 6, "speed": 5, "lr": 4, "loss": 2, "step": 1, "state": 0}
+STATE_STYLES = {
+    "running": "bold green",
+    "paused": "bold yellow",
+    "finished": "bold cyan",
+    "diverged": "bold red",
+    "crashed": "bold red",
+    "failed": "bold red",
+    "loading": "italic",
+    "needs data": "bold yellow",
+}
 
 
-class StatusBar(Widget):
+class StatusBar(SafePanel, Widget):
     """The run's state in words; ``show_speed=False`` leaves steps/s out (for reproducible screenshots)."""
 
     DEFAULT_CSS = "StatusBar { height: 1; }"
@@ -30,27 +43,42 @@ class StatusBar(Widget):
         self.schedules_lr = False  # the lesson sets its own rate from the base one: show the rate in use too
         self.show_speed = show_speed
         self.text = ""  # the plain text shown now, on one line
-        self._fields: list[Text] = []
+        self._fields: list[tuple[int, Text]] = []  # (priority, text), in the order shown
         self.show_loading()
 
     def render(self) -> Text:
-        return self._lines(self.content_region.width)
+        return self.fitted(self.content_region.width)
 
     def show_loading(self, what: str = "loading torch…") -> None:
-        self._set([Text(self.lesson_id, "bold"), Text(what, STATE_STYLES["loading"])])
+        self._set([("lesson", Text(self.lesson_id, "bold")), ("state", Text(what, STATE_STYLES["loading"]))])
 
     def show(self, frame: Frame, flags: dict[str, bool] | None = None) -> None:
         if frame.state in ("loading", "failed"):
             self.show_loading("could not start" if frame.state == "failed" else "loading…")
             return
-        fields = [Text(self.lesson_id, "bold"), Text(frame.state, STATE_STYLES.get(frame.state, "")),
-                  Text(f"step {frame.step}"), Text(f"epoch {frame.epoch}"), Text(self._lr(frame)),
-                  Text(f"loss {formatting.number(frame.loss)}")]
+        fields = [
+            ("lesson", Text(self.lesson_id, "bold")),
+            ("state", Text(frame.state, STATE_STYLES.get(frame.state, ""))),
+            ("step", Text(f"step {frame.step}")),
+            ("epoch", Text(f"epoch {frame.epoch}")),
+        ]
+        if self.uses_lr:
+            fields.append(("lr", Text(self._lr(frame))))
+        fields.append(("loss", Text(loss_text(frame))))
         if self.show_speed:
-            fields.append(Text(formatting.rate(frame.steps_per_s)))
+            fields.append(("speed", Text(formatting.rate(frame.steps_per_s))))
         for name, value in (flags or {}).items():
-            fields.append(Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta"))
+            fields.append(("flag", Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta")))
         self._set(fields)
+
+    @property
+    def uses_lr(self) -> bool:
+        """False for a lesson with no learning rate (``Lesson(uses_lr=False)``): its lr is not shown."""
+        try:
+            lesson = getattr(self.screen, "lesson", None)  # the training screen's, once it is loaded
+        except NoScreen:
+            return True
+        return getattr(lesson, "uses_lr", True)
 
     def _lr(self, frame: Frame) -> str:
         """``lr 0.003``; for a lesson that schedules its rate, the rate of its latest step too (the
@@ -61,32 +89,34 @@ class StatusBar(Widget):
             text += f" (now {formatting.number(scheduled, 2)})"
         return text
 
-    def _set(self, fields: list[Text]) -> None:
-        plain = SEPARATOR.join(field.plain for field in fields)
+    def _set(self, fields: list[tuple[str, Text]]) -> None:
+        plain = SEPARATOR.join(text.plain for _, text in fields)
         if plain != self.text:  # the styles follow from the words
-            self.text, self._fields = plain, fields
-            self._fit()
+            self.text, self._fields = plain, [(PRIORITY[kind], text) for kind, text in fields]
             self.refresh()
 
-    def _lines(self, width: int) -> Text:
-        """The fields joined by separators; where they don't fit in ``width``, a line break between two fields."""
-        text, line = Text(no_wrap=True, overflow="ellipsis"), 0
-        for index, field in enumerate(self._fields):
+    def fitted(self, width: int) -> Text:
+        """The fields that fit in ``width`` cells, joined by separators: the lowest-priority whole fields
+        left out first (one field alone is cropped rather than hidden)."""
+        kept = list(self._fields)
+        while len(kept) > 1 and width > 0 and joined_width(kept) > width:
+            kept.remove(max(kept, key=lambda field: field[0]))
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for index, (_, field) in enumerate(kept):
             if index:
-                if width > 0 and line + len(SEPARATOR) + field.cell_len > width:
-                    text.append(" │\n")
-                    line = 0
-                else:
-                    text.append(SEPARATOR)
-                    line += len(SEPARATOR)
+                text.append(SEPARATOR)
             text.append_text(field)
-            line += field.cell_len
         return text
 
-    def _fit(self) -> None:
-        lines = min(len(self._lines(self.content_region.width).plain.splitlines()) or 1, 2)
-        if self.styles.height is None or self.styles.height.value != lines:
-            self.styles.height = lines
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit()
+def loss_text(frame: Frame) -> str:
+    """``loss 0.42``; ``best loss 0`` for a lesson that reports a ``best_loss`` metric (a search, where
+    the latest candidate's loss says little)."""
+    best = frame.metrics.get("best_loss")
+    if isinstance(best, (int, float)) and not isinstance(best, bool):
+        return f"best loss {formatting.number(best)}"
+    return f"loss {formatting.number(frame.loss)}"
+
+
+def joined_width(fields: list[tuple[int, Text]]) -> int:
+    return sum(text.cell_len for _, text in fields) + len(SEPARATOR) * (len(fields) - 1)

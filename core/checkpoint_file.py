@@ -1,0 +1,186 @@
+"""The checkpoint file on disk: where it may be written, how it is written, and how it is read safely.
+
+Saving must never destroy what it should not touch (a device, a folder, a symlink) and never leave debris:
+the file is written beside its target under a temporary name, synced, and renamed over it; any failure
+removes the temporary file, and the next save removes one a killed run left behind. Reading never runs
+code: ``torch.load(..., weights_only=True)`` accepts tensors and plain Python values only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import secrets
+import stat
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from core.errors import CheckpointError, UsageError
+
+NOT_OURS = (
+    "is not a learn-tui checkpoint, or holds objects learn-tui will not load; open a file saved with ctrl+s or --save"
+)
+
+
+def check_save_path(path: Any) -> Path:
+    """The file a checkpoint for ``path`` will be written to (a symlink's target), or UsageError saying why
+    not: call it before training so that a bad ``--save`` path is refused before any work is done."""
+    text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
+    if not text.strip():
+        raise UsageError("the checkpoint path is empty; give a file name, e.g. --save run.pt")
+    if text.endswith(("/", os.sep)):
+        raise UsageError(f"{text} ends with '/', so it names a folder; give a file name in it, e.g. {text}run.pt")
+    try:
+        target = Path(text).expanduser()
+        if target.is_symlink():
+            target = target.resolve()  # write the file the link points at; the link stays
+        mode = target.stat().st_mode if target.exists() else None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise UsageError(f"{target} is a folder; give a file name in it, e.g. {target / 'run.pt'}")
+        if mode is not None and not stat.S_ISREG(mode):
+            raise UsageError(
+                f"{target} is not a regular file (a device, pipe or socket); save to a file such as run.pt"
+            )
+        folder = target.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+    except (OSError, ValueError, RuntimeError) as exc:  # a symlink loop, a NUL byte, a name too long
+        raise UsageError(f"can't save to {text}: {_reason(exc)}; choose another path") from None
+    if not folder.is_dir():
+        raise UsageError(f"can't create the folder {target.parent}: {folder} is a file; choose another path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"can't write in {folder}: permission denied; choose a folder you can write to")
+    probe = folder / _temp_name(target)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except (OSError, ValueError) as exc:  # a read-only file system, permissions os.access does not see
+        raise UsageError(f"can't write in {folder}: {_reason(exc)}; choose a folder you can write to") from None
+    return target
+
+
+def write_atomically(target: Path, write: Callable[[Any], None]) -> None:
+    """Call ``write(handle)`` on a temporary file beside ``target``, sync it, then rename it over ``target``.
+
+    The old file survives any failure (and keeps its permissions after a success); a failed or
+    interrupted write (KeyboardInterrupt included) leaves no temporary file behind."""
+    remove_stale_temps(target)
+    mode = stat.S_IMODE(target.stat().st_mode) if target.is_file() else None
+    tmp: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.parent / _temp_name(target)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # a new file's mode follows the umask
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+        tmp = None
+        _fsync_folder(target.parent)
+    except OSError as exc:
+        full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        raise CheckpointError(
+            f"could not write {target}: {'the disk is full' if full else _reason(exc)}; "
+            f"{'free some space or ' if full else ''}choose a writable path"
+        ) from None
+    except RuntimeError as exc:
+        if "inline_container" not in str(exc) and "PytorchStreamWriter" not in str(exc):
+            raise
+        raise CheckpointError(
+            f"could not write {target}: the disk is full or failed; free some space or choose another path"
+        ) from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove the temporary files of ``target`` that a killed save left (``.NAME.xxxxxxxx.tmp``)."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        if pattern.fullmatch(name):
+            with contextlib.suppress(OSError):
+                (target.parent / name).unlink()
+
+
+def read_checkpoint(source: Path) -> Any:
+    """``torch.load`` with ``weights_only=True``: a file holding anything else raises CheckpointError."""
+    import pickle
+
+    import torch
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about the pickle protocol of foreign files
+            return torch.load(source, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError:
+        version = _old_version(source)
+        if version is not None:
+            raise CheckpointError(
+                f"{source} is a checkpoint of an older learn-tui (version {version}) that "
+                "held numpy objects; run the lesson again and save a new one"
+            ) from None
+        raise CheckpointError(f"{source} {NOT_OURS}") from None
+    except Exception as exc:
+        raise CheckpointError(
+            f"{source} is damaged or not a learn-tui checkpoint ({type(exc).__name__}); open another file"
+        ) from None
+
+
+def _old_version(source: Path) -> int | None:
+    """The version of a checkpoint from learn-tui before version 2 (numpy arrays inside), else None.
+
+    Its numpy arrays are read with exactly numpy's array-rebuilding functions allowed, still without
+    running any other code; a file that needs anything else is not an old learn-tui checkpoint."""
+    import numpy as np
+    import torch
+
+    from core.checkpoint import FORMAT
+
+    try:
+        wanted = set(torch.serialization.get_unsafe_globals_in_checkpoint(source))
+        numpy_types = [np.ndarray, np.dtype, np._core.multiarray._reconstruct]  # type: ignore[attr-defined]  # noqa: SLF001
+        numpy_types += [type(np.dtype(code)) for code in "?bhilqBHILQefdgFD"]
+        allowed = {f"{obj.__module__}.{obj.__name__}": obj for obj in numpy_types}
+        if not wanted or not wanted <= set(allowed):
+            return None
+        with warnings.catch_warnings(), torch.serialization.safe_globals(list(allowed.values())):
+            warnings.simplefilter("ignore")
+            state = torch.load(source, map_location="cpu", weights_only=True)
+    except Exception:
+        return None
+    if isinstance(state, dict) and state.get("format") == FORMAT and isinstance(state.get("version"), int):
+        return state["version"]
+    return None
+
+
+def _temp_name(target: Path) -> str:
+    return f".{target.name}.{secrets.token_hex(4)}.tmp"
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the file itself is synced
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__

@@ -1,0 +1,48 @@
+"""When a run diverges: the loss limit and the (costly) parameter check, kept apart from the trainer's loop.
+
+The loss is checked at every ``LOSS`` (it is a float already): nan/inf, or above ``divergence_factor`` ×
+max(|first finite loss|, 1). The parameters cost a pass over every weight, so they are checked at each
+epoch's end and otherwise at most once per ``PARAM_CHECK_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from core.snapshot import first_non_finite
+
+PARAM_CHECK_SECONDS = 1.0
+
+
+class DivergenceWatch:
+    def __init__(self, factor: float | None) -> None:
+        """``factor``: the lesson's ``divergence_factor`` (None: only nan/inf losses diverge)."""
+        self.factor = factor
+        self.loss_limit: float | None = None  # set by the first finite loss (checkpoints carry it)
+        self._param_check = time.perf_counter()
+
+    def restart(self) -> None:
+        """Carry on after a divergence: the next finite loss sets a fresh limit."""
+        self.loss_limit = None
+
+    def loss(self, loss: float) -> str | None:
+        """Why ``loss`` means the run diverged, else None."""
+        if self.loss_limit is None and math.isfinite(loss):
+            self.loss_limit = math.inf if self.factor is None else self.factor * max(abs(loss), 1.0)
+        if not math.isfinite(loss):
+            return f"loss is {loss}"
+        if self.loss_limit is not None and not loss <= self.loss_limit:
+            return f"loss is {loss:.4g}"
+        return None
+
+    def params(self, watched: Mapping[str, Any], epoch_end: bool) -> str | None:
+        """At a step's end: why the parameters mean the run diverged (checked when it is time), else None."""
+        now = time.perf_counter()
+        if not epoch_end and now - self._param_check <= PARAM_CHECK_SECONDS:
+            return None
+        self._param_check = now
+        bad = first_non_finite(watched)
+        return None if bad is None else f"parameter {bad} holds nan or inf"

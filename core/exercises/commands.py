@@ -1,0 +1,61 @@
+"""The two sub-commands: ``learn-tui exercise`` (write an exercise, or list them with the levels passed) and
+``learn-tui check`` (compare a learner's file with its reference; exit 0 all match, 1 a difference, 2 usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from core.errors import UsageError
+from core.i18n import pick
+
+
+def add_exercise_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lesson", nargs="?", help="the lesson (see --list); none: list the exercises")
+    parser.add_argument(
+        "--level", type=int, default=1, choices=(1, 2, 3), help="1: one line, 2: every phase's code, 3: the whole step"
+    )
+    parser.add_argument("--dir", default=".", help="where to write it (default: the current folder)")
+    parser.add_argument("--reset", action="store_true", help="start over; the old file is kept as .bakN")
+    parser.add_argument("--list", action="store_true", help="the lessons with exercises and the levels you passed")
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="your exercise file")
+    parser.add_argument("--steps", type=int, default=None, help="steps to compare (default 3)")
+    parser.add_argument("--json", action="store_true", help="one JSON object")
+
+
+def run_exercise(args: argparse.Namespace) -> int:
+    from core.exercises import make, progress
+
+    if args.list or args.lesson is None:
+        record = progress.passed()
+        for lesson in make.exercise_lessons():
+            levels = record.get(lesson, [])
+            marks = " ".join(("✓" if level in levels else "·") + str(level) for level in make.LEVELS)
+            print(f"{lesson:<22} {marks}")
+        return 0
+    path, backup = make.write_exercise(args.lesson, args.level, Path(args.dir).expanduser(), args.reset)
+    if backup is not None:
+        print(pick(f"kept your old file as {backup}", f"旧文件已保存为 {backup}"))
+    print(
+        pick(
+            f"wrote {path}: fill in each TODO, then run: learn-tui check {path}",
+            f"已写入 {path}：补全每个 TODO，然后运行：learn-tui check {path}",
+        )
+    )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from core.exercises import check, progress
+
+    if args.steps is not None and args.steps < 1:
+        raise UsageError(f"--steps must be at least 1, got {args.steps}")
+    result = check.check_file(args.file, args.steps or check.DEFAULT_STEPS)
+    if result.passed:
+        progress.record_pass(result.lesson, result.level)
+    print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else result.message)
+    return 0 if result.passed else 1

@@ -1,0 +1,132 @@
+"""Which language learn-tui speaks: English (the default) or Simplified Chinese, the course's own.
+
+The choice, first match wins: ``--lang en|zh`` (``set_language``), else ``LEARN_TUI_LANG``, else a
+``zh_*`` locale in ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` (the order POSIX reads them in). The CLI
+sets it once; the app and the catalog read ``language()``, so nothing has to pass it along.
+
+The Chinese texts of the built-in lessons live beside them, in ``core/lessons/zh/<lesson-id>.md``: a
+``title:`` line between ``---`` lines, then the notes. Code in them is copied verbatim from the English
+notes (``tests/test_translations.py`` checks it).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+LANGUAGES = ("en", "zh")
+DEFAULT = "en"
+ENV_VAR = "LEARN_TUI_LANG"
+LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
+TRANSLATIONS_DIR = Path(__file__).parent / "lessons" / "zh"
+
+_chosen: str | None = None  # set by --lang; None: read the environment
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """``LEARN_TUI_LANG`` (en or zh; anything else is ignored), else the locale, else English."""
+    environ = os.environ if environ is None else environ
+    wanted = environ.get(ENV_VAR, "").strip().lower()
+    for language in LANGUAGES:
+        if wanted == language or wanted.startswith(language + "_") or wanted.startswith(language + "-"):
+            return language
+    for name in LOCALE_VARS:
+        value = environ.get(name, "")
+        if value:  # the first one set decides, as in POSIX (LC_ALL=C means C, whatever LANG says)
+            return "zh" if value.lower().startswith("zh") else DEFAULT
+    return DEFAULT
+
+
+def set_language(language: str | None) -> None:
+    """The language given on the command line (None: go back to the environment's)."""
+    global _chosen
+    if language is not None and language not in LANGUAGES:
+        from core.errors import UsageError
+
+        raise UsageError(f"unknown language {language!r}; use one of: {', '.join(LANGUAGES)}")
+    _chosen = language
+
+
+def language() -> str:
+    return _chosen or from_environment()
+
+
+def is_chinese() -> bool:
+    return language() == "zh"
+
+
+def pick(english: str, chinese: str) -> str:
+    """One of two texts, in the chosen language."""
+    return chinese if is_chinese() else english
+
+
+@dataclass(frozen=True)
+class Translation:
+    title: str
+    notes: str
+
+
+def parse_translation(text: str, where: str = "translation") -> Translation:
+    """A ``---``/``title: ...``/``---`` header, then the notes (Markdown)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---" or "---" not in [line.strip() for line in lines[1:]]:
+        raise ValueError(f"{where} must start with a --- / title: ... / --- header")
+    end = 1 + [line.strip() for line in lines[1:]].index("---")
+    header = dict(line.split(":", 1) for line in lines[1:end] if ":" in line)
+    title = header.get("title", "").strip()
+    if not title:
+        raise ValueError(f"{where} has no title: line in its header")
+    return Translation(title, "\n".join(lines[end + 1 :]).strip())
+
+
+@functools.cache
+def translation(lesson_id: str) -> Translation | None:
+    """A built-in lesson's Chinese title and notes, or None when it has none (a learner's own lesson)."""
+    path = TRANSLATIONS_DIR / f"{lesson_id}.md"
+    if not path.is_file():
+        return None
+    return parse_translation(path.read_text(encoding="utf-8"), str(path))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Two docstrings that differ only in indentation and surrounding blank lines."""
+    return inspect.cleandoc(a or "") == inspect.cleandoc(b or "")
+
+
+@functools.lru_cache(maxsize=1)
+def _notes_by_english() -> dict[str, str]:
+    from core import catalog
+
+    found = {}
+    for info in catalog.catalog():
+        zh = translation(info.id)
+        if zh is not None:
+            found[inspect.cleandoc(info.notes)] = zh.notes
+    return found
+
+
+def localized_notes(notes: str) -> str:
+    """A built-in lesson's notes in the chosen language, recognised by its English text (so a learner's
+    file, or a lesson whose notes were edited since, shows what it says)."""
+    if not is_chinese() or not notes:
+        return notes
+    try:
+        return _notes_by_english().get(inspect.cleandoc(notes), notes)
+    except Exception:  # an unreadable lesson file: its notes stay as they are
+        return notes
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: two for each wide (CJK) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """The text padded with spaces to ``width`` columns (``str.ljust`` counts a CJK character as one)."""
+    return text + " " * max(width - display_width(text), 0)

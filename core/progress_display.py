@@ -1,0 +1,116 @@
+"""The headless run's progress: on a terminal, rich's progress bar (done/total, elapsed time, an estimate of
+the time left, the latest loss, lr and speed); elsewhere (a pipe, a file, CI) a plain line now and then.
+
+rich comes with Textual but is not the app: core may use it (core never imports textual). steps/s is
+measured over the last few seconds of wall time, so a slow start or a pause does not skew it for long.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from typing import Any, TextIO
+
+from core.events import Progress
+from core.phases import EPOCH, STEP
+
+REDRAW_INTERVAL = 0.1  # seconds between redraws of the bar on a terminal
+LINE_INTERVAL = 1.0  # seconds between plain lines when the output is not a terminal
+RATE_WINDOW_S = 3.0  # steps/s is measured over about this much wall time
+
+
+class StepRate:
+    """Steps per second over a sliding window of wall time (None until two readings are apart)."""
+
+    def __init__(self, window: float = RATE_WINDOW_S) -> None:
+        self.window = window
+        self.readings: deque[tuple[float, int]] = deque()
+
+    def add(self, now: float, step: int) -> float | None:
+        self.readings.append((now, step))
+        while len(self.readings) > 2 and now - self.readings[1][0] >= self.window:
+            self.readings.popleft()
+        (then, first), (_, last) = self.readings[0], self.readings[-1]
+        return (last - first) / (now - then) if now > then else None
+
+
+def progress_line(event: Progress, rate: float | None) -> str:
+    """``step 12  epoch 1  loss 0.4321  lr 0.01  43 steps/s``."""
+    loss = "-" if event.loss is None else f"{event.loss:.4g}"
+    speed = "-" if rate is None else f"{rate:.3g}" if rate < 100 else f"{rate:.0f}"
+    return f"step {event.step}  epoch {event.epoch}  loss {loss}  lr {event.lr:g}  {speed} steps/s"
+
+
+class ProgressDisplay:
+    """``event(progress)`` for every event (it draws after each completed step, at most every
+    ``REDRAW_INTERVAL`` s), ``close()`` before anything else is printed (a note, the summary)."""
+
+    def __init__(self, out: TextIO, trainer: Any) -> None:
+        self.out = out
+        self.unit = "epochs" if trainer.max_epochs is not None else "steps"
+        self.total = trainer.max_epochs or trainer.max_steps
+        self.shown_step = trainer.step
+        self.rate = StepRate()
+        self.rate.add(time.perf_counter(), trainer.step)
+        self.last = -float("inf")
+        self.pending: Progress | None = None  # the latest completed step not drawn yet
+        self.bar = self._rich_bar() if _is_terminal(out) else None
+
+    def _rich_bar(self) -> Any:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import Progress as RichProgress
+
+        bar = RichProgress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(self.unit),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[line]}", markup=False),
+            console=Console(file=self.out),
+            auto_refresh=False,
+            transient=False,
+        )
+        self.task = bar.add_task("training", total=self.total, line="")
+        bar.start()
+        return bar
+
+    def event(self, event: Progress) -> None:
+        if (event.phase is STEP or event.phase is EPOCH) and event.step != self.shown_step:
+            self.shown_step = event.step
+            self.update(event)
+
+    def update(self, event: Progress, force: bool = False) -> None:
+        now = time.perf_counter()
+        rate = self.rate.add(now, event.step)
+        if not force and now - self.last < (REDRAW_INTERVAL if self.bar is not None else LINE_INTERVAL):
+            self.pending = event
+            return
+        self.last, self.pending = now, None
+        line = progress_line(event, rate)
+        if self.bar is not None:
+            done = event.step if self.unit == "steps" else event.epoch
+            self.bar.update(self.task, completed=done, line=line.split("  ", 1)[1])
+            self.bar.refresh()
+        else:
+            self.out.write(line + "\n")
+            self.out.flush()
+
+    def close(self) -> None:
+        """End the bar's line: what is printed next goes below it (later progress as plain lines)."""
+        if self.bar is not None:
+            if self.pending is not None:  # the bar ends at the last completed step
+                self.update(self.pending, force=True)
+            self.bar.stop()
+            self.bar = None
+            self.out.flush()
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False

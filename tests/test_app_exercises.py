@@ -1,0 +1,102 @@
+"""The app on an exercise file: the Check tab names the first mismatch at its step and phase, a save reloads the
+file and re-checks, ``h`` gives three hints, and the picker marks the levels passed (issue 15)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from app_helpers import async_test, ready, wait_for
+
+from core.exercises.make import write_exercise
+from tui.app import LearnApp
+from tui.screens.training import TrainingScreen
+
+SIZE = (130, 40)
+
+
+def check_text(screen) -> str:
+    return screen.exercise.panel.text if screen.exercise is not None else ""
+
+
+async def step_to(pilot, screen, step: int, phase: str) -> None:
+    """Press . (one phase) until the run stands after ``phase`` of ``step``."""
+
+    def there() -> bool:
+        progress = screen.frame.progress if screen.frame is not None else None
+        return (
+            progress is not None
+            and progress.step == step
+            and progress.phase is not None
+            and progress.phase.name == phase
+        )
+
+    for _ in range(40):
+        if there():
+            return
+        drawn = screen.frames_drawn
+        await pilot.press("full_stop")
+        await wait_for(
+            pilot, lambda before=drawn: screen.frames_drawn > before and screen.driver.idle, what="the next phase"
+        )
+    raise AssertionError(f"never reached {phase} at step {step}")
+
+
+@async_test
+async def test_check_tab_names_the_mismatch_then_a_save_reloads_and_it_matches(tmp_path):
+    path, _ = write_exercise("linear-regression", 1, tmp_path)  # its TODO: optimizer.zero_grad()
+    async with LearnApp(str(path), preload_torch=False, show_speed=False).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await wait_for(pilot, lambda: screen.exercise is not None, what="the Check tab")
+        await step_to(pilot, screen, 2, "ZERO_GRAD")
+        await wait_for(pilot, lambda: "at step 2" in check_text(screen), what="the mismatch")
+        text = check_text(screen)
+        assert "after ZERO_GRAD at step 2" in text and "not zeroed" in text
+        assert "yours:" in text and "reference:" in text  # both values
+        assert screen.exercise.outcome.mismatch.line == screen.frame.line  # the learner's yield, lit
+
+        hints = []
+        for _ in range(3):
+            await pilot.press("h")
+            await wait_for(pilot, lambda: screen.exercise.panel.hint.startswith(f"hint {len(hints) + 1}/3"))
+            hints.append(screen.exercise.panel.hint)
+        assert len(set(hints)) == 3 and hints[-1].endswith("optimizer.zero_grad()")
+
+        source = path.read_text()
+        path.write_text(source.replace("# TODO: zero the gradients", "optimizer.zero_grad()"))
+        later = os.stat(path).st_mtime + 5
+        os.utime(path, (later, later))
+        await wait_for(
+            pilot,
+            lambda: isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen is not screen,
+            what="the reload",
+        )
+        reloaded = pilot.app.screen
+        await wait_for(pilot, lambda: check_text(reloaded).startswith("✓"), timeout=60, what="a passing check")
+        assert "match the reference (to ZERO_GRAD at step 2)" in check_text(reloaded)
+
+
+@async_test
+async def test_an_unfilled_todo_says_what_is_missing(tmp_path):
+    path, _ = write_exercise("linear-regression", 2, tmp_path)  # no forward, no loss: `loss` is never defined
+    async with LearnApp(str(path), preload_torch=False, show_speed=False).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await wait_for(pilot, lambda: screen.exercise is not None, what="the Check tab")
+        await step_to(pilot, screen, 1, "FORWARD")
+        await wait_for(pilot, lambda: check_text(screen).startswith("✓"), what="the forward pass to match")
+        await pilot.press("full_stop")  # the loss line is a TODO: the learner's loop breaks at `yield LOSS, loss`
+        await wait_for(pilot, lambda: "stopped" in check_text(screen), what="the crash in the Check tab")
+        assert "local variable 'loss'" in check_text(screen)
+
+
+@async_test
+async def test_the_picker_marks_the_levels_passed(tmp_path, monkeypatch):
+    record = tmp_path / "progress.json"
+    record.write_text(json.dumps({"passed": {"autograd": [1, 3]}}))
+    monkeypatch.setenv("LEARN_TUI_PROGRESS", str(record))
+    async with LearnApp(preload_torch=False).run_test(size=SIZE) as pilot:
+        from textual.widgets import OptionList
+
+        options = pilot.app.screen.query_one(OptionList).options
+        row = next(option for option in options if option.id == "autograd")
+        assert row.prompt.renderable.plain.endswith("✓1 ·2 ✓3")

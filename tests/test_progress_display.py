@@ -1,0 +1,49 @@
+"""The headless run's progress (core/progress_display.py): rich's bar with elapsed time and the time left
+on a terminal, plain lines elsewhere, and a steps/s measured over recent wall time."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+from core.events import Progress
+from core.phases import STEP
+from core.progress_display import ProgressDisplay, StepRate
+from core.status import Status
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def step(number: int) -> Progress:
+    return Progress(Status.RUNNING, STEP, number, 1, 10, 0.01, 0.5 / number, {})
+
+
+def test_on_a_terminal_the_bar_shows_elapsed_time_and_time_left():
+    out = Terminal()
+    display = ProgressDisplay(out, SimpleNamespace(max_epochs=None, max_steps=4, step=0))
+    for number in range(1, 5):
+        display.event(step(number))
+    display.close()
+    text = out.getvalue()
+    assert "4/4" in text and "0:00:00" in text and "left" in text and "loss 0.125" in text
+    assert "[" not in text.replace("\x1b[", "")  # rich's bar, not the hand-drawn [####....]
+
+
+def test_elsewhere_progress_is_plain_lines():
+    out = io.StringIO()
+    display = ProgressDisplay(out, SimpleNamespace(max_epochs=None, max_steps=4, step=0))
+    display.event(step(1))
+    display.close()
+    assert out.getvalue().startswith("step 1  epoch 1  loss 0.5  lr 0.01") and "\x1b" not in out.getvalue()
+
+
+def test_steps_per_second_follow_the_recent_pace_not_the_whole_run():
+    rate = StepRate(window=3.0)
+    rate.add(0.0, 0)
+    rate.add(10.0, 1)  # a slow start: one step in ten seconds
+    for tenth in range(1, 51):  # then 40 steps/s for five seconds
+        value = rate.add(10.0 + tenth / 10, 1 + 4 * tenth)
+    assert 39 < value < 41

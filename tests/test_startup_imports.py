@@ -1,0 +1,30 @@
+"""The picker's first frame waits for nothing it does not show: parsing the command line and building the
+picker import neither the compare/sample commands nor a lesson module, nor Textual's Markdown (the notes
+panel is mounted after the first frame)."""
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+PROBE = """
+import sys
+from core import cli
+cli.parse([])
+import tui.app, tui.screens.picker
+late = {"core.compare", "core.sample_cli", "core.lesson", "markdown_it", "textual.widgets._markdown"}
+print(sorted(late & set(sys.modules)))
+"""
+
+
+def test_starting_the_picker_imports_only_what_its_first_frame_needs():
+    result = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_compare_and_sample_still_parse_their_own_arguments():
+    from core import cli
+
+    assert cli.parse(["compare", "linear-regression", "--lr", "0.1,1"]).args.lr == "0.1,1"
+    assert cli.parse(["sample", "a.pt", "--tokens", "3"]).args.tokens == "3"

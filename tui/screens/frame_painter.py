@@ -1,0 +1,131 @@
+"""Draws the driver's frames onto the training view: the status bar, the sparkline, the code panel's line,
+the message line and the visible tab. Each is redrawn only when its data changed; the driver paces what a
+frame carries to what the screen shows (``tui/worker_frames.py``: plotext's chart, the costliest panel,
+gets its history every 2 s while training; the status bar and the sparkline are the live view). While training,
+the chart is redrawn at most every ``CHART_COST_FACTOR`` times what its last redraw cost the UI thread (a
+slow terminal or a wide chart: fewer redraws), so it never takes more than ~2% of the machine from training."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.widgets import Sparkline, Static, TabbedContent
+
+from core.status import ALERTS, Status
+from tui.widgets.code_panel import CodePanel
+from tui.widgets.loss_chart import LossChart
+from tui.widgets.status_bar import StatusBar
+from tui.worker_frames import CHART_INTERVAL
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tui.widgets.grad_table import GradTable
+    from tui.widgets.param_table import ParamTable
+    from tui.worker_messages import Frame
+
+HINTS = {
+    Status.LOADING: "loading torch and the lesson…",
+    Status.RUNNING: "training… space pauses · + and - change the learning rate",
+    Status.PAUSED: "paused · space: run · n: one batch · .: one phase · e: end of epoch · ?: keys",
+}
+CHART_COST_FACTOR = 50  # while training, the chart waits at least 50 times its last redraw's cost (<= 2% of the time)
+
+
+class FramePainter:
+    def __init__(
+        self, screen: Screen, param_table: ParamTable, grad_table: GradTable, views: dict[str, tuple[str, Any]]
+    ) -> None:
+        """``views``: tab id -> (view name, its widget), filled in by the screen when the lesson loads."""
+        self._screen = screen
+        self._param_table, self._grad_table, self._views = param_table, grad_table, views
+        self.message = ""  # the message line's text now
+        self._chart_data: tuple[object, object] | None = None  # (losses, evals) the chart shows now
+        self._chart_next: tuple[Any, Any] | None = None  # (losses, evals) to show when the chart is due
+        self._chart_due = 0.0  # while training, the time the chart may be redrawn next
+        self.chart_seconds = 0.0  # what the last chart redraw cost the UI thread (until the screen was refreshed)
+        self._sparkline_data: tuple[float, ...] = ()
+
+    def draw(self, frame: Frame, flags: dict[str, bool]) -> None:
+        """``flags``: switches shown in the status bar (``zero_grad off``)."""
+        query = self._screen.query_one
+        query(StatusBar).show(frame, flags)
+        if frame.recent != self._sparkline_data:
+            self._sparkline_data = frame.recent
+            self._draw_sparkline([v for v in frame.recent if math.isfinite(v)])
+        if frame.state == Status.RUNNING:  # a line flickering at the refresh rate says nothing, and costs
+            query(CodePanel).show_line(0, title="running… (pause to see the line)")
+        else:
+            where = f"after {frame.phase} · line {frame.line}" if frame.phase and frame.line else ""
+            query(CodePanel).show_line(frame.line, frame.prev_line, title=where)
+        self.set_message(message_for(frame), frame.state in ALERTS)
+        self.draw_active(frame)
+
+    def _draw_sparkline(self, values: list[float]) -> None:
+        """About one column per loss while they fit (a few points would otherwise stretch over the whole
+        width); the width grows in steps of 16 columns, as each change costs a relayout."""
+        sparkline = self._screen.query_one(Sparkline)
+        sparkline.visible = bool(values)  # (an empty one draws a row of ▁)
+        room = max(self._screen.size.width - 2, 1)
+        width = "1fr" if len(values) >= room else str(min(room, 16 * (len(values) // 16 + 1)))
+        if str(sparkline.styles.width) != width:
+            sparkline.styles.width = width
+        sparkline.data = values[-room:]
+
+    def _draw_chart(self, losses: Any, evals: Any) -> None:
+        """Redraw the chart and time it: plotext builds the chart in the next refresh, so the cost is measured
+        from here until that refresh is done."""
+        self._chart_data, self._chart_next = (losses, evals), None
+        start = time.perf_counter()
+        self._chart_due = start + CHART_INTERVAL
+        self._screen.query_one(LossChart).show(losses, evals)
+        self._screen.call_after_refresh(self._chart_drawn, start)
+
+    def _chart_drawn(self, start: float) -> None:
+        self.chart_seconds = time.perf_counter() - start
+        self._chart_due = max(self._chart_due, start + CHART_COST_FACTOR * self.chart_seconds)
+
+    def set_message(self, text: str, alert: bool = False) -> None:
+        if text != self.message:
+            self.message = text
+            line = self._screen.query_one("#message", Static)
+            line.set_class(alert, "-alert")
+            line.update(Text(text))
+
+    def draw_active(self, frame: Frame, force: bool = False) -> None:
+        """The visible tab only (a table or view draws its snapshot; the chart its history)."""
+        active = self._screen.query_one(TabbedContent).active
+        snapshot = frame.snapshot
+        if active == "tab-chart":
+            data = (frame.losses, frame.evals)
+            if frame.losses is not None and (force or data != self._chart_data):
+                self._chart_next = data
+            if self._chart_next is not None and (
+                force or frame.state != Status.RUNNING or time.perf_counter() >= self._chart_due
+            ):
+                self._draw_chart(*self._chart_next)
+        elif snapshot is None:
+            return
+        elif active == "tab-params" and self._param_table.is_mounted:
+            self._param_table.show(snapshot.params)
+        elif active == "tab-grads" and self._grad_table.is_mounted:
+            self._grad_table.show(snapshot.params)
+        elif active in self._views:
+            name, widget = self._views[active]
+            if name in snapshot.views:
+                try:
+                    widget.show(snapshot.views[name])
+                except Exception as exc:  # a view's bug: say so once in the message line, keep training
+                    self.set_message(f"view {name} failed: {type(exc).__name__}: {exc}")
+
+
+def message_for(frame: Frame) -> str:
+    """The message line: why the run stopped (with what to do after a divergence), else a hint."""
+    if frame.state == Status.DIVERGED:
+        return f"{frame.message}  (- lowers the rate · space continues · r resets)"
+    if frame.message and frame.state != Status.RUNNING:
+        return frame.message
+    return HINTS.get(frame.state, frame.message)

@@ -1,0 +1,310 @@
+"""The options form: a lesson's settings chosen before it starts (the picker's ctrl+o, and a lesson that
+stopped for want of its data).
+
+Every ``Option`` of the lesson gets a field showing its type, choices and help, and the run's learning rate,
+seed and budget (steps or epochs) are optional fields. Values are checked as on the command line
+(``Option.parse``, ``parse_lr``, ``parse_seed``, ``parse_count``): a refused one is shown under its field and
+the form stays open. Options are read from the lesson module, so the lesson is imported in a thread worker
+(torch takes seconds) while the form says "loading…". It answers ``(lesson, RunSettings)``, or None.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.worker import Worker, WorkerState
+
+from core.errors import LearnTuiError
+from core.settings import RunSettings
+
+if TYPE_CHECKING:
+    from core.lesson import Lesson, Option
+
+HINT = "enter or ctrl+s: start · tab: next field · escape: back"
+
+
+def kind(option: Option) -> str:
+    """What the option takes, in words: ``a whole number, at least 1 · live``."""
+    if option.choices is not None:
+        text = "one of " + ", ".join(str(choice) for choice in option.choices)
+    elif isinstance(option.default, bool):
+        text = "on or off"
+    elif isinstance(option.default, int):
+        text = "a whole number"
+    elif isinstance(option.default, float):
+        text = "a number"
+    else:
+        text = "text"
+    if option.describe_range:
+        text += f", {option.describe_range}"
+    return text + (" · live: can change while training" if option.live else "")
+
+
+class Field(Vertical):
+    """One setting: its name, the widget that edits it, what it takes, and the error of the last check."""
+
+    def __init__(
+        self, name: str, control: Input | Select[Any] | Switch, about: str, parse: Callable[[Any], Any], note: str = ""
+    ) -> None:
+        super().__init__(id=f"field-{name}", classes="form-field")
+        self.setting = name
+        self.control = control
+        self.about = about
+        self.parse = parse
+        self.note = note  # shown in full above the field (a data error above the data folder)
+        self.error = ""
+
+    def compose(self) -> ComposeResult:
+        if self.note:
+            yield Static(Text(self.note), classes="form-note")
+        with Horizontal(classes="form-row"):
+            yield Label(Text(self.setting, "bold"), classes="form-name")
+            yield self.control
+        yield Static(Text(self.about, "dim"), classes="form-about")
+        error = Static("", classes="form-error")
+        error.display = False
+        yield error
+
+    def read(self) -> Any:
+        """The checked value (``UsageError`` when refused); the error is shown under the field."""
+        try:
+            value = self.parse(self.control.value)
+        except LearnTuiError as exc:
+            self.show_error(str(exc))
+            raise
+        self.show_error("")
+        return value
+
+    def show_error(self, text: str) -> None:
+        self.error = text
+        line = self.query_one(".form-error", Static)
+        line.update(Text(text))
+        line.display = bool(text)
+
+
+def option_field(option: Option, value: Any, note: str = "") -> Field:
+    """A field for one lesson option, showing ``value`` (text from the command line, or typed)."""
+    try:
+        value = option.parse(value)
+    except LearnTuiError:
+        value = option.default
+    if option.choices is not None:
+        choices = [(str(choice), choice) for choice in option.choices]
+        control: Input | Select[Any] | Switch = Select(choices, value=value, allow_blank=False, compact=True)
+    elif isinstance(option.default, bool):
+        control = Switch(bool(value), animate=False)
+    else:
+        placeholder = "empty: $LEARN_TUI_DATA, else ~/.local/share/learn-tui" if option.name == "data_dir" else ""
+        control = Input(str(value), placeholder=placeholder, compact=True)
+    about = f"{option.flag}: {kind(option)} · {option.help}"
+    return Field(option.name, control, about, option.parse, note)
+
+
+def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Empty text is None (the lesson's own value); anything else goes through ``parse``."""
+    return lambda text: parse(text) if text.strip() else None
+
+
+def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
+    """The learning rate, the seed and the budget: optional, empty for the lesson's own."""
+    from core.lesson import parse_count, parse_lr
+    from core.sample_cli import parse_seed
+
+    budget = (
+        f"{lesson.epochs} epochs"
+        if lesson.epochs is not None
+        else f"{lesson.steps} steps"
+        if lesson.steps is not None
+        else "until the loop ends"
+    )
+
+    def text(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    return [
+        Field(
+            "lr",
+            Input(text(settings.lr), placeholder=f"{lesson.lr:g} (the lesson's)", compact=True),
+            "--lr: the learning rate, a positive number such as 0.01",
+            optional(parse_lr),
+        ),
+        Field("seed", Input(str(settings.seed), compact=True), "--seed: the random seed, a whole number", parse_seed),
+        Field(
+            "steps",
+            Input(text(settings.steps), placeholder=f"the lesson's: {budget}", compact=True),
+            "--steps: stop after this many steps (batches) in all; or give epochs",
+            optional(lambda value: parse_count(value, "--steps")),
+        ),
+        Field(
+            "epochs",
+            Input(text(settings.epochs), placeholder=f"the lesson's: {budget}", compact=True),
+            "--epochs: stop after this many epochs in all; or give steps",
+            optional(lambda value: parse_count(value, "--epochs")),
+        ),
+    ]
+
+
+class LessonForm(ModalScreen[Any]):
+    """The options of one lesson, checked, then ``(lesson, RunSettings)`` to start it with."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+s", "start", "Start", priority=True)]
+    DEFAULT_CSS = """
+    LessonForm { align: center middle; }
+    #form-box { width: 90; height: 90%; }
+    #form-title { text-style: bold; }
+    #form-fields { height: 1fr; margin: 1 0 0 0; }
+    .form-field { height: auto; margin: 0 0 1 0; }
+    .form-row { height: auto; }
+    .form-name { width: 14; }
+    .form-row Input, .form-row Select { width: 1fr; }
+    .form-note { color: $error; text-style: bold; margin: 0 0 1 0; }
+    .form-error { height: auto; color: $error; text-style: bold; }
+    #form-loading { color: $text-muted; }
+    #form-buttons { height: auto; }
+    #form-hint { color: $text-muted; }
+    """
+
+    def __init__(self, lesson: str | Lesson, settings: RunSettings | None = None, *, data_error: str = "") -> None:
+        """``lesson``: an id, a path, or a loaded ``Lesson``; ``settings``: the values to start from (None: what
+        the picker would open it with); ``data_error``: shown in full above the data folder's field."""
+        super().__init__()
+        self.lesson_ref = lesson
+        self.lesson: Lesson | None = None if isinstance(lesson, str) else lesson
+        self.settings = settings
+        self.data_error = data_error
+        self.fields: dict[str, Field] = {}
+
+    def compose(self) -> ComposeResult:
+        name = self.lesson_ref if isinstance(self.lesson_ref, str) else self.lesson_ref.id
+        with Vertical(id="form-box", classes="dialog"):
+            yield Label(Text(f"Options for {name}"), id="form-title")
+            yield Static("loading the lesson… (its options are in its code)", id="form-loading")
+            yield VerticalScroll(id="form-fields")
+            with Horizontal(id="form-buttons"):
+                yield Button("Start (ctrl+s)", id="form-start", variant="primary", disabled=True)
+                yield Button("Back (escape)", id="form-back")
+            yield Static(HINT, id="form-hint")
+
+    def on_mount(self) -> None:
+        if self.lesson is not None:
+            self._show_lesson(self.lesson)
+        else:
+            self.run_worker(self._load, thread=True, exit_on_error=False, name="load lesson options", group="form")
+
+    def _load(self) -> Lesson:
+        from core import catalog
+
+        return catalog.load(str(self.lesson_ref))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "form":
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self._show_lesson(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = str(error) if isinstance(error, LearnTuiError) else f"{type(error).__name__}: {error}"
+            self.query_one("#form-loading", Static).update(Text(f"the lesson could not be loaded: {text}", "bold red"))
+
+    def _show_lesson(self, lesson: Lesson) -> None:
+        self.lesson = lesson
+        if self.settings is None:
+            picker = getattr(self.app, "picker_settings", None)
+            self.settings = picker(lesson) if picker is not None else RunSettings()
+        settings = self.settings
+        self.query_one("#form-title", Label).update(Text(f"Options for {lesson.id} · {lesson.title}"))
+        fields = [
+            option_field(
+                option,
+                settings.options.get(option.name, option.default),
+                self.data_error if option.name == "data_dir" else "",
+            )
+            for option in lesson.options
+        ]
+        fields += run_fields(lesson, settings)
+        self.fields = {field.setting: field for field in fields}
+        self.query_one("#form-loading").display = False
+        widgets: list[Widget] = list(fields)
+        if self.data_error and "data_dir" not in self.fields:  # no folder option: the error heads the form
+            widgets.insert(0, Static(Text(self.data_error), classes="form-note"))
+        self.query_one("#form-fields", VerticalScroll).mount_all(widgets)
+        self.query_one("#form-start", Button).disabled = False
+        first = self.fields.get("data_dir", fields[0]) if self.data_error else fields[0]
+        self.call_after_refresh(lambda: first.control.focus() if first is not None else None)
+
+    def values(self) -> RunSettings | None:
+        """The form's settings, each field checked; None (errors shown) when any is refused."""
+        assert self.lesson is not None and self.settings is not None
+        checked: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            with contextlib.suppress(LearnTuiError):  # (the field shows why)
+                checked[name] = field.read()
+        if checked.get("steps") is not None and checked.get("epochs") is not None:
+            self.fields["epochs"].show_error("give steps or epochs, not both: empty one of them")
+            checked.pop("epochs")
+        failed = [field for field in self.fields.values() if field.error]
+        if failed:
+            failed[0].control.focus()
+            return None
+        options = {
+            option.name: checked[option.name]
+            for option in self.lesson.options
+            if checked[option.name] != option.default
+        }
+        return RunSettings.of(
+            self.settings,
+            options=options,
+            lr=checked["lr"],
+            seed=checked["seed"],
+            steps=checked["steps"],
+            epochs=checked["epochs"],
+            resume=None,
+        )
+
+    def action_start(self) -> None:
+        if self.lesson is None:
+            return
+        settings = self.values()
+        if settings is not None:
+            self.dismiss((self.lesson, settings))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_start()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-start":
+            self.action_start()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def ask_for_data(screen: Any, message: str) -> None:
+    """A lesson stopped on a ``DataError`` (training view, status ``needs data``): the form, with the whole
+    message above the data folder's field; starting it replaces that training view with a new run."""
+    if screen.lesson is None or not screen.is_current:
+        return
+    # The toast cut the message short; the form shows all of it. (Its Notify is still in the app's queue.)
+    screen.app.call_later(screen.app.clear_notifications)
+
+    def start(answer: Any) -> None:
+        if answer is None:
+            return
+        if screen.app.screen is screen:
+            screen.app.pop_screen()
+        screen.app.open_lesson(*answer)
+
+    screen.app.push_screen(LessonForm(screen.lesson, screen.settings, data_error=message), start)

@@ -1,0 +1,167 @@
+"""The lesson's live options (key ``O``): each with its value now, its type or choices and its help.
+
+Enter (or a click) on an option changes it: a switch turns on or off, a choice moves to the next one, a
+number or a text is typed and checked as on the command line (``Option.parse``). The new value goes to the
+training driver, which applies it between two events and answers (``RequestDone``); a refused value is
+shown under the list and the dialog stays open, as in the learning-rate dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option as Row
+
+from core.errors import LearnTuiError
+from tui.worker_messages import RequestDone
+from tui.worker_requests import option_word
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
+    from core.lesson import Option
+
+LIST_HINT = "enter: change the highlighted option · escape: close"
+EDIT_HINT = "enter: set · escape: back to the list"
+
+
+def kind(option: Option) -> str:
+    """What the option takes, and what enter does to it."""
+    if option.choices is not None:
+        return "one of " + ", ".join(str(choice) for choice in option.choices) + " · enter: the next one"
+    if isinstance(option.default, bool):
+        return "on or off · enter: switch"
+    if isinstance(option.default, int):
+        return "a whole number · enter: type one"
+    if isinstance(option.default, float):
+        return "a number · enter: type one"
+    return "text · enter: type it"
+
+
+def typed(option: Option) -> bool:
+    """Typed in (a number, a text) rather than switched or cycled."""
+    return option.choices is None and not isinstance(option.default, bool)
+
+
+class OptionsScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "back", "Close")]
+
+    def __init__(
+        self,
+        options: Sequence[Option],
+        values: Mapping[str, Any],
+        change: Callable[[str, Any, MessagePump], None],
+        fixed: Sequence[Option] = (),
+    ) -> None:
+        """``options``: the live ones; ``values``: the run's values now; ``change(name, value, dialog)`` asks
+        the driver (which answers this dialog); ``fixed``: the options a run cannot change, named at the end."""
+        super().__init__()
+        self.options = {option.name: option for option in options}
+        self.values = dict(values)
+        self.change = change
+        self.fixed = fixed
+        self.editing: Option | None = None  # the option being typed in
+        self.asked: dict[str, Any] = {}  # option name -> the value asked for, until the driver answers
+        self.error = ""  # the message shown under the list now
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="options-box", classes="dialog"):
+            yield Label("Options: they apply while the run goes on", id="options-title")
+            yield OptionList(
+                *(Row(self._row(option), id=name) for name, option in self.options.items()), id="options-list"
+            )
+            yield Input(id="options-input", select_on_focus=True)
+            yield Static("", id="options-error")
+            if self.fixed:
+                names = ", ".join(option.flag for option in self.fixed)
+                yield Static(f"Fixed for a run (give them on the command line): {names}", id="options-fixed")
+            yield Static(LIST_HINT, id="options-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).display = False
+        rows = self.query_one(OptionList)
+        rows.highlighted = 0 if self.options else None
+        rows.focus()
+
+    def _row(self, option: Option) -> Text:
+        value = option_word(self.values.get(option.name, option.default))
+        return Text.assemble(
+            (option.name, "bold"),
+            "  ",
+            (value, "bold cyan"),
+            "  ",
+            (kind(option), "dim"),
+            "\n",
+            (option.help, "italic"),
+        )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option = self.options[event.option.id or ""]
+        value = self.values.get(option.name, option.default)
+        if isinstance(option.default, bool) and option.choices is None:
+            self._ask(option, not value)
+        elif option.choices is not None:
+            choices = list(option.choices)
+            self._ask(option, choices[(choices.index(value) + 1) % len(choices)] if value in choices else choices[0])
+        else:
+            self.editing = option
+            field = self.query_one(Input)
+            field.display = True
+            field.value = str(value)
+            field.focus()
+            self.query_one("#options-hint", Static).update(EDIT_HINT)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.editing is None:
+            return
+        try:
+            value = self.editing.parse(event.value)
+        except LearnTuiError as exc:
+            self._show_error(str(exc))
+            return
+        self._ask(self.editing, value)
+
+    def _ask(self, option: Option, value: Any) -> None:
+        self.asked[option.name] = value
+        self.change(option.name, value, self)
+
+    def on_request_done(self, message: RequestDone) -> None:
+        message.stop()
+        value = self.asked.pop(message.what, None)
+        if message.error:
+            self._show_error(message.error)
+            return
+        self._show_error("")
+        self.values[message.what] = value
+        self.query_one(OptionList).replace_option_prompt(message.what, self._row(self.options[message.what]))
+        if self.editing is not None and self.editing.name == message.what:
+            self._stop_editing()
+
+    def _show_error(self, text: str) -> None:
+        self.error = text
+        self.query_one("#options-error", Static).update(Text(text))
+
+    def _stop_editing(self) -> None:
+        self.editing = None
+        self.query_one(Input).display = False
+        rows = self.query_one(OptionList)
+        rows.highlighted = 0 if self.options else None
+        rows.focus()
+        self.query_one("#options-hint", Static).update(LIST_HINT)
+
+    def action_back(self) -> None:
+        """Escape: from typing a value back to the list; from the list, close."""
+        if self.editing is not None:
+            self._show_error("")
+            self._stop_editing()
+        else:
+            self.dismiss(None)

@@ -1,0 +1,63 @@
+"""The training view's dialogs. Each asks the learner for something and hands it to the training driver,
+which applies it between two events and answers the dialog: a refused value (a learning rate, a batch size,
+a checkpoint that won't load) is shown in the dialog, which stays open until the answer is accepted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from core.errors import UsageError
+from core.lesson import parse_lr
+from tui import formatting
+from tui.screens.options import OptionsScreen
+from tui.screens.prompt import PromptScreen
+
+if TYPE_CHECKING:
+    from core.lesson import Control, Lesson
+    from tui.worker import TrainingDriver
+
+
+def lr_dialog(driver: TrainingDriver, lr: float | None) -> PromptScreen:
+    current = formatting.lr(lr) if lr is not None else ""
+    return PromptScreen(
+        "Learning rate:",
+        value=current,
+        placeholder="e.g. 0.01",
+        validate=parse_lr,
+        submit=driver.set_lr,
+        hint="a positive number like 0.01 or 3e-4 · enter: set · escape: keep " + current,
+    )
+
+
+def checkpoint_path(text: str) -> str:
+    if not text.strip():
+        raise UsageError("type the path of a checkpoint, e.g. checkpoints/linear-regression-step100.pt")
+    return text.strip()
+
+
+def open_dialog(driver: TrainingDriver) -> PromptScreen:
+    """A checkpoint to open: one that is missing, damaged or foreign is explained here, and the run goes on."""
+    return PromptScreen(
+        "Open a checkpoint:",
+        value=driver.last_saved or "checkpoints/",
+        placeholder="checkpoints/….pt",
+        validate=checkpoint_path,
+        submit=driver.open,
+        hint="enter: open · escape: keep this run",
+    )
+
+
+def control_dialog(driver: TrainingDriver, control: Control) -> PromptScreen:
+    """The line of text a lesson's action asks for (its ``prompt``); the action checks it."""
+
+    def submit(text: str, dialog: Any) -> None:
+        driver.call(control.action, text, control.description, reply_to=dialog)
+
+    return PromptScreen(control.prompt or control.description, submit=submit)
+
+
+def options_dialog(driver: TrainingDriver, lesson: Lesson, values: Mapping[str, Any]) -> OptionsScreen:
+    live = [option for option in lesson.options if option.live]
+    fixed = [option for option in lesson.options if not option.live]
+    return OptionsScreen(live, values, driver.set_option, fixed=fixed)

@@ -1,0 +1,104 @@
+"""simple-nn's picture (view "boundary"), as TensorFlow Playground draws it: the network's p(class 1) over
+the input plane (blue 0 … orange 1, paler near 0.5, so the boundary is where the colours meet), the
+training points (·) and the held-out test points (●) in their class's colour, and below it a small map of
+what each neuron of the first hidden layer responds to (bright: active).
+``render_boundary(data, width, height)`` is a pure function of the view's plain data; ``drawn_at`` says
+which map cell a point is drawn in, so a test can check the picture against the accuracy."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rich.text import Text
+
+from tui.widgets.cells import CLASS0, CLASS1, Canvas, grey, mix
+from tui.widgets.picture_view import PictureView
+
+DIM = "grey50"
+BACKGROUND = (28, 28, 28)
+POINT0, POINT1 = (90, 180, 255), (255, 190, 90)  # the points, brighter than the map under them
+NEURON_COLUMNS = 12  # characters across one neuron's map
+
+
+@lru_cache(maxsize=256)
+def shade(percent: int) -> tuple[int, int, int]:
+    """The map's colour for p(class 1) in percent: deeper the surer, grey at 50."""
+    if percent >= 50:
+        return mix(BACKGROUND, mix(CLASS1, (0, 0, 0), 0.25), (percent - 50) / 50)
+    return mix(BACKGROUND, mix(CLASS0, (0, 0, 0), 0.25), (50 - percent) / 50)
+
+
+def drawn_at(point: list[float], box: list[list[float]], columns: int, rows: int) -> tuple[int, int]:
+    """(column, pixel row) of ``point`` on a picture of ``columns`` x ``rows`` pixels (top row: largest y)."""
+    (x_low, x_high), (y_low, y_high) = box
+    column = round((point[0] - x_low) / (x_high - x_low) * (columns - 1))
+    row = round((y_high - point[1]) / (y_high - y_low) * (rows - 1))
+    return min(max(column, 0), columns - 1), min(max(row, 0), rows - 1)
+
+
+def sample(grid: list[list[int]], column: int, row: int, columns: int, rows: int) -> int:
+    """The grid value under pixel (column, row) of a columns x rows picture (the nearest grid point)."""
+    return grid[round(row * (len(grid) - 1) / max(rows - 1, 1))][
+        round(column * (len(grid[0]) - 1) / max(columns - 1, 1))
+    ]
+
+
+def boundary_canvas(data: dict, width: int, height: int) -> Canvas:
+    canvas = Canvas(width, height)
+    grid, box = data["probability"], data["box"]
+    pixels = 2 * canvas.height
+    for row in range(pixels):
+        for column in range(canvas.width):
+            canvas.pixel(column, row, shade(sample(grid, column, row, canvas.width, pixels)))
+    for points, char in ((data.get("train") or [], "·"), (data.get("test") or [], "●")):
+        for x, y, label in points:
+            column, row = drawn_at([x, y], box, canvas.width, pixels)
+            canvas.mark(column, row // 2, char, POINT1 if label else POINT0)
+    return canvas
+
+
+def neuron_maps(data: dict, width: int) -> Text:
+    maps = data.get("neurons") or []
+    per_row = max(1, (width + 1) // (NEURON_COLUMNS + 1))
+    out = Text()
+    out.append(f"first hidden layer: {len(maps)} neurons, each over the same plane (bright: active)\n", DIM)
+    for start in range(0, len(maps), per_row):
+        canvases = []
+        for grid in maps[start : start + per_row]:
+            canvas = Canvas(NEURON_COLUMNS, 3)
+            for row in range(6):
+                for column in range(NEURON_COLUMNS):
+                    canvas.pixel(column, row, grey(sample(grid, column, row, NEURON_COLUMNS, 6), 100))
+            canvases.append(canvas.lines().split())
+        out.append(" ".join(f"h{i + 1:<{NEURON_COLUMNS - 1}}" for i in range(start, start + len(canvases))) + "\n", DIM)
+        for line in range(3):
+            for index, lines in enumerate(canvases):
+                out.append_text(lines[line])
+                out.append(" " if index < len(canvases) - 1 else "\n")
+    return out
+
+
+def render_boundary(data: Any, width: int = 80, height: int = 16) -> Text:
+    if not isinstance(data, dict) or "error" in data:
+        return Text(f"boundary unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if not data.get("probability"):
+        return Text("No network yet: the decision boundary appears once the lesson starts.", DIM)
+    out = Text()
+    out.append("p(class 1) over the inputs: ", "bold")
+    out.append("blue 0", "bold #5ab4ff")
+    out.append(" … ")
+    out.append("orange 1", "bold #ffbe5a")
+    out.append(" · ● test points  · training points\n", DIM)
+    out.append_text(boundary_canvas(data, max(width - 1, 10), max(height - 2, 6)).lines())
+    out.append_text(neuron_maps(data, width))
+    out.rstrip()
+    return out
+
+
+class BoundaryView(PictureView):
+    def picture(self, data: Any, width: int, height: int) -> Text:
+        return render_boundary(data, width, height)
+
+
+VIEW = BoundaryView

@@ -1,0 +1,84 @@
+"""The first convolution of the MNIST CNNs (view "filters"): each filter's weights (blue < 0 < red), and
+under it the feature map it makes of the digit the digit viewer shows first (relu(max-pool(conv)),
+bright: strong response), so you see which strokes each filter picks out.
+``render_filters(data, width)`` is a pure function of the view's plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from tui.widgets.cells import Canvas, diverging, grey
+from tui.widgets.picture_view import PictureView
+
+DIM = "grey50"
+GAP = 1
+
+
+def image_canvas(grid: list[list[float]], colour: Any, scale: float, columns: int) -> list[Text]:
+    """A grid of values drawn ``columns`` characters wide (nearest-neighbour scaling), half-block rows."""
+    rows = max(1, round(len(grid) * columns / len(grid[0]) / 2))
+    canvas = Canvas(columns, rows)
+    for y in range(2 * rows):
+        for x in range(columns):
+            value = grid[min(len(grid) - 1, y * len(grid) // (2 * rows))][
+                min(len(grid[0]) - 1, x * len(grid[0]) // columns)
+            ]
+            canvas.pixel(x, y, colour(value, scale))
+    return canvas.lines().split()
+
+
+def render_filters(data: Any, width: int = 80) -> Text:
+    if not isinstance(data, dict) or "error" in data:
+        return Text(f"filters unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    filters = data.get("filters") or []
+    if not filters:
+        return Text("No model yet.", DIM)
+    maps = data.get("maps") or []
+    unit = 12 if not maps else len(maps[0][0])  # a map's width in characters: one per pixel
+    per_row = max(1, (width - unit - GAP) // (unit + GAP))
+    out = Text()
+    shape = "×".join(map(str, data.get("shape", [])))
+    title = f"{data.get('layer', 'conv')}: {len(filters)} filters {shape}, blue < 0 < red"
+    more = (
+        f"; under each, its feature map of the input digit (label {data.get('label')})"
+        if maps
+        else "; the feature maps of a digit appear with the first batch"
+    )
+    out.append(title, "bold")
+    out.append((more if len(title + more) <= width else "") + "\n", DIM)
+    digit = image_canvas(data["image"], grey, 255, unit) if data.get("image") else None
+    for start in range(0, len(filters), per_row):
+        chunk = range(start, min(start + per_row, len(filters)))
+        tiles = [image_canvas(filters[i], diverging, data.get("filter_scale") or 1, unit) for i in chunk]
+        lead = unit + GAP if digit else 0
+        out.append(
+            ("input".ljust(lead) if digit and start == 0 else " " * lead)
+            + " ".join(f"f{i + 1:<{unit - 1}}" for i in chunk)
+            + "\n",
+            DIM,
+        )
+        rows = [tiles]
+        if maps:
+            rows.append([image_canvas(maps[i], grey, data["map_scale"][i] or 1, unit) for i in chunk])
+        for band, row_tiles in enumerate(rows):
+            for line in range(max(len(t) for t in row_tiles)):
+                if digit:
+                    left = digit if start == 0 else []
+                    index = line + (len(rows[0][0]) if band else 0)
+                    out.append_text(left[index] if index < len(left) else Text(" " * unit))
+                    out.append(" " * GAP)
+                for index, tile in enumerate(row_tiles):
+                    out.append_text(tile[line] if line < len(tile) else Text(" " * unit))
+                    out.append(" " * GAP if index < len(row_tiles) - 1 else "\n")
+    out.rstrip()
+    return out
+
+
+class FiltersView(PictureView):
+    def picture(self, data: Any, width: int, height: int) -> Text:
+        return render_filters(data, width)
+
+
+VIEW = FiltersView

@@ -1,0 +1,58 @@
+"""Logistic regression's picture (view "sigmoid"): hours studied against pass (the points at 0 and 1),
+the model's p(pass) along the hours, the 0.5 threshold, and where the curve crosses it (x = -b/w).
+``render_sigmoid(data, width, height)`` is a pure function of the view's plain data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+
+from tui.formatting import number
+from tui.widgets.cells import mix
+from tui.widgets.picture_view import PictureView, Plot
+
+CURVE, THRESHOLD, DIM = (250, 210, 60), (120, 120, 120), "grey50"
+PASS, FAIL = "bold green", "bold red"
+
+
+def render_sigmoid(data: Any, width: int = 80, height: int = 16) -> Text:
+    if not isinstance(data, dict) or "error" in data:
+        return Text(f"sigmoid unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    points, curve = data.get("points") or [], data.get("curve") or []
+    if not curve:
+        return Text("No model yet: the points and the sigmoid appear once the lesson starts.", DIM)
+    low, high = data["x_range"]
+    plot = Plot((low, high, 0.0, 1.0), width, max(height - 4, 6))
+    hours = [low + (high - low) * i / (len(curve) - 1) for i in range(len(curve))]
+    plot.hline(0.5, THRESHOLD)
+    previous = data.get("previous") or []
+    for age, old in enumerate(previous):
+        plot.curve(hours, old, mix((40, 40, 40), (100, 100, 100), (age + 1) / len(previous)))
+    plot.curve(hours, curve, CURVE)
+    threshold = data.get("threshold")
+    if threshold is not None and low <= threshold <= high:
+        plot.point(threshold, 0.5, "◆", "bold magenta")
+    for x, y in points:
+        plot.point(x, y, "●", PASS if y >= 0.5 else FAIL)
+    out = Text()
+    out.append(
+        f"p(pass) = sigmoid(w·hours + b) with w = {number(data.get('w'), 4)}, b = {number(data.get('b'), 4)}", "bold"
+    )
+    out.append("\n")
+    out.append_text(plot.text("hours studied"))
+    out.append("● passed  ", PASS)
+    out.append("● failed  ", FAIL)
+    out.append("━ p(pass)  ", "bold #fad23c")
+    out.append("┄ 0.5  ", DIM)
+    where = f"◆ p = 0.5 at {number(threshold, 4)} hours" if threshold is not None else "◆ w = 0: no crossing"
+    out.append(where, "bold magenta")
+    return out
+
+
+class SigmoidView(PictureView):
+    def picture(self, data: Any, width: int, height: int) -> Text:
+        return render_sigmoid(data, width, height)
+
+
+VIEW = SigmoidView
