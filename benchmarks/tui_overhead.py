@@ -5,10 +5,11 @@ as a plain PyTorch loop, and as a lesson inside the running app (headless ``App.
 training thread, the coalesced frames, snapshots and every widget update, rendering included; only
 the terminal write is missing). The app is timed from pressing space until it draws the ``finished`` frame.
 Rounds interleave the two so both see the same machine load; the median of the per-round ratios is
-printed. ``--tab`` picks the visible tab (the default is the loss chart; ``params`` snapshots every
+printed. ``--tab`` picks the visible tab (the default is the loss chart; ``graph`` the MLP's autograd graph, a
+lesson picture; ``params`` snapshots every
 parameter at each frame).
 
-    .venv/bin/python benchmarks/tui_overhead.py [--steps 2000] [--rounds 5] [--tab chart|params|grads|notes]
+    .venv/bin/python benchmarks/tui_overhead.py [--steps 2000] [--rounds 5] [--tab chart|params|grads|notes|graph]
                                                 [--threads 1]
 """
 
@@ -44,13 +45,15 @@ def threaded_lesson(data):
     """The benchmark lesson, setting torch's thread count in the training thread too (OpenMP's setting is
     per thread: without this the app's training thread would use another number of threads than the plain
     loop)."""
+    from core.autograd_graph import graph_view
+
     lesson, threads = lesson_for(data), torch.get_num_threads()
 
     def train(run):
         torch.set_num_threads(threads)
         yield from lesson.train(run)
 
-    return dataclasses.replace(lesson, train=train)
+    return dataclasses.replace(lesson, train=train, views={"graph": graph_view})  # a picture: --tab graph
 
 
 def app_loop(data, steps: int, tab: str, size: tuple[int, int], settle: float = 1.0) -> tuple[float, float, int]:
@@ -70,7 +73,7 @@ def app_loop(data, steps: int, tab: str, size: tuple[int, int], settle: float = 
             )
             screen = app.screen
             if tab != "chart":
-                screen.query_one("TabbedContent").active = f"tab-{tab}"
+                screen.query_one("TabbedContent").active = "tab-view-0" if tab == "graph" else f"tab-{tab}"
             await pilot.pause(settle)  # let the app finish starting up (as a learner reads the screen first)
             draw = screen._draw
 
@@ -98,7 +101,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--tab", default="chart", choices=("chart", "params", "grads", "notes"))
+    parser.add_argument("--tab", default="chart", choices=("chart", "params", "grads", "notes", "graph"))
     parser.add_argument("--size", default="120x36", help="terminal size WxH")
     parser.add_argument(
         "--threads",
