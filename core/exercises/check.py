@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from core.errors import LessonCrashed, UsageError
 from core.exercises.diagnose import State, first_difference
 from core.i18n import pick
@@ -73,7 +75,9 @@ def read_exercise(path: Path) -> tuple[str, int]:
     return found["EXERCISE_OF"], found["EXERCISE_LEVEL"]
 
 
-def _state(trainer: Any, event: Any) -> State:
+def _state(trainer: Any, event: Any, arrays: list[tuple[str, Any]] | None = None) -> State:
+    """The run's state at ``event``: its phase, step, line, loss, and a copy of every watched value and
+    gradient (``arrays``: the watched values listed once for the run, else listed here)."""
     from core.events import Progress
     from core.snapshot import named_arrays, to_numpy
 
@@ -84,12 +88,23 @@ def _state(trainer: Any, event: Any) -> State:
         phase = at.phase.name if at.phase is not None else None
     params, grads = {}, {}
     reported = trainer.run.reported_grads
-    for name, value in named_arrays(trainer.run.watched):
-        params[name] = to_numpy(value).copy()
-        grad = getattr(value, "grad", None) if hasattr(value, "requires_grad") else reported.get(name)
-        grads[name] = None if grad is None else to_numpy(grad).copy()
+    for name, value in arrays if arrays is not None else named_arrays(trainer.run.watched):
+        params[name] = _copy(value, to_numpy)
+        grad = value.grad if hasattr(value, "requires_grad") else reported.get(name)
+        grads[name] = None if grad is None else _copy(grad, to_numpy)
     loss = at.loss if at is not None and phase == "LOSS" else None
     return State(phase, at.step if at else 0, at.line if at else 0, loss, params, grads)
+
+
+def _copy(value: Any, to_numpy: Any) -> Any:
+    """A numpy copy in the value's own precision (a float64 copy of every weight at every yield would cost
+    more than the step itself on the course's small models)."""
+    if hasattr(value, "detach"):
+        try:
+            return value.detach().cpu().numpy().copy()
+        except TypeError:  # a dtype numpy lacks (bfloat16): through float64
+            return to_numpy(value).copy()
+    return np.array(value, copy=True)
 
 
 def _add_locals(state: State, trainer: Any) -> None:
@@ -130,12 +145,6 @@ def _next_state(rng_state: tuple) -> None:
     torch.set_rng_state(rng_state[2])
 
 
-def _next(trainer: Any, rng_state: tuple) -> tuple[Any, tuple]:
-    _next_state(rng_state)
-    event = next(trainer, None)
-    return event, _capture()
-
-
 def compare(path: Path, steps: int = DEFAULT_STEPS, seed: int = 0) -> Iterator[Comparison]:
     """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ."""
     from core import catalog, rng
@@ -152,31 +161,73 @@ def compare(path: Path, steps: int = DEFAULT_STEPS, seed: int = 0) -> Iterator[C
 
 
 def _compare(reference: Any, mine: Any, steps: int, seed: int) -> Iterator[Comparison]:
-    from core.events import Progress
+    """The reference runs first and its state at every yield is kept; then the learner's file runs and is
+    compared yield by yield. One after the other, each run draws the same random numbers it would alone."""
     from core.trainer import Trainer
 
-    theirs = Trainer(reference, steps=steps, seed=seed)
-    rng_theirs = _capture()
+    expected = list(_states(Trainer(reference, steps=steps, seed=seed)))
     ours = Trainer(mine, steps=steps, seed=seed)
-    rng_ours = _capture()
+    arrays = _Arrays(ours)
     before: State | None = None
-    while True:
-        ref_event, rng_theirs = _next(theirs, rng_theirs)
+    for index, (ref_event, ref_state) in enumerate(expected):
         try:
-            my_event, rng_ours = _next(ours, rng_ours)
+            my_event = next(ours, None)
         except LessonCrashed as exc:
             raise LessonCrashed(exc.message + _crash_cause(exc.message), exc.details) from None
-        ref_state, my_state = _state(theirs, ref_event), _state(ours, my_event)
+        my_state = _state(ours, my_event, arrays.now())
         difference = first_difference(my_state, ref_state, before)
-        if difference is not None:
+        if difference is not None:  # look at both loops' tensors there (the reference is run again to it)
             _add_locals(my_state, ours)
-            _add_locals(ref_state, theirs)
+            _add_locals(ref_state, _reference_at(reference, steps, seed, index))
             difference = first_difference(my_state, ref_state, before)
         shown = (my_state, ref_state) if difference is not None else (None, None)
         yield Comparison(my_state.step, my_state.phase, my_state.line, difference, *shown)
-        if difference is not None or not isinstance(ref_event, Progress) or not isinstance(my_event, Progress):
+        if difference is not None or not _goes_on(ref_event) or not _goes_on(my_event):
             return
         before = my_state
+
+
+class _Arrays:
+    """A run's watched values as (name, tensor or array), listed again only when the lesson watches more:
+    listing a module's parameters at every yield would cost more than copying them."""
+
+    def __init__(self, trainer: Any) -> None:
+        self.watched = trainer.run.watched
+        self.names: list[str] = []
+        self.arrays: list[tuple[str, Any]] = []
+
+    def now(self) -> list[tuple[str, Any]]:
+        from core.snapshot import named_arrays
+
+        if len(self.watched) != len(self.names):
+            self.names, self.arrays = list(self.watched), list(named_arrays(self.watched))
+        return self.arrays
+
+
+def _goes_on(event: Any) -> bool:
+    from core.events import Progress
+
+    return isinstance(event, Progress)
+
+
+def _states(trainer: Any) -> Iterator[tuple[Any, State]]:
+    """(event, state) at every yield of a run, up to and including the event that ends it."""
+    arrays = _Arrays(trainer)
+    while True:
+        event = next(trainer, None)
+        yield event, _state(trainer, event, arrays.now())
+        if not _goes_on(event):
+            return
+
+
+def _reference_at(reference: Any, steps: int, seed: int, index: int) -> Any:
+    """A reference run paused at its yield number ``index`` (counting from 0)."""
+    from core.trainer import Trainer
+
+    trainer = Trainer(reference, steps=steps, seed=seed)
+    for _ in range(index + 1):
+        next(trainer, None)
+    return trainer
 
 
 def _crash_cause(message: str) -> str:
