@@ -137,24 +137,24 @@ def parse(argv: Sequence[str]) -> Command:
     return Command(args, rest, parser)
 
 
-def lesson_option_parser(lesson: Any) -> Parser:
-    """A parser for one lesson's own options (``--optimizer SGD``, ``--data-dir PATH``, ...)."""
+def lesson_option_text(lesson: Any, rest: Sequence[str]) -> dict[str, str]:
+    """The lesson's own options given in ``rest`` (``--optimizer SGD`` -> ``{"optimizer": "SGD"}``), not yet
+    parsed; an argument that is not one of them is a UsageError."""
     parser = Parser(prog=f"learn-tui run {lesson.id}", add_help=False, allow_abbrev=False)
     for option in lesson.options:
         extra: dict[str, Any] = {"nargs": "?", "const": "true"} if isinstance(option.default, bool) else {}
         parser.add_argument(option.flag, dest=option.name, default=None, help=option.help, **extra)
-    return parser
+    values, unknown = parser.parse_known_args(list(rest))
+    if unknown:
+        flags = " ".join(o.flag for o in lesson.options) or "none"
+        raise UsageError(f"lesson {lesson.id} does not take {' '.join(unknown)}; its own options are: {flags}")
+    return {k: v for k, v in vars(values).items() if v is not None}
 
 
 def parse_lesson_options(lesson: Any, rest: Sequence[str]) -> dict[str, Any]:
     if not rest:
         return {}
-    flags = " ".join(o.flag for o in lesson.options) or "none"
-    parser = lesson_option_parser(lesson)
-    values, unknown = parser.parse_known_args(list(rest))
-    if unknown:
-        raise UsageError(f"lesson {lesson.id} does not take {' '.join(unknown)}; its own options are: {flags}")
-    overrides = {k: v for k, v in vars(values).items() if v is not None}
+    overrides = lesson_option_text(lesson, rest)
     lesson.config(overrides)  # raises UsageError for a bad value, e.g. an unknown optimizer
     return overrides
 

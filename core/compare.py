@@ -70,20 +70,12 @@ def comma_list(text: str, parse: Any) -> list[Any]:
 
 def variants(lesson: Any, rest: list[str], lr: str | None) -> list[Variant]:
     """Every combination of the comma lists given (lesson options in the lesson's order, then --lr)."""
-    from core.cli import lesson_option_parser
-
-    lesson.check_lr_given(lr)
-    values, unknown = lesson_option_parser(lesson).parse_known_args(rest)
-    if unknown:
-        flags = " ".join(o.flag for o in lesson.options) or "none"
-        raise UsageError(f"lesson {lesson.id} does not take {' '.join(unknown)}; its own options are: {flags}")
+    from core.cli import lesson_option_text
     from core.lesson import parse_lr
 
-    lists: list[tuple[str, list[Any]]] = []
-    for option in lesson.options:
-        text = getattr(values, option.name)
-        if text is not None:
-            lists.append((option.name, comma_list(text, option.parse)))
+    lesson.check_lr_given(lr)
+    given = lesson_option_text(lesson, rest)
+    lists = [(o.name, comma_list(given[o.name], o.parse)) for o in lesson.options if o.name in given]
     lists.append(("lr", comma_list(lr, parse_lr) if lr is not None else [None]))
     count = math.prod(len(choices) for _, choices in lists)
     if count > MAX_VARIANTS:
@@ -135,7 +127,7 @@ def run_variant(lesson: Any, variant: Variant, base: RunSettings, live: bool) ->
             output = progress_display.ProgressDisplay(sys.stdout, trainer)
         with ctrl_c:
             ended = headless.train(trainer, output, ctrl_c)
-        result.status = "interrupted" if ended is None else "diverged" if isinstance(ended, Diverged) else "finished"
+        result.status = headless.ended_status(ended)
         result.summary = dict(ended.summary) if isinstance(ended, Finished) else results_so_far(trainer)
         if isinstance(ended, Diverged):
             result.message = f"diverged in step {ended.step}: {ended.reason}"
@@ -245,7 +237,7 @@ def table(results: list[Result], out: TextIO) -> None:
 
 
 def json_record(lesson: Any, result: Result) -> dict[str, Any]:
-    from core.headless import _clean
+    from core.headless import json_safe
 
     record = {
         "event": "variant",
@@ -262,7 +254,7 @@ def json_record(lesson: Any, result: Result) -> dict[str, Any]:
     }
     if result.message:
         record["message"] = result.message
-    return _clean(record)
+    return json_safe(record)
 
 
 def progress_line(index: int, total: int, result: Result) -> str:

@@ -30,13 +30,11 @@ class DivergenceWatch:
 
     def loss(self, loss: float) -> str | None:
         """Why ``loss`` means the run diverged, else None."""
-        if self.loss_limit is None and math.isfinite(loss):
-            self.loss_limit = math.inf if self.factor is None else self.factor * max(abs(loss), 1.0)
         if not math.isfinite(loss):
             return f"loss is {loss}"
-        if self.loss_limit is not None and not loss <= self.loss_limit:
-            return f"loss is {loss:.4g}"
-        return None
+        if self.loss_limit is None:
+            self.loss_limit = math.inf if self.factor is None else self.factor * max(abs(loss), 1.0)
+        return None if loss <= self.loss_limit else f"loss is {loss:.4g}"
 
     def params(self, watched: Mapping[str, Any], epoch_end: bool) -> str | None:
         """At a step's end: why the parameters mean the run diverged (checked when it is time), else None."""

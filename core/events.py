@@ -34,6 +34,10 @@ class Progress:
     loss: float | None  # the latest loss the lesson reported
     metrics: Mapping[str, Any] | None = None  # plain numbers / text sent with this phase (STEP, EPOCH, EVAL)
 
+    def closes_step(self, last_step: int) -> bool:
+        """This is the ``STEP`` or ``EPOCH`` that completed a step (an ``EPOCH`` right after a ``STEP`` is not)."""
+        return (self.phase is Phase.STEP or self.phase is Phase.EPOCH) and self.step != last_step
+
 
 @dataclass(frozen=True, slots=True)
 class Diverged:

@@ -27,7 +27,7 @@ from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.ctrl_c import StopAtStepBoundary
 from core.errors import CheckpointError, UsageError
 from core.events import Diverged, Finished, Progress
-from core.phases import EPOCH, EVAL, STEP
+from core.phases import EVAL
 from core.settings import RunSettings
 
 
@@ -39,14 +39,14 @@ class Output(Protocol):
     def close(self) -> None: ...
 
 
-def _clean(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON has no nan/inf: write them as null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -82,11 +82,6 @@ def progress_record(progress: Progress) -> dict[str, Any]:
     return record
 
 
-def closes_step(progress: Progress, last_step: int) -> bool:
-    """``progress`` is the ``STEP`` or ``EPOCH`` that completed a step (an ``EPOCH`` after a ``STEP`` is not)."""
-    return (progress.phase is STEP or progress.phase is EPOCH) and progress.step != last_step
-
-
 class JsonLines:
     """``--json``: one object per completed step and per evaluation, flushed as written."""
 
@@ -94,11 +89,11 @@ class JsonLines:
         self.out, self.trainer, self.last_step = out, trainer, trainer.step
 
     def write(self, record: dict[str, Any]) -> None:
-        self.out.write(json.dumps(_clean(record)) + "\n")
+        self.out.write(json.dumps(json_safe(record)) + "\n")
         self.out.flush()
 
     def event(self, event: Progress) -> None:
-        if event.phase is EVAL or closes_step(event, self.last_step):
+        if event.phase is EVAL or event.closes_step(self.last_step):
             self.write(progress_record(event))
             if event.phase is not EVAL:
                 self.last_step = event.step
@@ -143,6 +138,11 @@ def train(trainer: Any, output: Output, ctrl_c: StopAtStepBoundary) -> Finished 
     return trainer.ended
 
 
+def ended_status(ended: Finished | Diverged | None) -> str:
+    """How a run that ``train`` returned from ended: finished, diverged or interrupted (None)."""
+    return "interrupted" if ended is None else "diverged" if isinstance(ended, Diverged) else "finished"
+
+
 def divergence_advice(ended: Diverged) -> str:
     return (
         f"training diverged in step {ended.step}: {ended.reason}. Lower the learning rate: rerun with "
@@ -173,7 +173,7 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
     finally:
         if output is not None:
             output.close()
-    status = "interrupted" if ended is None else ("diverged" if isinstance(ended, Diverged) else "finished")
+    status = ended_status(ended)
     summary = ended.summary if isinstance(ended, Finished) else trainer.summary()
     seconds = time.perf_counter() - started
     if isinstance(output, JsonLines):

@@ -12,7 +12,6 @@ from collections import deque
 from typing import Any, TextIO
 
 from core.events import Progress
-from core.phases import EPOCH, STEP
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the bar on a terminal
 LINE_INTERVAL = 1.0  # seconds between plain lines when the output is not a terminal
@@ -79,7 +78,7 @@ class ProgressDisplay:
         return bar
 
     def event(self, event: Progress) -> None:
-        if (event.phase is STEP or event.phase is EPOCH) and event.step != self.shown_step:
+        if event.closes_step(self.shown_step):
             self.shown_step = event.step
             self.update(event)
 

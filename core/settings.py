@@ -10,7 +10,7 @@ picker get ``RunSettings(seed=..., device=...)``: the defaults, with the same se
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 
@@ -27,9 +27,7 @@ class RunSettings:
     @classmethod
     def of(cls, base: RunSettings | None = None, **changes: Any) -> RunSettings:
         """``base`` (or the defaults) with ``changes``; an unknown name is a TypeError, as for a call."""
-        names = {f.name for f in fields(cls)}
-        unknown = sorted(set(changes) - names)
+        unknown = sorted(set(changes) - {f.name for f in fields(cls)})
         if unknown:
             raise TypeError(f"RunSettings has no {', '.join(unknown)}")
-        base = base or cls()
-        return cls(**{**{name: getattr(base, name) for name in names}, **changes})
+        return replace(base or cls(), **changes)

@@ -196,8 +196,6 @@ def float_copy(value: Any) -> Any:
     """A detached float copy of a tensor (where it lives) or numpy array."""
     if hasattr(value, "detach"):
         return value.detach().float().clone()
-    import numpy as np
-
     return np.array(value, dtype=np.float64)
 
 
@@ -206,9 +204,12 @@ def norm_of(value: Any) -> float:
         import torch
 
         return float(torch.linalg.vector_norm(value))
-    import numpy as np
-
     return float(np.linalg.norm(value))
+
+
+def size_of(value: Any) -> int:
+    """How many values a tensor, array or number holds (no copy)."""
+    return value.numel() if hasattr(value, "numel") else int(np.size(value))
 
 
 EVERY_UPDATE = 100_000  # models with at most this many watched values are measured at every update
@@ -235,7 +236,7 @@ class UpdateRatios:
         """Called at each phase of step ``step`` while ``wanted``."""
         if phase is BACKWARD:
             self._before = {n: float_copy(v) for n, v in named_arrays(watched)}
-            self._size = sum(v.numel() if hasattr(v, "numel") else v.size for v in self._before.values())
+            self._size = sum(size_of(v) for v in self._before.values())
         elif phase is UPDATE and self._before:
             for name, value in named_arrays(watched):
                 before = self._before.get(name)
@@ -264,9 +265,10 @@ class WeightTrail:
     def note(self, watched: Mapping[str, Any]) -> None:
         """Called at every ``UPDATE``: one small copy for a tiny model, one attribute test for any other."""
         if self._small is None:
-            arrays = list(named_arrays(watched))
-            self._small = 0 < sum(np.size(to_numpy(value)) for _, value in arrays) <= TRAIL_VALUES
-            self.names = [name for name, value in arrays for _ in range(np.size(to_numpy(value)))]
+            sizes = [(name, size_of(value)) for name, value in named_arrays(watched)]
+            self._small = 0 < sum(size for _, size in sizes) <= TRAIL_VALUES
+            if self._small:  # (a name per value: only for a tiny model)
+                self.names = [name for name, size in sizes for _ in range(size)]
         if self._small:
             self.points.append(tuple(x for _, value in named_arrays(watched) for x in to_numpy(value).ravel().tolist()))
 

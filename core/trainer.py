@@ -259,7 +259,7 @@ class Trainer:
         self.progress = Progress(
             self.status,
             phase,
-            self.step + 1 if self.step_open else self.step,
+            self.step_now,
             epoch if epoch > 1 else 1,
             line,
             self._lr,

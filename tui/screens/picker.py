@@ -10,6 +10,7 @@ form (``lesson_form.py``) instead. Texts follow ``core.i18n``'s language.
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -141,6 +142,11 @@ def exercise_marks() -> dict[str, Text]:
     return marks
 
 
+def first_lesson(option_list: OptionList) -> int | None:
+    """The index of the list's first lesson (headings and notes are disabled rows), or None."""
+    return next((i for i, option in enumerate(option_list.options) if not option.disabled), None)
+
+
 @functools.lru_cache(maxsize=1)
 def lesson_infos() -> tuple[list, list[str]]:
     """The built-in lessons, and a line for each lesson file that could not be read (read once per run)."""
@@ -248,11 +254,9 @@ class PickerScreen(Screen):
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(self._options())
-        option_list.highlighted = next((i for i, o in enumerate(option_list.options) if not o.disabled), None)
+        option_list.highlighted = first_lesson(option_list)
 
     def _status_text(self) -> str:
-        import sys
-
         if "torch" in sys.modules:
             return pick(
                 "torch ready · enter opens a lesson · ctrl+o: its options first",
@@ -282,7 +286,7 @@ class PickerScreen(Screen):
             return
         await self._mount_preview()
         if self.infos and option_list.highlighted is None:
-            option_list.highlighted = next((i for i, o in enumerate(option_list.options) if not o.disabled), None)
+            option_list.highlighted = first_lesson(option_list)
 
     async def _mount_preview(self) -> None:
         """The notes panel, mounted once the list is on screen (Markdown and markdown_it take ~30 ms to import)."""
@@ -310,11 +314,9 @@ class PickerScreen(Screen):
             self.app.open_lesson(event.option.id)
 
     def action_open_lesson(self) -> None:
-        option_list = self.query_one(OptionList)
-        if option_list.highlighted is not None:
-            option = option_list.get_option_at_index(option_list.highlighted)
-            if option.id in self._by_id:
-                self.app.open_lesson(option.id)
+        lesson_id = self._highlighted_id()
+        if lesson_id is not None:
+            self.app.open_lesson(lesson_id)
 
     def _highlighted_id(self) -> str | None:
         option_list = self.query_one(OptionList)

@@ -76,8 +76,7 @@ class TrainingScreen(Screen):
         self.frame: Frame | None = None
         self.show_speed = show_speed
         self.driver = TrainingDriver(self, lesson, settings, paused=paused)
-        self.keys = training_keys()  # the lesson's own keys join when it is loaded
-        self._by_action = {(key.action, key.args): key for key in self.keys}
+        self._use_keys(training_keys())  # the lesson's own keys join when it is loaded
         self._lesson_keys: dict[str, Key] = {}  # key name -> the lesson's control (handled in on_key)
         self._toggled: tuple[str, ...] = ()  # the options the lesson's toggle keys switch: shown in the status
         self._views: dict[str, tuple[str, Any]] = {}  # tab id -> (view name, widget)
@@ -169,8 +168,7 @@ class TrainingScreen(Screen):
         keys, problems = lesson_keys(lesson)
         for problem in problems:
             self.notify(problem, severity="warning")
-        self.keys = training_keys(keys)
-        self._by_action = {(key.action, key.args): key for key in self.keys}
+        self._use_keys(training_keys(keys))
         self._lesson_keys = {key.key: key for key in keys}
         self._toggled = tuple(c.toggles for c in lesson.controls if c.toggles and c.key in self._lesson_keys)
         self.refresh_bindings()
@@ -253,6 +251,10 @@ class TrainingScreen(Screen):
         self.driver.refresh()
 
     # -- keys: one table (training_keys.py) makes the bindings, check_action, the key bar and the help --------
+    def _use_keys(self, keys: tuple[Key, ...]) -> None:
+        self.keys = keys
+        self._by_action = {(key.action, key.args): key for key in keys}  # check_action's look-up
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         key = self._by_action.get((action, tuple(parameters)))
         return True if key is None else key.applies(self.state, self.lesson)

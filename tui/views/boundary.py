@@ -13,6 +13,7 @@ from typing import Any
 from rich.text import Text
 
 from tui.widgets.cells import CLASS0, CLASS1, Canvas, grey, mix
+from tui.widgets.data_view import unavailable
 from tui.widgets.picture_view import PictureView
 
 DIM = "grey50"
@@ -80,8 +81,8 @@ def neuron_maps(data: dict, width: int) -> Text:
 
 
 def render_boundary(data: Any, width: int = 80, height: int = 16) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"boundary unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("boundary", data)) is not None:
+        return failed
     if not data.get("probability"):
         return Text("No network yet: the decision boundary appears once the lesson starts.", DIM)
     out = Text()

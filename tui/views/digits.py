@@ -23,6 +23,7 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual.widgets import Static
 
+from tui.widgets.data_view import unavailable
 from tui.widgets.safe_panel import SafePanel
 
 UPPER_HALF = "▀"
@@ -174,8 +175,8 @@ def side_by_side(
 def render_digits(data: Any, width: int = 80, height: int | None = None) -> Text:
     """The whole viewer for the view's data: {"images", "labels", "predictions", "probabilities"}, in the
     roomiest layout whose digits fit whole in ``height`` rows (the header only where there is room for it)."""
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"digit viewer unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("digit viewer", data)) is not None:
+        return failed
     if not data.get("images"):
         return Text("No batch yet: the current batch's digits appear here once training starts.", "grey50")
     fitting = [layout for layout in LAYOUTS if layout[1] <= width]  # (too narrow for bars beside: stacked)

@@ -10,6 +10,7 @@ from typing import Any
 from rich.text import Text
 
 from tui.widgets.cells import Canvas, diverging, grey
+from tui.widgets.data_view import unavailable
 from tui.widgets.picture_view import PictureView
 
 DIM = "grey50"
@@ -30,8 +31,8 @@ def image_canvas(grid: list[list[float]], colour: Any, scale: float, columns: in
 
 
 def render_filters(data: Any, width: int = 80) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"filters unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("filters", data)) is not None:
+        return failed
     filters = data.get("filters") or []
     if not filters:
         return Text("No model yet.", DIM)

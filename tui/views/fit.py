@@ -11,6 +11,7 @@ from rich.text import Text
 
 from tui.formatting import number
 from tui.widgets.cells import mix
+from tui.widgets.data_view import unavailable
 from tui.widgets.picture_view import PictureView, Plot
 
 LINE, POINT, DIM = (250, 210, 60), "bold cyan", "grey50"
@@ -29,8 +30,8 @@ def y_range(ys: list[float], extra: list[float]) -> tuple[float, float]:
 
 
 def render_fit(data: Any, width: int = 80, height: int = 16) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"fit unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("fit", data)) is not None:
+        return failed
     points, line = data.get("points") or [], data.get("line")
     if not line:
         return Text("No model yet: the points and the fitted line appear once the lesson starts.", DIM)

@@ -12,7 +12,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.widgets.data_view import DataView
+from tui.widgets.data_view import DataView, unavailable
 
 LEAF, GRAD, OP, DIM, REPEAT = "bold green", "yellow", "cyan", "grey50", "magenta"
 
@@ -65,8 +65,8 @@ def label(node: dict | None, node_id: int) -> str:
 
 def render_graph(data: Any, width: int | None = 80) -> Text:
     width = width or 80
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"graph unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("graph", data)) is not None:
+        return failed
     nodes = data.get("nodes") or []
     if not nodes:
         return Text(

@@ -14,6 +14,7 @@ from rich.text import Text
 from tui.formatting import number
 from tui.views.grid import PALETTE
 from tui.widgets.cells import RGB, mix
+from tui.widgets.data_view import unavailable
 from tui.widgets.picture_view import PictureView, Plot
 
 CURVE, PATH, START = (70, 130, 200), (200, 140, 60), "grey70"
@@ -122,8 +123,8 @@ def heading(data: dict, what: str, width: int) -> Text:
 
 
 def render_landscape(data: Any, width: int = 80, height: int = 16) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"landscape unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("landscape", data)) is not None:
+        return failed
     if "message" in data or data.get("kind") not in ("curve", "map"):
         return Text(str(data.get("message", "No landscape yet: it appears once the lesson starts.")), DIM)
     roomy = height >= 14

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from tui.views.digits import GAP, PANEL_WIDTH, WRONG, Line, digit_rows, side_by_side
+from tui.widgets.data_view import unavailable
 from tui.widgets.safe_panel import SafePanel
 
 ROWS_PER_PAGE = 2
@@ -40,8 +41,8 @@ def gallery_panel(item: dict) -> list[Line]:
 
 def render_gallery(data: Any, page: int, width: int = 80) -> Text:
     """One page of misclassified digits with a line saying where in the gallery it is."""
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"gallery unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("gallery", data)) is not None:
+        return failed
     items = data.get("items", [])
     if not data.get("evaluated"):
         return Text("No evaluation yet: the digits the model gets wrong appear here after the first test.", "grey50")

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from tui.formatting import number
 from tui.widgets.cells import mix
+from tui.widgets.data_view import unavailable
 from tui.widgets.picture_view import PictureView, Plot
 
 CURVE, THRESHOLD, DIM = (250, 210, 60), (120, 120, 120), "grey50"
@@ -17,8 +18,8 @@ PASS, FAIL = "bold green", "bold red"
 
 
 def render_sigmoid(data: Any, width: int = 80, height: int = 16) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"sigmoid unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("sigmoid", data)) is not None:
+        return failed
     points, curve = data.get("points") or [], data.get("curve") or []
     if not curve:
         return Text("No model yet: the points and the sigmoid appear once the lesson starts.", DIM)

@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from tui.formatting import number
 from tui.widgets.cells import diverging
+from tui.widgets.data_view import unavailable
 from tui.widgets.picture_view import PictureView
 
 DIM, CURSOR = "grey50", Style(reverse=True, bold=True)
@@ -32,8 +33,8 @@ def cells(data: dict) -> list[tuple[int, int, int]]:
 
 
 def render_weights(data: Any, width: int = 80, cursor: int = 0) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        return Text(f"weights unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    if (failed := unavailable("weights", data)) is not None:
+        return failed
     matrices = data.get("matrices") or []
     if not matrices:
         return Text("No weights yet: they appear once the lesson builds its model.", DIM)

@@ -10,6 +10,13 @@ from textual.widgets import Static
 from tui.widgets.safe_panel import SafePanel
 
 
+def unavailable(what: str, data: Any) -> Text | None:
+    """The red line of a view whose data are an error (or not a dict at all); None when they can be drawn."""
+    if isinstance(data, dict) and "error" not in data:
+        return None
+    return Text(f"{what} unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+
+
 class DataView(SafePanel, Static):
     """``show(data)`` redraws only when the data change; with ``fits_width``, also when the width does.
     Subclasses turn the data into text in ``render_data(data, width)`` (width None before the first layout)."""

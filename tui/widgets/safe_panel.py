@@ -49,11 +49,11 @@ def _guard(name: str, method: Callable) -> Callable:
     if name == "render":
 
         def wrapper(self: Any) -> Any:
-            return self.safe_render(lambda: method(self))
+            return self.safe_draw(lambda: method(self), self.error_text)
     elif name == "render_line":
 
         def wrapper(self: Any, y: int) -> Strip:
-            return self.safe_render_line(lambda: method(self, y), y)
+            return self.safe_draw(lambda: method(self, y), lambda message: self.error_strip(message, y))
     else:
 
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -132,28 +132,25 @@ class SafePanel:
             return Strip.blank(width)
         return Strip([Segment(self.one_line(message), Style.parse(ERROR_STYLE))]).crop_extend(0, width, None)
 
-    def safe_render(self, draw: Callable[[], Any]) -> Any:
+    def safe_draw(self, draw: Callable[[], Any], error: Callable[[str], Any]) -> Any:
+        """``draw()`` (a render or a line of it), or ``error(message)`` while a failed show() stands or when
+        ``draw`` fails."""
         if self.draws_error():
-            return self.error_text(self.panel_error or "")
+            return error(self.panel_error or "")
         try:
             return draw()
         except Exception as exc:
-            return self.error_text(self.panel_failed(exc, lasting=False))
-
-    def safe_render_line(self, draw: Callable[[], Strip], y: int) -> Strip:
-        if self.draws_error():
-            return self.error_strip(self.panel_error or "", y)
-        try:
-            return draw()
-        except Exception as exc:
-            return self.error_strip(self.panel_failed(exc, lasting=False), y)
+            return error(self.panel_failed(exc, lasting=False))
 
     # The base widget's own drawing, guarded too (a Static's content can fail when it is drawn).
     def render(self) -> Any:
-        return self.safe_render(super().render)  # type: ignore[misc]
+        return self.safe_draw(super().render, self.error_text)  # type: ignore[misc]
 
     def render_line(self, y: int) -> Strip:
-        return self.safe_render_line(lambda: super(SafePanel, self).render_line(y), y)  # type: ignore[misc]
+        return self.safe_draw(
+            lambda: super(SafePanel, self).render_line(y),  # type: ignore[misc]
+            lambda message: self.error_strip(message, y),
+        )
 
 
 class PanelText(SafePanel, Static):
