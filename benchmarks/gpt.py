@@ -3,8 +3,11 @@
 Targets (on the 2-core reference machine):
 1. nanoGPT's documented CPU configuration (4 layers, 4 heads, 128-dim embeddings, block 64, batch 12,
    2,000 iterations, dropout 0, lr 1e-3 decaying to 1e-4, 100 warm-up steps; nanoGPT reports a
-   validation loss of about 1.88), run through the lesson, reaches validation loss <= 1.88 in <= 80 s;
-2. the lesson's own defaults (with their periodic evaluations and samples) reach <= 1.80 in <= 80 s;
+   validation loss of about 1.88), run through the lesson, reaches validation loss <= 1.88; its wall
+   time is T_nano;
+2. the lesson's own defaults (with their periodic evaluations and samples) reach <= 1.70 within T_nano,
+   measured side by side in the same run (the two alternate, ``--rounds`` times: other work on the
+   machine slows both alike; aim for 0.90 T_nano and 1.69, as other machines differ);
 3. with the app open (LearnApp, headless Textual, training unpaused) training runs within 1.10x of
    the headless Trainer, on the Loss tab and on the samples tab.
 
@@ -14,8 +17,11 @@ text; the lesson's own 20-batch estimate is printed beside it. nanoGPT's "about 
 20-random-batch estimate: ``benchmarks/gpt_replica.py`` replays nanoGPT's run draw for draw around
 this model, lands on nanoGPT's figure, and measures those weights on the same 200 batches.
 
-    .venv/bin/python benchmarks/gpt.py [--seed 0] [--quick] [--skip-app] [--only nanogpt|default|app]
-        [--rounds N] [--app-steps N]
+    .venv/bin/python benchmarks/gpt.py [--seed 0] [--quick] [--skip-app] [--only nanogpt,default,app]
+        [--rounds N] [--app-steps N] [--threads N] [--try NAME=VALUE ...] [--try-lr LR] [--try-steps N]
+
+``--try`` (and ``--try-lr``, ``--try-steps``) change the lesson defaults' run: to weigh a new default
+against nanoGPT's configuration before making it one.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from core.lessons.char_gpt import estimate_loss, random_batches  # noqa: E402
 from core.trainer import Trainer  # noqa: E402
 
 TEXT = ROOT.parent / "shared" / "data" / "tinyshakespeare" / "input.txt"
-TIME_LIMIT = 80.0
+TARGET_LOSS = 1.70  # the lesson's defaults, on the 200 fixed batches, within nanoGPT's wall time
 NANOGPT = {
     "n_layer": 4,
     "n_head": 4,
@@ -78,18 +84,59 @@ def headless(options: dict, lr: float | None, steps: int | None, seed: int) -> t
     return trainer, end - start, end - (warm or start)
 
 
-def report(name: str, trainer: Trainer, seconds: float, target: float) -> tuple[float, float]:
+def report(name: str, trainer: Trainer, seconds: float) -> float:
     options = trainer.run.options
     tokens = trainer.step * options.batch_size * options.block_size
     val = precise_val_loss(trainer)
-    met = val <= target and seconds <= TIME_LIMIT
     print(
         f"{name}: {trainer.step} steps in {seconds:.1f} s, {tokens / seconds:,.0f} tokens/s, "
-        f"validation loss {val:.4f} (lesson's 20-batch estimate {trainer.summary()['val_loss']:.4f}); "
-        f"target <= {target} in <= {TIME_LIMIT:.0f} s: {'met' if met else 'NOT met'}",
+        f"validation loss {val:.4f} (lesson's 20-batch estimate {trainer.summary()['val_loss']:.4f})",
         flush=True,
     )
-    return val, seconds
+    return val
+
+
+def side_by_side(kinds: list[str], scale: int, seed: int, rounds: int, trial: dict) -> None:
+    """nanoGPT's configuration and the lesson defaults, alternating, then the verdict on target 2."""
+    lesson = load("char-gpt")
+    defaults = {o.name: o.default for o in lesson.options if o.name in NANOGPT}
+    print(f"lesson defaults: lr {lesson.lr:g}, {lesson.steps} steps, {defaults}")
+    if trial["options"] or trial["lr"] or trial["steps"]:
+        print(f"  trying instead: {trial}")
+    runs = {
+        "nanogpt": ("nanoGPT CPU configuration", NANOGPT, NANOGPT_LR, NANOGPT_STEPS),
+        "default": ("lesson defaults", trial["options"], trial["lr"], trial["steps"] or lesson.steps),
+    }
+    walls: dict[str, list[float]] = {kind: [] for kind in kinds}
+    losses: dict[str, float] = {}
+    for round_ in range(rounds):
+        for kind in kinds if round_ % 2 == 0 else kinds[::-1]:
+            name, options, lr, steps = runs[kind]
+            trainer, seconds, _ = headless(options, lr, steps // scale, seed)
+            losses[kind] = report(name, trainer, seconds)
+            walls[kind].append(seconds)
+    if len(kinds) < 2:
+        return
+    nano, default = statistics.median(walls["nanogpt"]), statistics.median(walls["default"])
+    ratio, loss = default / nano, losses["default"]
+    met = loss <= TARGET_LOSS and ratio <= 1.0
+    margin = loss <= TARGET_LOSS - 0.01 and ratio <= 0.9
+    verdict = "PASS" if met and margin else "PASS without margin" if met else "FAIL"
+    print(
+        f"side by side (median of {rounds}): nanoGPT configuration {nano:.1f} s to {losses['nanogpt']:.4f}; "
+        f"lesson defaults {default:.1f} s to {loss:.4f}; wall ratio {ratio:.3f}\n"
+        f"target: defaults <= {TARGET_LOSS} within nanoGPT's time (ratio <= 1.00; aim 0.90 and "
+        f"{TARGET_LOSS - 0.01:.2f}): {verdict}; {load_average()}",
+        flush=True,
+    )
+
+
+def load_average() -> str:
+    """Other work on the machine slows both runs; say how much there was."""
+    try:
+        return "load average " + " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "load average unknown"
 
 
 async def in_app(options: dict, steps: int, seed: int, view: str | None) -> float:
@@ -163,13 +210,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="a tenth of the steps, to check the script runs")
-    parser.add_argument("--only", choices=("nanogpt", "default", "app"))
+    parser.add_argument("--only", help="a comma-separated subset of nanogpt,default,app")
     parser.add_argument("--skip-app", action="store_true")
-    parser.add_argument("--rounds", type=int, default=1, help="rounds of the app comparison")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of each comparison (alternating)")
     parser.add_argument("--app-steps", type=int, help="steps per run in the app comparison (default: the lesson's)")
+    parser.add_argument("--threads", type=int, help="torch threads (default: torch's)")
+    parser.add_argument("--try", dest="trial", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--try-lr", type=float)
+    parser.add_argument("--try-steps", type=int)
     parser.add_argument("--measure", choices=("headless", "Loss", "samples"), help=argparse.SUPPRESS)
     parser.add_argument("--steps", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     if args.measure == "headless":
         print(headless({}, None, args.steps, args.seed)[2])
         return
@@ -178,19 +231,19 @@ def main() -> None:
         return
     if not TEXT.is_file():
         sys.exit(f"no Tiny Shakespeare at {TEXT}; it lives in ../shared/data beside the repository")
+    chosen = (args.only or "nanogpt,default" + ("" if args.skip_app else ",app")).split(",")
+    if unknown := set(chosen) - {"nanogpt", "default", "app"}:
+        parser.error(f"--only takes nanogpt, default and app, not {', '.join(sorted(unknown))}")
     lesson = load("char-gpt")
+    trial = {"options": dict(pair.split("=", 1) for pair in args.trial), "lr": args.try_lr, "steps": args.try_steps}
     scale = 10 if args.quick else 1
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {TEXT}")
-    if args.only in (None, "nanogpt"):
-        trainer, seconds, _ = headless(NANOGPT, NANOGPT_LR, NANOGPT_STEPS // scale, args.seed)
-        report("nanoGPT CPU configuration", trainer, seconds, 1.88)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; {TEXT}; {load_average()}")
+    kinds = [kind for kind in ("nanogpt", "default") if kind in chosen]
+    if kinds:
+        side_by_side(kinds, scale, args.seed, args.rounds, trial)
+    if "nanogpt" in kinds:
         print("  (nanoGPT's own run, on the same 200 batches: .venv/bin/python benchmarks/gpt_replica.py)")
-    if args.only in (None, "default"):
-        trainer, seconds, _ = headless({}, None, lesson.steps // scale, args.seed)
-        defaults = {o.name: o.default for o in lesson.options if o.name in NANOGPT}
-        print(f"lesson defaults: lr {lesson.lr:g}, {lesson.steps} steps, {defaults}")
-        report("lesson defaults", trainer, seconds, 1.80)
-    if args.only == "app" or (args.only is None and not args.skip_app):
+    if "app" in chosen:
         compare_app(args.app_steps or lesson.steps // scale, args.seed, args.rounds)
 
 

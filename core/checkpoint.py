@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from core import rng
 from core.checkpoint_file import check_save_path, read_checkpoint, write_atomically
 from core.checkpoint_schema import check_optimizer_fits, check_structure
+from core.distributed import check_world_size, world_size
 from core.errors import CheckpointError, LearnTuiError, UsageError
 from core.lesson import parse_lr
 from core.settings import RunSettings
@@ -41,6 +42,7 @@ def save_checkpoint(trainer: Trainer, path: Any) -> str:
     watched = plain.pop("watched")
     state = {"format": FORMAT, "version": VERSION, **{key: _loadable(value, key) for key, value in plain.items()}}
     state["watched"] = watched
+    state["world_size"] = world_size()  # resumed only by a run of as many processes (core.distributed)
     source = Path(trainer.lesson.source_file) if trainer.lesson.source_file else None
     if source is not None and source.parent != Path(__file__).resolve().parent / "lessons":
         state["lesson_file"] = str(source)  # a lesson file: the hints name it, not an id no catalog knows
@@ -183,6 +185,7 @@ def resume_trainer(path: Any, lesson: Lesson, settings: RunSettings | None = Non
     from core.trainer import Trainer
 
     state = load_checkpoint(path, lesson.id)
+    check_world_size(state, path)
     outer_rng = rng.capture()
     try:
         lesson.config(state["options"])

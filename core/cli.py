@@ -17,14 +17,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core import distributed
 from core.errors import DeviceError, LearnTuiError, UsageError
 from core.i18n import LANGUAGES, set_language
+from core.run_args import check_data_dir_placement, check_run_arguments, parse_lesson_options, run_settings
 
 if TYPE_CHECKING:
-    from core.settings import RunSettings
+    pass
 
 EXIT_DONE, EXIT_FAILED, EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -76,7 +77,12 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         "--save", metavar="PATH", help="with --headless: save a checkpoint here when the run ends or ctrl+c stops it"
     )
     run.add_argument("--resume", metavar="PATH", help="continue from a checkpoint saved with --save or ctrl+s")
+    run.add_argument("--nproc", metavar="N", help="with --headless: train in N processes (docs/scaling.md)")
     run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="notes and help in en or zh")
+    from core.remote.commands import add_attach_parser, add_serve_argument
+
+    add_serve_argument(run)
+    attach = add_attach_parser(commands)
     compare = commands.add_parser(
         "compare",
         help="train variants of a lesson (--optimizer SGD,Adam) and chart them",
@@ -107,6 +113,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         "sample": sample,
         "exercise": exercise,
         "check": check,
+        "attach": attach,
     }
     return parser
 
@@ -118,6 +125,7 @@ class Command:
     args: argparse.Namespace
     rest: list[str]
     parser: Parser
+    argv: Sequence[str] = ()  # the command line as given (--nproc starts it again in each process)
 
     @property
     def opens_app(self) -> bool:
@@ -125,6 +133,8 @@ class Command:
         args = self.args
         if args.command is None:
             return not args.version
+        if args.command == "attach":
+            return True
         return args.command == "run" and not args.help and args.lesson is not None and not (args.headless or args.json)
 
 
@@ -134,68 +144,7 @@ def parse(argv: Sequence[str]) -> Command:
     args, rest = parser.parse_known_args(argv)
     if args.lang is not None:
         set_language(args.lang)  # the app and the catalog read it from core.i18n
-    return Command(args, rest, parser)
-
-
-def lesson_option_text(lesson: Any, rest: Sequence[str]) -> dict[str, str]:
-    """The lesson's own options given in ``rest`` (``--optimizer SGD`` -> ``{"optimizer": "SGD"}``), not yet
-    parsed; an argument that is not one of them is a UsageError."""
-    parser = Parser(prog=f"learn-tui run {lesson.id}", add_help=False, allow_abbrev=False)
-    for option in lesson.options:
-        extra: dict[str, Any] = {"nargs": "?", "const": "true"} if isinstance(option.default, bool) else {}
-        parser.add_argument(option.flag, dest=option.name, default=None, help=option.help, **extra)
-    values, unknown = parser.parse_known_args(list(rest))
-    if unknown:
-        flags = " ".join(o.flag for o in lesson.options) or "none"
-        raise UsageError(f"lesson {lesson.id} does not take {' '.join(unknown)}; its own options are: {flags}")
-    return {k: v for k, v in vars(values).items() if v is not None}
-
-
-def parse_lesson_options(lesson: Any, rest: Sequence[str]) -> dict[str, Any]:
-    if not rest:
-        return {}
-    overrides = lesson_option_text(lesson, rest)
-    lesson.config(overrides)  # raises UsageError for a bad value, e.g. an unknown optimizer
-    return overrides
-
-
-def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
-    """Everything that can be checked without importing the lesson (so the app still starts at once)."""
-    from core import catalog
-    from core.lesson import parse_count, parse_lr
-    from core.sample_cli import parse_seed
-
-    if args.lesson is None:
-        raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
-    if args.lr is not None:
-        args.lr = parse_lr(args.lr)
-    if args.steps is not None:
-        args.steps = parse_count(args.steps, "--steps")
-    if args.epochs is not None:
-        args.epochs = parse_count(args.epochs, "--epochs")
-    if args.resume is not None and args.seed is not None:
-        raise UsageError(
-            f"--seed can't change a resumed run ({args.resume} continues its own random state); "
-            "drop --seed, or start a new run without --resume"
-        )
-    args.seed = parse_seed(args.seed if args.seed is not None else "0")
-    if args.json and not args.headless:
-        args.headless = True  # --json only makes sense without the app
-    if args.resume is not None and not Path(args.resume).expanduser().is_file():
-        raise UsageError(f"no checkpoint at {args.resume}; check the path")
-    if args.resume is not None and rest:
-        raise UsageError("a resumed run keeps the options it was saved with; drop " + " ".join(rest))
-    if args.save is not None:
-        if not args.headless:
-            raise UsageError("--save is for --headless runs; in the app, press ctrl+s to save")
-        from core.checkpoint import check_save_path
-
-        check_save_path(args.save)  # a path that cannot be written is refused before any training
-    if catalog.is_path(args.lesson):
-        if not Path(args.lesson).expanduser().is_file():
-            raise UsageError(f"no lesson file at {args.lesson}; check the path (or see learn-tui list)")
-    else:
-        catalog.find(args.lesson)
+    return Command(args, rest, parser, argv)
 
 
 def app_settings(command: Command) -> dict[str, Any]:
@@ -216,30 +165,6 @@ def app_settings(command: Command) -> dict[str, Any]:
         lesson.check_lr_given(args.lr)
     overrides = parse_lesson_options(lesson, rest) if rest else {}
     return {"lesson": args.lesson, "settings": run_settings(args, overrides)}
-
-
-def check_data_dir_placement(args: argparse.Namespace) -> None:
-    """``learn-tui --data-dir DIR`` is the picker's; a command takes it after the lesson, as its own option."""
-    if args.data_dir is not None and args.command is not None:
-        raise UsageError(
-            f"--data-dir before {args.command} is for the lesson picker (learn-tui --data-dir DIR); for "
-            f"one lesson put it after the lesson: learn-tui run LESSON --data-dir {args.data_dir}"
-        )
-
-
-def run_settings(args: argparse.Namespace, options: dict[str, Any]) -> RunSettings:
-    """What ``learn-tui run`` was given (checked by ``check_run_arguments``), for headless mode and the app."""
-    from core.settings import RunSettings
-
-    return RunSettings(
-        options=options,
-        lr=args.lr,
-        seed=args.seed,
-        device=args.device,
-        steps=args.steps,
-        epochs=args.epochs,
-        resume=args.resume,
-    )
 
 
 def command_list(args: argparse.Namespace) -> int:
@@ -310,7 +235,8 @@ def command_run(command: Command) -> int:
 
     lesson = catalog.load(args.lesson)
     lesson.check_lr_given(args.lr)
-    return run_headless(lesson, args, run_settings(args, parse_lesson_options(lesson, rest)))
+    settings = run_settings(args, parse_lesson_options(lesson, rest))
+    return distributed.headless(run_headless, lesson, args, settings, command.argv)  # alone, or one of torchrun's ranks
 
 
 def run_command(command: Command) -> int:

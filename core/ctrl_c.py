@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
+
+STOPPING = "stopping at the end of this step (press ctrl+c again to stop at once, saving nothing)"
 
 
 class StopAtStepBoundary:
@@ -18,8 +21,24 @@ class StopAtStepBoundary:
 
     def __init__(self) -> None:
         self.requested = False
+        self._told = False
         self._previous: Any = None
         self._armed = False
+
+    def at_boundary(self, trainer: Any, started_at: int, tell: Callable[[str], None]) -> bool:
+        """After each event (or while paused): True when ctrl+c asked to stop and ``trainer`` (None: no run)
+        is between two steps. Inside a step, ``tell`` gets ``STOPPING`` once. Ctrl-C is caught from the end
+        of the first step (past ``started_at``) on; before, it stops at once."""
+        if trainer is not None and trainer.step > started_at:
+            self.arm()
+        if not self.requested:
+            return False
+        if trainer is None or not trainer.step_open:
+            return True
+        if not self._told:
+            self._told = True
+            tell(STOPPING)
+        return False
 
     def arm(self) -> None:
         if self._armed or threading.current_thread() is not threading.main_thread():

@@ -5,6 +5,9 @@ step (``"event": "step"``), one per evaluation (``"eval"``), then a final ``"sum
 the lesson's results plainly (``loss``, ``w``, ``b``, ``accuracy``, ``prediction``, ...). Notes (saved,
 not saved, interrupted) go to stderr.
 
+With ``--serve`` the app's own driver runs the loop (``core/remote/serve.py``) and the same progress is
+printed while ``learn-tui attach`` watches and steers the run.
+
 Ctrl-C: the first press stops at the next step boundary, prints the summary so far and saves there
 with ``--save`` (exit 130; resuming gives exactly the run that was not interrupted); a second press
 stops at once, saving nothing. Before the first step is done ctrl+c stops at once too: a half-built
@@ -22,7 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from core import progress_display, session
+from core import distributed, progress_display, session
 from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.ctrl_c import StopAtStepBoundary
 from core.errors import CheckpointError, UsageError
@@ -98,6 +101,10 @@ class JsonLines:
             if event.phase is not EVAL:
                 self.last_step = event.step
 
+    def follow(self, trainer: Any) -> None:
+        """A new run from here on (a served run reset, or a checkpoint opened): its steps are written afresh."""
+        self.trainer, self.last_step = trainer, trainer.step
+
     def close(self) -> None:
         pass
 
@@ -122,19 +129,13 @@ def start_trainer(lesson: Any, settings: RunSettings) -> Any:
 def train(trainer: Any, output: Output, ctrl_c: StopAtStepBoundary) -> Finished | Diverged | None:
     """Pull events to the end of the run (its last event), or to the step boundary where ctrl+c asked
     to stop (None). Ctrl-C is caught from the end of the first step on; before, it stops at once."""
-    start, told = trainer.step, False
+    start = trainer.step
     for event in trainer:
         if not isinstance(event, Progress):
             return event
         output.event(event)
-        if trainer.step > start:
-            ctrl_c.arm()
-        if ctrl_c.requested:
-            if not trainer.step_open:
-                return None
-            if not told:
-                note(output, "stopping at the end of this step (press ctrl+c again to stop at once, saving nothing)")
-                told = True
+        if ctrl_c.at_boundary(trainer, start, lambda text: note(output, text)):
+            return None
     return trainer.ended
 
 
@@ -164,8 +165,13 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         trainer = start_trainer(lesson, settings)
         steps_before = trainer.step
         output = JsonLines(sys.stdout, trainer) if args.json else progress_display.ProgressDisplay(sys.stdout, trainer)
-        with ctrl_c:
-            ended = train(trainer, output, ctrl_c)
+        if getattr(args, "serve", None) is not None:
+            from core.remote.serve import serve_and_train
+
+            ended, trainer = serve_and_train(lesson, args, settings, trainer, output, ctrl_c)
+        else:
+            with ctrl_c:
+                ended = train(trainer, output, ctrl_c)
     except KeyboardInterrupt:
         when = "stopped at once (ctrl+c twice)" if ctrl_c.requested else "interrupted before the first step was done"
         note(output, f"{when}: nothing saved{left_as_it_was(args.save)}")
@@ -203,10 +209,11 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
     if args.save:
         path = trainer.save(args.save)
         if ended is None:
+            processes = f" --nproc {distributed.world_size()}" if distributed.world_size() > 1 else ""
             note(
                 None,
                 f"saved checkpoint {path}; continue with: learn-tui run {shlex.quote(str(args.lesson))} "
-                f"--headless --resume {shlex.quote(path)}",
+                f"--headless{processes} --resume {shlex.quote(path)}",  # (a checkpoint resumes at its world size)
             )
         else:
             note(None, f"saved checkpoint {path}")

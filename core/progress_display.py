@@ -46,14 +46,24 @@ class ProgressDisplay:
 
     def __init__(self, out: TextIO, trainer: Any) -> None:
         self.out = out
+        self.last = -float("inf")
+        self.bar: Any = None
+        self.follow(trainer)
+        self.bar = self._rich_bar() if _is_terminal(out) else None
+
+    def follow(self, trainer: Any) -> None:
+        """Show this trainer's run from here on: its budget, its step, a fresh speed (a served run that an
+        attached app reset, or where it opened a checkpoint, goes on in the same display)."""
         self.unit = "epochs" if trainer.max_epochs is not None else "steps"
         self.total = trainer.max_epochs or trainer.max_steps
         self.shown_step = trainer.step
         self.rate = StepRate()
         self.rate.add(time.perf_counter(), trainer.step)
-        self.last = -float("inf")
         self.pending: Progress | None = None  # the latest completed step not drawn yet
-        self.bar = self._rich_bar() if _is_terminal(out) else None
+        if self.bar is not None:
+            done = trainer.step if self.unit == "steps" else trainer.epoch
+            self.bar.update(self.task, total=self.total, completed=done, unit=self.unit)
+            self.bar.refresh()
 
     def _rich_bar(self) -> Any:
         from rich.console import Console
@@ -64,7 +74,7 @@ class ProgressDisplay:
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn(self.unit),
+            TextColumn("{task.fields[unit]}"),
             TimeElapsedColumn(),
             TextColumn("left"),
             TimeRemainingColumn(),
@@ -73,7 +83,7 @@ class ProgressDisplay:
             auto_refresh=False,
             transient=False,
         )
-        self.task = bar.add_task("training", total=self.total, line="")
+        self.task = bar.add_task("training", total=self.total, line="", unit=self.unit)
         bar.start()
         return bar
 

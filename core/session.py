@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 def start(lesson: Lesson, settings: RunSettings) -> Trainer:
     """A new run of ``lesson``, or the checkpoint ``settings.resume`` continued with ``settings``' device,
     budget (else the checkpoint's) and learning rate (else the checkpoint's). A resumed run keeps the seed
-    and options it was saved with, so giving either with ``resume`` is refused (``core.cli.check_run_arguments``)."""
+    and options it was saved with, so giving either with ``resume`` is refused (``run_args.check_run_arguments``)."""
     from core.trainer import Trainer
 
     if settings.resume is None:

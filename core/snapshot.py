@@ -281,14 +281,19 @@ class WeightTrail:
 
 
 def take_snapshot(
-    progress: Progress, run: Any, views: Mapping[str, Any] | None, ratios: UpdateRatios | None = None
+    progress: Progress,
+    run: Any,
+    views: Mapping[str, Any] | None,
+    ratios: UpdateRatios | None = None,
+    params: bool = True,
 ) -> Snapshot:
-    """Every watched parameter of ``run`` (a ``core.run.Run``) and gradient as plain data, and the lesson's
-    ``views`` computed from the run (None: none), as of ``progress``; ``ratios``: the trainer's measurements."""
+    """Every watched parameter of ``run`` (a ``core.run.Run``) and gradient as plain data (none unless
+    ``params``: their statistics are most of a big model's snapshot), and the lesson's ``views`` computed from
+    the run (None: none), as of ``progress``; ``ratios``: the trainer's measurements."""
     reported = run.reported_grads
     ratios = ratios or UpdateRatios()
     copies = []
-    for name, value in named_arrays(run.watched):
+    for name, value in named_arrays(run.watched) if params else ():
         ratio, step = ratios.values.get(name, (None, None))
         copies.append(
             snapshot_param(
@@ -301,11 +306,10 @@ def take_snapshot(
                 backward_ran=ratios.backward_ran,
             )
         )
-    params = tuple(copies)
     shown = {}
     for name, view in (views or {}).items():
         try:
             shown[name] = view(run)
         except Exception as exc:  # a view is read-only: report it, don't stop training
             shown[name] = {"error": f"{type(exc).__name__}: {exc}"}
-    return Snapshot(progress, params, shown)
+    return Snapshot(progress, tuple(copies), shown)

@@ -360,14 +360,14 @@ class Trainer:
         return events
 
     # -- reading the state ----------------------------------------------------------------------
-    def snapshot(self, views: bool = True, ratios: bool = True) -> Snapshot:
-        """A plain-data copy of every watched parameter and gradient, and the lesson's views, as of
-        ``self.progress`` (which the snapshot carries).
+    def snapshot(self, views: bool = True, ratios: bool = True, params: bool = True) -> Snapshot:
+        """A plain-data copy of every watched parameter and gradient (unless ``params`` is off: a lesson view
+        alone is on screen), and the lesson's views, as of ``self.progress`` (which the snapshot carries).
 
         ``ratios`` asks the trainer to measure the update-to-parameter ratio at the updates that follow (a
         copy of every weight then; a big model only at the next one): leave it off when nobody shows it."""
         self._ratios.wanted = ratios
-        return take_snapshot(self.progress, self.run, self.lesson.views if views else None, self._ratios)
+        return take_snapshot(self.progress, self.run, self.lesson.views if views else None, self._ratios, params)
 
     def summary(self) -> dict[str, Any]:
         """The lesson's key results as plain data (``loss``, and e.g. ``w``, ``accuracy``, ``prediction``)."""

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 import pytest
 
 from core.catalog import load
+from core.driver import frames as worker_frames
+from core.driver.frames import FrameBuilder, Needs
+from core.driver.requests import RunControl
 from core.events import Progress
 from core.settings import RunSettings
 from core.status import Status
-from tui import worker_frames
-from tui.worker_frames import FrameBuilder, Needs
-from tui.worker_requests import RunControl
 
 
 def test_training_frames_carry_snapshots_at_a_bounded_rate_and_at_once_on_refresh(monkeypatch):
@@ -32,6 +32,22 @@ def test_training_frames_carry_snapshots_at_a_bounded_rate_and_at_once_on_refres
     run.running = False  # paused: every frame shows the exact state, chart included
     frame = frames.build(run)
     assert frame.snapshot is not None and frame.state == "paused" and frame.losses is not None
+
+
+def test_with_only_a_lesson_view_visible_training_frames_skip_the_parameter_statistics():
+    """A picture tab needs its view, not every parameter's statistics (most of a big model's snapshot)."""
+    run = RunControl(load("linear-regression"), RunSettings(), paused=False)
+    run.trainer.advance("step")
+    frames = FrameBuilder()
+    frames.needs = Needs(chart=False, snapshot=False, views=True, ratios=False)  # the Fit tab is visible
+    snapshot = frames.build(run).snapshot
+    assert snapshot is not None and snapshot.params == () and "fit" in snapshot.views
+    frames.needs = Needs(chart=False, snapshot=True, views=False, ratios=False)  # then the Params tab
+    frames.snapshot_now()
+    assert {p.name for p in frames.build(run).snapshot.params} == {"linear.weight", "linear.bias"}
+    run.running = False  # paused: everything, whatever is visible
+    frames.needs = Needs(chart=False, snapshot=False, views=True, ratios=False)
+    assert frames.build(run).snapshot.params
 
 
 @dataclass(frozen=True)
@@ -85,7 +101,7 @@ def test_training_frames_are_paced_to_what_the_screen_shows(monkeypatch):
 def test_steps_per_second_follow_the_last_seconds_of_wall_time():
     """The issue saw 0.18 steps/s while 2.4 ran and 15.6 while 43 ran: a fixed window opened while the run
     was idle or slow. A sliding window over the readings of the last seconds reads what runs now."""
-    from tui.worker_frames import StepRate
+    from core.driver.frames import StepRate
 
     rate = StepRate()
     rate.tick(0.0, 0)

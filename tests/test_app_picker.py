@@ -11,7 +11,8 @@ from textual.widgets._footer import FooterKey
 from core import catalog
 from tui.app import LearnApp
 from tui.screens.error_dialog import ErrorDialog
-from tui.screens.picker import PickerScreen, lecture_heading
+from tui.screens.lesson_list import lecture_heading
+from tui.screens.picker import PickerScreen
 from tui.screens.prompt import PromptScreen
 from tui.screens.training import TrainingScreen
 from tui.widgets.notes_panel import NotesPanel

@@ -21,20 +21,10 @@ FAST = [
     "dataloader",
     "rnn-hello",
     "simple-nn",
-]  # MNIST lessons and rnn-names: generation only (data, seconds)
+]  # MNIST lessons and rnn-names: tests/test_exercises_data_lessons.py
 
 
-def solved(lesson: str, level: int) -> str:
-    """The exercise with every TODO replaced by the line it took out: the reference solution."""
-    text, removed = make.make_exercise(lesson, level)
-    out, todo = [], iter(removed)
-    for line in text.splitlines():
-        if line.lstrip().startswith("# TODO:"):
-            indent = line[: len(line) - len(line.lstrip())]
-            out.extend(indent + code for code in next(todo).code.splitlines())
-        else:
-            out.append(line)
-    return "\n".join(out) + "\n"
+solved = make.solution  # the exercise with every TODO replaced by the line it took out
 
 
 @pytest.fixture(autouse=True)
@@ -198,3 +188,34 @@ def test_a_check_beside_a_live_run_leaves_the_live_runs_random_state_as_it_was(t
     path.write_text(solved("dataloader", 1))
     assert check_file(path, steps=2).passed
     assert first + losses(live) == straight
+
+
+def test_an_update_through_data_at_the_wrong_phase_is_found_there(tmp_path):
+    """``.data`` writes do not bump a tensor's version, so a file using it is compared in full at every yield:
+    an update moved before ``yield BACKWARD`` is named at BACKWARD, though the weights match again at UPDATE."""
+    text = solved("linear-regression", 1)
+    manual = "for p in model.parameters():\n                p.data -= run.lr * p.grad.data\n            yield BACKWARD"
+    text = text.replace("yield BACKWARD", manual, 1)
+    text = text.replace("optimizer.step()\n            yield UPDATE", "yield UPDATE")
+    path = tmp_path / "mine.py"
+    path.write_text(text)
+    result = check_file(path, steps=2)
+    assert (result.step, result.phase) == (1, "BACKWARD") and "wrong place" in result.message
+
+
+def test_files_that_write_behind_the_version_counters_are_compared_in_full(tmp_path):
+    from core.exercises.unversioned import versions_tell
+
+    lesson = tmp_path / "lesson.py"
+    lesson.write_text(solved("mnist-softmax", 1))
+    assert versions_tell(lesson)
+    for line in (
+        "w_two.data.sub_(1)",
+        "np.asarray(w)[0] = 1",
+        "optimizer = torch.optim.Adam(params, fused=True)",
+        "import mytools",
+        "getattr(w, 'data').zero_()",
+        "w.detach().numpy()[0] = 1",
+    ):
+        lesson.write_text(solved("mnist-softmax", 1) + f"\n\ndef later(w, np, torch, params):\n    {line}\n")
+        assert not versions_tell(lesson), line

@@ -239,3 +239,11 @@ def test_a_text_without_a_newline_needs_a_prompt_to_start_samples(lesson, tmp_pa
 def test_options_out_of_range_are_refused_before_the_text_is_read(lesson, tmp_path, option, value, message):
     with pytest.raises(UsageError, match=message):
         next(trainer_for(lesson, tmp_path / "not read.txt", 5, **{option: value}))
+
+
+def test_the_notes_quote_the_default_run_and_nanogpts_flags(lesson):
+    """The notes explain the defaults against nanoGPT's run: they must name the current ones."""
+    notes = " ".join(lesson.notes.split())
+    assert f"{lesson.steps:,} steps of {lesson.option('batch_size').default} windows" in notes
+    assert f"{round(lesson.lr / 1e-3)}x higher learning rate" in notes
+    assert "--n-layer 4 --batch-size 12 --lr 1e-3 --steps 2000" in notes

@@ -33,6 +33,14 @@ def dispatch(argv: Sequence[str]) -> int:
     command = cli.parse(argv)
     if not command.opens_app:
         return cli.run_command(command)
+    if command.args.command == "attach":
+        from core.remote.commands import attach_settings
+
+        settings = attach_settings(command.args, command.rest)
+        require_terminal()
+        from tui.attach import run_attached
+
+        return run_attached(**settings)
     return open_app(cli.app_settings(command))
 
 

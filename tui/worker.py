@@ -1,39 +1,20 @@
-"""The training driver: the one thread that touches the Trainer.
+"""The app's training driver: ``core.driver.Driver`` (the one driver, shared with ``learn-tui run --serve``)
+with a sink that posts its records to the screen as Textual messages.
 
-The screen starts ``TrainingDriver.run`` in a Textual thread worker. Everything the learner asks for
-(run, pause, step, learning rate, options, reset, save, open, lesson actions) is a request queued here
-and applied between two events, in order, by the run's ``RunControl`` (``tui/worker_requests.py``).
-While training, the driver pulls events in a tight loop and posts a frame (``tui/worker_frames.py``: plain
-data, with a ``trainer.snapshot()`` taken here) at most once per refresh interval, and only after the
-screen has drawn the previous one. Pausing is simply not pulling.
-
-A dialog that asks for something passes itself as ``reply_to``: it gets a ``RequestDone`` saying whether it
-was applied, or why not (it shows that line and stays open) instead of a notification.
+The screen starts ``TrainingDriver.run`` in a Textual thread worker and calls its request methods (toggle,
+advance, set_lr, ...) from the UI thread. A dialog that asks for something passes itself as ``reply_to``: it
+gets a ``RequestDone`` saying whether it was applied, or why not (it shows that line and stays open).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import traceback
-from collections import deque
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from core.errors import LearnTuiError
-from core.events import Progress
+from core.driver.driver import Driver
+from core.driver.frames import Frame
+from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 from core.settings import RunSettings
-from core.status import Status
-from tui.worker_frames import FrameBuilder, Needs
-from tui.worker_messages import (
-    DriverFailure,
-    DriverNotice,
-    Frame,
-    LessonLoaded,
-    RequestDone,
-    TrainingFrame,
-)
-from tui.worker_requests import RunControl, Unit
+from tui.worker_messages import DriverFailure, DriverNotice, LessonLoaded, RequestDone, TrainingFrame
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -42,229 +23,33 @@ if TYPE_CHECKING:
     from core.lesson import Lesson
 
 
-class Request(NamedTuple):
-    what: str  # for the learner: "lr", an option's name, an action's description
-    apply: Callable[[RunControl], DriverNotice | None]
-    reply_to: MessagePump | None  # a dialog waiting for the answer, or None: errors become notices
+def to_message(record: Any) -> Message:
+    """The Textual message for one of the driver's records (an ``Answer`` is posted to its dialog instead)."""
+    if isinstance(record, Frame):
+        return TrainingFrame(record)
+    if isinstance(record, Notice):
+        return DriverNotice(record.text, record.severity, record.title)
+    if isinstance(record, ActionDone):
+        from tui.formatting import plain_result
+
+        return DriverNotice(plain_result(record.result), title=record.title)
+    if isinstance(record, Failure):
+        return DriverFailure(record.message, record.details, record.title)
+    if isinstance(record, LessonReady):
+        return LessonLoaded(record.lesson)
+    if isinstance(record, Answer):
+        return RequestDone(record.what, record.error)
+    raise TypeError(f"the driver sent {type(record).__name__}, which the app does not know")
 
 
-class RequestQueue:
-    """Requests from the UI thread, taken in order by the training thread; ``stop`` ends that thread."""
-
-    def __init__(self) -> None:
-        self.items: deque[Request] = deque()
-        self.stopped = False
-        self._cond = threading.Condition()
-
-    def put(self, request: Request) -> None:
-        with self._cond:
-            self.items.append(request)
-            self._cond.notify()
-
-    def stop(self) -> None:
-        with self._cond:
-            self.stopped = True
-            self._cond.notify()
-
-    def wait(self, moving: bool) -> bool:
-        """Sleep until there is a request (or, when ``moving``, not at all); False once stopped."""
-        with self._cond:
-            while not self.items and not moving and not self.stopped:
-                self._cond.wait()
-            return not self.stopped
-
-    def pop(self) -> Request | None:
-        with self._cond:
-            return self.items.popleft() if self.items and not self.stopped else None
-
-
-class TrainingDriver:
+class TrainingDriver(Driver):
     def __init__(
         self, target: MessagePump, lesson: str | Lesson, settings: RunSettings | None = None, *, paused: bool = True
     ) -> None:
         """``target`` (the screen) receives the frames and notices; ``lesson``: an id, a path, or a Lesson."""
         self._target = target
-        self._lesson_ref = lesson
-        self._settings = settings or RunSettings()
-        self._paused = paused
-        self.lesson: Lesson | None = None
-        self._run: RunControl | None = None  # built in the training thread once the lesson is imported
-        self._queue = RequestQueue()
-        self._frames = FrameBuilder()
-        self._failed = ""  # why the lesson could not be loaded or its run built
+        super().__init__(self._post, lesson, settings, paused=paused)
 
-    # -- called from the UI thread -------------------------------------------------------------------
-    @property
-    def needs(self) -> Needs:
-        return self._frames.needs
-
-    @needs.setter
-    def needs(self, needs: Needs) -> None:
-        """What the visible panels need in a frame (the screen sets it when the tab changes)."""
-        self._frames.needs = needs
-
-    @property
-    def last_saved(self) -> str | None:
-        return self._run.last_saved if self._run is not None else None
-
-    @property
-    def stopped(self) -> bool:
-        """The screen went away: the training thread ends (at the next event)."""
-        return self._queue.stopped
-
-    @property
-    def idle(self) -> bool:
-        """Nothing queued and not training: the last frame shows where the run stands."""
-        return not self._queue.items and not self._moving
-
-    def toggle(self) -> None:
-        self._ask("run/pause", lambda run: run.toggle())
-
-    def advance(self, unit: Unit) -> None:
-        self._ask(unit, lambda run: run.advance(unit))
-
-    def nudge_lr(self, direction: int) -> None:
-        self._ask("lr", lambda run: run.nudge_lr(direction))
-
-    def set_lr(self, value: float | str, reply_to: MessagePump | None = None) -> None:
-        self._ask("lr", lambda run: run.set_lr(value), reply_to)
-
-    def set_option(self, name: str, value: Any, reply_to: MessagePump | None = None) -> None:
-        self._ask(name, lambda run: run.set_option(name, value), reply_to)
-
-    def toggle_option(self, name: str) -> None:
-        self._ask(name, lambda run: run.toggle_option(name))
-
-    def reset(self) -> None:
-        self._ask("reset", lambda run: run.reset())
-
-    def save(self, path: str | None = None) -> None:
-        self._ask("save", lambda run: run.save(path))
-
-    def open(self, path: str, reply_to: MessagePump | None = None) -> None:
-        self._ask("open", lambda run: run.open(path), reply_to)
-
-    def call(self, action: str, argument: str | None, description: str, reply_to: MessagePump | None = None) -> None:
-        self._ask(description, lambda run: run.call(action, argument, description), reply_to)
-
-    def refresh(self) -> None:
-        """Send a frame with a snapshot (e.g. a panel that needs one became visible)."""
-        self._ask("refresh", lambda run: self._frames.snapshot_now())
-
-    def frame_done(self) -> None:
-        """The screen drew the last frame: the next one may be sent."""
-        self._frames.pending = False
-
-    def stop(self) -> None:
-        self._queue.stop()
-
-    def _ask(
-        self, what: str, apply: Callable[[RunControl], DriverNotice | None], reply_to: MessagePump | None = None
-    ) -> None:
-        self._queue.put(Request(what, apply, reply_to))
-
-    # -- the training thread -------------------------------------------------------------------------
-    @property
-    def _moving(self) -> bool:
-        return self._run is not None and self._run.moving
-
-    def run(self) -> None:
-        try:
-            if not self._start():
-                return
-            while self._queue.wait(self._moving):
-                while (request := self._queue.pop()) is not None:
-                    self._apply(request)
-                if self._moving:
-                    self._train()
-        except Exception as exc:  # a bug in the driver itself: say so, keep the app up
-            self._post(
-                DriverFailure(
-                    f"the training worker stopped: {type(exc).__name__}: {exc}",
-                    traceback.format_exc(),
-                    title="Internal error",
-                )
-            )
-
-    def _start(self) -> bool:
-        from core.catalog import load
-        from core.lesson import Lesson
-
-        try:
-            ref = self._lesson_ref
-            lesson = self.lesson = ref if isinstance(ref, Lesson) else load(ref)
-            self._post(LessonLoaded(lesson))
-            self._run = RunControl(lesson, self._settings, paused=self._paused)
-        except LearnTuiError as exc:
-            self._failed = str(exc)
-            self._report(exc)
-            self._publish()
-            return False
-        try:
-            self._run.prime()
-        except LearnTuiError as exc:
-            self._report(exc)
-        self._publish()
-        return True
-
-    def _apply(self, request: Request) -> None:
-        """Apply one request; report its notice or its error (to the dialog that asked, when one did)."""
-        error = ""
-        try:
-            if self._run is None:
-                error = "the lesson is not loaded"
-            elif (notice := request.apply(self._run)) is not None:
-                self._post(notice)
-        except LearnTuiError as exc:
-            error = str(exc)
-            if request.reply_to is None or exc.details:
-                self._report(exc)
-        except Exception as exc:  # e.g. a lesson action with a bug: show its traceback, carry on
-            error = f"{type(exc).__name__}: {exc}"
-            self._post(DriverFailure(error, traceback.format_exc(), title=f"{request.what}: failed"))
-        if request.reply_to is not None:
-            request.reply_to.post_message(RequestDone(request.what, error))
-        if not self._moving:  # (a moving run's frames come from the training loop)
-            self._publish()
-
-    def _train(self) -> None:
-        """Pull events until a request arrives, a goal is reached or the run ends; publish now and then."""
-        run, queue, frames, clock = self._run, self._queue, self._frames, time.perf_counter
-        assert run is not None
-        trainer, requests = run.trainer, queue.items
-        while not requests and not queue.stopped:
-            try:
-                event = next(trainer)
-            except StopIteration:
-                run.stop_moving()
-                break
-            except LearnTuiError as exc:  # LessonCrashed, DataError from the lesson's loop
-                run.stop_moving(str(exc))
-                self._report(exc)
-                break
-            if type(event) is Progress and run.goal is None:  # the per-event path: what note() does for it
-                run.prev_line, run.line = run.line, event.line
-            elif not run.note(event) or run.reached(event):
-                break
-            if not frames.pending and clock() >= frames.next_at:
-                self._publish()
-        self._publish()
-
-    def _publish(self) -> None:
-        if self._queue.stopped:
-            return
-        if self._run is None:
-            state = Status.FAILED if self._failed else Status.LOADING
-            self._post(TrainingFrame(Frame(state, message=self._failed)))
-            return
-        self._post(TrainingFrame(self._frames.build(self._run)))
-        self._frames.sent()
-
-    def _report(self, exc: LearnTuiError) -> None:
-        if exc.details:
-            self._post(DriverFailure(str(exc), exc.details, title=type(exc).__name__))
-        else:
-            self._post(DriverNotice(str(exc), "error"))
-
-    def _post(self, message: Message) -> None:
-        self._target.post_message(message)
+    def _post(self, record: Any) -> None:
+        pump = record.reply_to if isinstance(record, Answer) else self._target
+        pump.post_message(to_message(record))

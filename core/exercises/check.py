@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import LessonCrashed, UsageError
+from core.exercises import record, unversioned
 from core.exercises.diagnose import State, first_difference
 from core.i18n import pick
 
@@ -58,7 +59,7 @@ def read_exercise(path: Path) -> tuple[str, int]:
     if not path.is_file():
         raise UsageError(f"no file at {path}; give the exercise file learn-tui exercise wrote")
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"), str(path))
+        tree = unversioned.parsed(path)
     except SyntaxError as exc:
         raise UsageError(f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and check again") from None
     found: dict[str, Any] = {}
@@ -75,38 +76,6 @@ def read_exercise(path: Path) -> tuple[str, int]:
     return found["EXERCISE_OF"], found["EXERCISE_LEVEL"]
 
 
-def _state(trainer: Any, event: Any, arrays: list[tuple[str, Any]] | None = None) -> State:
-    """The run's state at ``event``: its phase, step, line, loss, and a copy of every watched value and
-    gradient (``arrays``: the watched values listed once for the run, else listed here)."""
-    from core.events import Progress
-    from core.snapshot import named_arrays, to_numpy
-
-    at = event if isinstance(event, Progress) else getattr(event, "at", None)
-    if at is None or event is None or not isinstance(event, Progress):
-        phase = None
-    else:
-        phase = at.phase.name if at.phase is not None else None
-    params, grads = {}, {}
-    reported = trainer.run.reported_grads
-    for name, value in arrays if arrays is not None else named_arrays(trainer.run.watched):
-        params[name] = _copy(value, to_numpy)
-        grad = value.grad if hasattr(value, "requires_grad") else reported.get(name)
-        grads[name] = None if grad is None else _copy(grad, to_numpy)
-    loss = at.loss if at is not None and phase == "LOSS" else None
-    return State(phase, at.step if at else 0, at.line if at else 0, loss, params, grads)
-
-
-def _copy(value: Any, to_numpy: Any) -> Any:
-    """A numpy copy in the value's own precision (a float64 copy of every weight at every yield would cost
-    more than the step itself on the course's small models)."""
-    if hasattr(value, "detach"):
-        try:
-            return value.detach().cpu().numpy().copy()
-        except TypeError:  # a dtype numpy lacks (bfloat16): through float64
-            return to_numpy(value).copy()
-    return np.array(value, copy=True)
-
-
 def _add_locals(state: State, trainer: Any) -> None:
     """The loop's tensors' shapes and which carry a grad_fn: asked only where the runs differ."""
     import torch
@@ -121,7 +90,6 @@ def _add_locals(state: State, trainer: Any) -> None:
 def _generators() -> tuple:
     import random
 
-    import numpy as np
     import torch
 
     return random, np.random, torch
@@ -145,79 +113,62 @@ def _next_state(rng_state: tuple) -> None:
     torch.set_rng_state(rng_state[2])
 
 
-def compare(path: Path, steps: int = DEFAULT_STEPS, seed: int = 0) -> Iterator[Comparison]:
-    """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ."""
+def compare(path: Path, steps: int = DEFAULT_STEPS, seed: int = 0, reference_id: str = "") -> Iterator[Comparison]:
+    """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ (``reference_id``:
+    the lesson ``read_exercise`` found, when the caller read it already)."""
     from core import catalog, rng
 
-    reference_id, _ = read_exercise(path)
-    reference = catalog.load(reference_id)
+    reference = catalog.load(reference_id or read_exercise(path)[0])
     mine = catalog.load_file(path)
     with rng.LOCK:  # a live run in the app waits, and finds the generators as it left them
         outer = _capture()
         try:
-            yield from _compare(reference, mine, steps, seed)
+            code = getattr(reference.train, "__code__", None)  # the lesson's file, to scan as the learner's
+            versions = code is not None and unversioned.versions_tell(Path(code.co_filename))
+            yield from _compare(reference, mine, steps, seed, versions, unversioned.versions_tell(path))
         finally:
             _next_state(outer)
 
 
-def _compare(reference: Any, mine: Any, steps: int, seed: int) -> Iterator[Comparison]:
-    """The reference runs first and its state at every yield is kept; then the learner's file runs and is
-    compared yield by yield. One after the other, each run draws the same random numbers it would alone."""
+def _compare(
+    reference: Any, mine: Any, steps: int, seed: int, ref_versions: bool, versions: bool
+) -> Iterator[Comparison]:
+    """The reference runs first and its values at every yield are recorded; then the learner's file runs and is
+    compared with them yield by yield, in place (``record``). One after the other, each run draws the same random
+    numbers it would alone."""
     from core.trainer import Trainer
 
-    expected = list(_states(Trainer(reference, steps=steps, seed=seed)))
+    expected = list(record.records(Trainer(reference, steps=steps, seed=seed), ref_versions))
     ours = Trainer(mine, steps=steps, seed=seed)
-    arrays = _Arrays(ours)
-    before: State | None = None
-    for index, (ref_event, ref_state) in enumerate(expected):
+    watched = record.Watched(ours)
+    for index, ref in enumerate(expected):
         try:
             my_event = next(ours, None)
         except LessonCrashed as exc:
             raise LessonCrashed(exc.message + _crash_cause(exc.message), exc.details) from None
-        my_state = _state(ours, my_event, arrays.now())
-        difference = first_difference(my_state, ref_state, before)
-        if difference is not None:  # look at both loops' tensors there (the reference is run again to it)
-            _add_locals(my_state, ours)
-            _add_locals(ref_state, _reference_at(reference, steps, seed, index))
+        at = record.where(my_event)
+        phase, step, line, _ = at
+        difference: str | None = None
+        shown: tuple[State | None, State | None] = (None, None)
+        if not record.matches(ours, at, watched, ref, versions):
+            my_state, ref_state = record.live_state(ours, my_event, watched.now()), ref.state()
+            # they matched at the yield before, so the reference's values there are the learner's too
+            before = expected[index - 1].state() if index > 0 else None
             difference = first_difference(my_state, ref_state, before)
-        shown = (my_state, ref_state) if difference is not None else (None, None)
-        yield Comparison(my_state.step, my_state.phase, my_state.line, difference, *shown)
-        if difference is not None or not _goes_on(ref_event) or not _goes_on(my_event):
+            if difference is not None:  # look at both loops' tensors there (the reference is run again to it)
+                _add_locals(my_state, ours)
+                _add_locals(ref_state, _reference_at(reference, steps, seed, index))
+                difference = first_difference(my_state, ref_state, before)
+                shown = (my_state, ref_state)
+        yield Comparison(step, phase, line, difference, *shown)
+        if difference is not None or not _goes_on(ref.event) or not _goes_on(my_event):
             return
-        before = my_state
-
-
-class _Arrays:
-    """A run's watched values as (name, tensor or array), listed again only when the lesson watches more:
-    listing a module's parameters at every yield would cost more than copying them."""
-
-    def __init__(self, trainer: Any) -> None:
-        self.watched = trainer.run.watched
-        self.names: list[str] = []
-        self.arrays: list[tuple[str, Any]] = []
-
-    def now(self) -> list[tuple[str, Any]]:
-        from core.snapshot import named_arrays
-
-        if len(self.watched) != len(self.names):
-            self.names, self.arrays = list(self.watched), list(named_arrays(self.watched))
-        return self.arrays
 
 
 def _goes_on(event: Any) -> bool:
     from core.events import Progress
 
     return isinstance(event, Progress)
-
-
-def _states(trainer: Any) -> Iterator[tuple[Any, State]]:
-    """(event, state) at every yield of a run, up to and including the event that ends it."""
-    arrays = _Arrays(trainer)
-    while True:
-        event = next(trainer, None)
-        yield event, _state(trainer, event, arrays.now())
-        if not _goes_on(event):
-            return
 
 
 def _reference_at(reference: Any, steps: int, seed: int, index: int) -> Any:
@@ -244,7 +195,7 @@ def check_file(path: Path | str, steps: int = DEFAULT_STEPS, seed: int = 0) -> C
     path = Path(path).expanduser()
     lesson, level = read_exercise(path)
     phases, done = 0, 0
-    for item in compare(path, steps, seed):
+    for item in compare(path, steps, seed, lesson):
         if item.difference is not None:
             where = pick(
                 f"after {item.phase} at step {item.step} ({path.name}, line {item.line})",

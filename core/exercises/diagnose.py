@@ -41,6 +41,12 @@ def _zero(g: Any) -> bool:
     return g is None or not np.any(np.asarray(g))
 
 
+def grads_close(a: Any, b: Any) -> bool:
+    """Two gradients match: close, or both cleared (``None`` after ``zero_grad()``, zeros after ``zero_()`` or
+    ``zero_grad(set_to_none=False)``: the next ``backward()`` gives the same gradient either way)."""
+    return close(a, b) or (_zero(a) and _zero(b))
+
+
 def phase_message(mine: State, ref: State) -> str:
     if mine.phase is None:
         return pick(
@@ -167,7 +173,7 @@ def first_difference(mine: State, ref: State, before: State | None) -> str | Non
                     f"your file does not watch `{name}`: keep the `run.watch(...)` line",
                     f"你的文件没有 watch `{name}`：保留 `run.watch(...)` 那一行",
                 )
-            elif not close(mine.grads[name], ref.grads[name]):
+            elif not grads_close(mine.grads[name], ref.grads[name]):
                 found = grad_message(name, mine, ref, before)
             if found:
                 break

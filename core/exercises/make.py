@@ -202,6 +202,21 @@ def make_exercise(lesson_id: str, level: int) -> tuple[str, list[Removed]]:
     return _pass_where_needed(text), removed
 
 
+def solution(lesson_id: str, level: int) -> str:
+    """The exercise with every TODO replaced by the code it took out: the reference solution, which passes
+    ``check`` (the tests and ``benchmarks/check.py`` run it)."""
+    text, removed = make_exercise(lesson_id, level)
+    out: list[str] = []
+    todo = iter(removed)
+    for line in text.splitlines():
+        if line.lstrip().startswith("# TODO:"):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.extend(indent + code for code in next(todo).code.splitlines())
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def _renamed(text: str, lesson_id: str, level: int) -> str:
     """The exercise's own lesson id, and the constants ``check`` reads to find its reference."""
     old = f'id="{lesson_id}"'

@@ -20,11 +20,13 @@ What to watch:
 Training as nanoGPT does it: AdamW (decay on weight matrices only), 100 warm-up steps then cosine
 decay to a tenth of the learning rate by the end of the run, gradients clipped to norm 1. The
 learning-rate keys scale the whole schedule. The defaults differ from nanoGPT's CPU example (4
-blocks, lr 1e-3, 2,000 steps) to learn more in the same minute on a 2-core CPU: 2 blocks take half
-the time per step, so 3,200 steps fit, and a small model takes a 5x higher learning rate (see
-benchmarks/gpt.py). nanoGPT's run: `--n-layer 4 --lr 1e-3 --steps 2000`. On a GPU (`--device cuda`)
-try `--n-layer 6 --n-head 6 --n-embd 384 --block-size 256 --batch-size 64 --dropout 0.2 --lr 1e-3
---steps 5000`.
+blocks, batch 12, lr 1e-3, 2,000 steps) to learn more in less time on a 2-core CPU: 2 blocks take
+half the time per step, so 2,800 steps of 16 windows fit, and a small model takes a 6x higher
+learning rate (see benchmarks/gpt.py). nanoGPT's run: `--n-layer 4 --batch-size 12 --lr 1e-3
+--steps 2000`. On a GPU (`--device cuda`) try `--n-layer 6 --n-head 6 --n-embd 384 --block-size 256
+--batch-size 64 --dropout 0.2 --lr 1e-3 --steps 5000`. On several processes or GPUs: `--headless
+--nproc N` (docs/scaling.md). Each epoch's windows are drawn from a generator seeded by `--seed` and
+the epoch, so a resumed run, or N processes sharing the draw, see the same windows.
 
 Homework: save a checkpoint (ctrl+s or `--save gpt.pt`) and write with it: `learn-tui sample
 gpt.pt --prompt "def " --temperature 0.8`. Then train on a text of your own; try temperature 0.01
@@ -32,17 +34,18 @@ gpt.pt --prompt "def " --temperature 0.8`. Then train on a text of your own; try
 some at the start of the word.
 """
 
-import math
 import shlex
 
 import torch
 import torch.nn.functional as F
 
+from core import distributed
 from core.errors import UsageError
 from core.gpt.config import check_options, model_config
 from core.gpt.model import GPT
 from core.gpt.sampling import attention_map, parse_temperature, parse_top_k, sample, start_ids
 from core.gpt.text import check_length, default_text, file_chunks, split, text_chunks, tokenize
+from core.gpt.training import epoch_generator, estimate_loss, lr_factor, random_batches, step_budget
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
 
@@ -71,44 +74,6 @@ def check_prompt(vocab, data, prompt, source):
     start_ids(vocab, prompt)  # the prompt must use the text's characters
 
 
-def random_batches(data, count, batch_size, block_size, generator=None):
-    """``count`` batches of random windows: x (B, T) and y (B, T), y being x shifted one character on."""
-    windows = data.unfold(0, block_size + 1, 1)  # (N - T, T + 1): a view of every window, no copy
-    for _ in range(count):
-        rows = windows[torch.randint(len(windows), (batch_size,), generator=generator)]  # (B, T + 1)
-        rows = rows.long()  # token ids as the embedding and the loss take them (int64)
-        yield rows[:, :-1], rows[:, 1:]
-
-
-def lr_factor(step, warmup, total, min_ratio):
-    """Linear warm-up, then cosine decay from 1 to ``min_ratio`` at step ``total`` (nanoGPT's schedule)."""
-    if step < warmup:
-        return (step + 1) / (warmup + 1)
-    if total is None:
-        return 1.0
-    if step >= total:
-        return min_ratio
-    progress = (step - warmup) / max(total - warmup, 1)
-    return min_ratio + 0.5 * (1.0 - min_ratio) * (1.0 + math.cos(math.pi * progress))
-
-
-def step_budget(run, batches_per_epoch):
-    """How many steps the run will take, for the decay (None when it runs until stopped)."""
-    max_steps = run.max_steps
-    if max_steps is not None:
-        return max_steps
-    return run.max_epochs * batches_per_epoch if run.max_epochs is not None else None
-
-
-@torch.no_grad()
-def estimate_loss(model, batches):
-    """The mean loss over a fixed set of batches, with dropout off."""
-    model.eval()
-    losses = [F.cross_entropy(model(x).flatten(0, 1), y.flatten()) for x, y in batches]
-    model.train()
-    return torch.stack(losses).mean()
-
-
 def train(run):
     opts = run.options
     check_options(opts)  # fail early, before reading the text
@@ -116,16 +81,19 @@ def train(run):
     train_data, val_data = split(data)
     check_length(train_data, val_data, opts.block_size, source)
     check_prompt(vocab, data, opts.prompt, source)
+    rank, processes = distributed.rank(), distributed.world_size()  # 0 and 1 without torchrun
+    batch_rows = opts.batch_size * processes  # one step's windows over all processes
     fixed = torch.Generator().manual_seed(1234)  # the same validation batches at every evaluation
     val_batches = [
         (x.to(run.device), y.to(run.device))
-        for x, y in random_batches(val_data, opts.eval_batches, opts.batch_size, opts.block_size, fixed)
+        for x, y in random_batches(val_data, opts.eval_batches, batch_rows, opts.block_size, fixed)
     ]
 
     model = GPT(model_config(vars(opts), len(vocab))).to(run.device)
     model.vocabulary.copy_(torch.tensor(vocab.codes, dtype=torch.int32))  # saved with the weights
     optimizer = model.optimizer(run.lr, opts.weight_decay, betas=(0.9, 0.99))
     run.watch(model, optimizer=optimizer)
+    trained = distributed.wrap(model)  # under torchrun: DistributedDataParallel; else the model itself
     vars(run.state).update(
         model=model,
         vocab=vocab,
@@ -138,34 +106,38 @@ def train(run):
         loss_sum=0.0,
         losses=0,
     )  # plain numbers: checkpoints keep them
-    batches_per_epoch = max(len(train_data) // (opts.batch_size * opts.block_size), 1)  # ~ the text once
+    batches_per_epoch = max(len(train_data) // (batch_rows * opts.block_size), 1)  # ~ the text once
     total_steps = step_budget(run, batches_per_epoch)
 
     for epoch in run.epochs():
-        for x, y in run.batches(random_batches(train_data, batches_per_epoch, opts.batch_size, opts.block_size)):
+        draw = epoch_generator(run.seed, epoch)  # the same on every process; each keeps its own rows
+        batches = random_batches(train_data, batches_per_epoch, opts.batch_size, opts.block_size, draw, rank, processes)
+        for x, y in run.batches(batches):
             x, y = x.to(run.device), y.to(run.device)
-            lr = run.lr * lr_factor(run.step, opts.warmup_steps, total_steps, opts.min_lr_ratio)
+            base_lr = distributed.from_rank0(run.lr)  # the keys of an app attached to rank 0 change it there
+            lr = base_lr * lr_factor(run.step, opts.warmup_steps, total_steps, opts.min_lr_ratio)
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            logits = model(x)  # (B, T, V)
+            logits = trained(x)  # (B, T, V)
             yield FORWARD
             loss = F.cross_entropy(logits.flatten(0, 1), y.flatten())  # (B*T, V) against (B*T,)
-            yield LOSS, loss
+            mean_loss = distributed.mean(loss)  # over every process's rows: the loss shown (= loss alone)
+            yield LOSS, mean_loss
             optimizer.zero_grad(set_to_none=True)
             yield ZERO_GRAD
-            loss.backward()
+            loss.backward()  # under torchrun, also averages the gradients over the processes
             torch.nn.utils.clip_grad_norm_(model.parameters(), opts.grad_clip)
             yield BACKWARD
             optimizer.step()
             yield UPDATE
-            run.state.loss_sum += loss.item()
+            run.state.loss_sum += mean_loss.item()
             run.state.losses += 1
             done = run.step + 1  # steps completed when this one closes (the run may end right after it)
-            if done % opts.eval_interval == 0 or done == total_steps:
+            if rank == 0 and (done % opts.eval_interval == 0 or done == total_steps):  # rank 0 alone evaluates
                 run.state.val_loss = estimate_loss(model, val_batches).item()
                 yield EVAL, {"val_loss": run.state.val_loss, "avg_train_loss": run.state.loss_sum / run.state.losses}
                 run.state.loss_sum, run.state.losses = 0.0, 0
-            if opts.sample_interval and (done % opts.sample_interval == 0 or done == total_steps):
+            if rank == 0 and opts.sample_interval and (done % opts.sample_interval == 0 or done == total_steps):
                 write_sample(run, done)
             yield STEP, {"lr_now": lr}
         yield EPOCH  # about the training text once
@@ -279,8 +251,8 @@ LESSON = Lesson(
     lecture=None,
     notes=__doc__,
     train=train,
-    lr=5e-3,
-    steps=3200,
+    lr=6e-3,
+    steps=2800,
     schedules_lr=True,
     options=(
         Option("text", "", "a UTF-8 text file to learn (default: Python's reference documentation)"),
@@ -288,7 +260,7 @@ LESSON = Lesson(
         Option("n_head", 4, "attention heads per block (must divide --n-embd)", min=1, max=64),
         Option("n_embd", 128, "embedding width C", min=1, max=4096),
         Option("block_size", 64, "characters of context the model sees", min=1, max=8192),
-        Option("batch_size", 12, "windows of text per step", min=1, max=8192),
+        Option("batch_size", 16, "windows of text per step", min=1, max=8192),
         Option("dropout", 0.0, "dropout probability (0 for short runs)", min=0.0, max=0.95),
         Option("tie_weights", True, "the output head shares the token embedding's weight"),
         Option("weight_decay", 0.1, "AdamW weight decay on the weight matrices", min=0.0, max=10.0),

@@ -1,6 +1,6 @@
 """Draws the driver's frames onto the training view: the status bar, the sparkline, the code panel's line,
 the message line and the visible tab. Each is redrawn only when its data changed; the driver paces what a
-frame carries to what the screen shows (``tui/worker_frames.py``: plotext's chart, the costliest panel,
+frame carries to what the screen shows (``core/driver/frames.py``: plotext's chart, the costliest panel,
 gets its history every 2 s while training; the status bar and the sparkline are the live view). While training,
 the chart is redrawn at most every ``CHART_COST_FACTOR`` times what its last redraw cost the UI thread (a
 slow terminal or a wide chart: fewer redraws), so it never takes more than ~2% of the machine from training."""
@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Sparkline, Static, TabbedContent
 
+from core.driver.frames import CHART_INTERVAL
 from core.status import ALERTS, Status
 from tui.widgets.code_panel import CodePanel
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.status_bar import StatusBar
-from tui.worker_frames import CHART_INTERVAL
 
 if TYPE_CHECKING:
     from textual.screen import Screen

@@ -36,6 +36,7 @@ HELP_ZH = {
     "reset": "从第 0 步重新开始本课（学习率和选项不变）",
     "help": "本帮助",
     "back": "回到课程列表",
+    "detach": "关闭这个界面，训练继续进行（用 learn-tui attach 回来）",
     "app.quit": "退出 learn-tui",
     "save": "在 ./checkpoints 中保存检查点（先完成正在进行的一步）",
     "open": "打开一个检查点（输入它的路径）",

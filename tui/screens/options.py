@@ -19,9 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as Row
 
+from core.driver.requests import option_word
 from core.errors import LearnTuiError
 from tui.worker_messages import RequestDone
-from tui.worker_requests import option_word
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump

@@ -9,12 +9,10 @@ form (``lesson_form.py``) instead. Texts follow ``core.i18n``'s language.
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.padding import Padding
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -25,41 +23,10 @@ from textual.widgets.option_list import Option
 
 from core.i18n import pick
 from tui.keys import FOCUS_KEYS, Key
+from tui.screens.lesson_list import exercise_marks, first_lesson, lecture_heading, lesson_infos, lesson_row, matches
 
 if TYPE_CHECKING:
     from tui.widgets.notes_panel import NotesPanel
-
-# The course 《PyTorch深度学习实践》 (Liu Er), by lecture.
-LECTURES = {
-    1: "Overview",
-    2: "Linear model",
-    3: "Gradient descent",
-    4: "Back propagation",
-    5: "Linear regression with PyTorch",
-    6: "Logistic regression",
-    7: "Multi-dimensional input",
-    8: "Dataset and DataLoader",
-    9: "Softmax classifier",
-    10: "Basic CNN",
-    11: "Advanced CNN",
-    12: "Basic RNN",
-    13: "RNN classifier",
-}
-LECTURES_ZH = {
-    1: "概述",
-    2: "线性模型",
-    3: "梯度下降",
-    4: "反向传播",
-    5: "用 PyTorch 实现线性回归",
-    6: "逻辑斯蒂回归",
-    7: "处理多维特征的输入",
-    8: "加载数据集",
-    9: "多分类问题",
-    10: "卷积神经网络（基础篇）",
-    11: "卷积神经网络（高级篇）",
-    12: "循环神经网络（基础篇）",
-    13: "循环神经网络（高级篇）",
-}
 
 
 def list_keys() -> list[tuple[str, str]]:
@@ -99,72 +66,6 @@ PICKER_KEYS = (
     Key("question_mark", "help", "Help", "this help", display="?"),
     Key("q", "app.quit", "Quit", "quit learn-tui"),
 )
-
-
-def lecture_heading(lecture: int | None) -> str:
-    if lecture is None:
-        return pick("Beyond the course", "课程之外")
-    name = pick(LECTURES.get(lecture, ""), LECTURES_ZH.get(lecture, ""))
-    return pick(f"Lecture {lecture} · {name}", f"第 {lecture} 讲 · {name}").rstrip(" ·")
-
-
-def matches(info, typed: str) -> bool:
-    """Whether the lesson's id or title (either language) holds the typed text, ignoring case."""
-    from core import catalog
-
-    wanted = typed.strip().casefold()
-    return not wanted or any(wanted in text.casefold() for text in (info.id, info.title, catalog.localized(info).title))
-
-
-def lesson_row(info, marks: Text | None = None) -> Padding:
-    """The lesson's id, then its title: a long title wraps under the id instead of being cut (a Padding, not
-    a Table: a table per row cost ~10 ms of the picker's first frame). ``marks``: its exercise levels."""
-    text = Text.assemble((info.id, "bold"), ("  ", ""), (info.title, "dim"), overflow="fold")
-    if marks is not None:
-        text.append("  ").append_text(marks)
-    return Padding(text, (0, 0, 0, 2), expand=False)
-
-
-def exercise_marks() -> dict[str, Text]:
-    """Lesson id -> ``✓1 ✓2 ·3``: the exercise levels passed (``learn-tui check``'s small JSON record); only
-    lessons with a level passed (``learn-tui exercise --list`` lists them all)."""
-    from core.exercises import make, progress
-
-    record = progress.passed()
-    marks = {}
-    for lesson in make.exercise_lessons():
-        levels = record.get(lesson, [])
-        if not levels:
-            continue
-        marks[lesson] = Text(" ").join(
-            Text(f"✓{level}", "green") if level in levels else Text(f"·{level}", "dim") for level in make.LEVELS
-        )
-    return marks
-
-
-def first_lesson(option_list: OptionList) -> int | None:
-    """The index of the list's first lesson (headings and notes are disabled rows), or None."""
-    return next((i for i, option in enumerate(option_list.options) if not option.disabled), None)
-
-
-@functools.lru_cache(maxsize=1)
-def lesson_infos() -> tuple[list, list[str]]:
-    """The built-in lessons, and a line for each lesson file that could not be read (read once per run)."""
-    from core import catalog
-
-    try:
-        return catalog.catalog(), []
-    except Exception:  # one broken file: list the others and say which one
-        infos, problems = [], []
-        for path in sorted(catalog.LESSONS_DIR.glob("*.py")):
-            if path.name.startswith("_"):
-                continue
-            try:
-                infos.append(catalog.read_info(path))
-            except Exception as exc:
-                problems.append(f"{path.name}: {type(exc).__name__}: {exc}")
-        infos.sort(key=lambda i: (i.lecture is None, i.lecture or 0, i.path))
-        return infos, problems
 
 
 class PickerScreen(Screen):

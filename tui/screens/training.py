@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
+from core.driver.frames import Needs
 from core.settings import RunSettings
 from core.status import Status
 from tui.keys import FOCUS_KEYS, Key
@@ -32,13 +33,13 @@ from tui.widgets.code_panel import CodePanel
 from tui.widgets.grad_table import GradTable
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.loss_chart import LossChart
+from tui.widgets.loss_sparkline import LossSparkline
 from tui.widgets.notes_panel import NotesPanel
 from tui.widgets.param_table import ParamTable
 from tui.widgets.side_tables import BESIDE, SideTables
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.too_small import TooSmall
 from tui.worker import TrainingDriver
-from tui.worker_frames import Needs
 from tui.worker_messages import (
     DriverFailure,
     DriverNotice,
@@ -91,7 +92,7 @@ class TrainingScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.lesson_id, show_speed=self.show_speed, id="status")
-        yield Sparkline([], id="sparkline")
+        yield LossSparkline([], id="sparkline")
         with Container(id="panes"):
             yield CodePanel(id="code")
             with TabbedContent(id="tabs", initial="tab-chart"):
@@ -129,7 +130,7 @@ class TrainingScreen(Screen):
 
         if not isinstance(self.lesson_ref, str):
             return
-        from tui.screens.picker import lesson_infos
+        from tui.screens.lesson_list import lesson_infos
 
         ref = self.lesson_ref
         try:

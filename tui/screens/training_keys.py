@@ -55,6 +55,10 @@ RUN_KEYS = (
     Key("escape", "back", "Lessons", "back to the lesson picker"),
     Key("q", "app.quit", "Quit", "quit learn-tui"),
 )
+ATTACHED_KEYS = (  # learn-tui attach: these replace the keys of the same name (the run is not in this app)
+    Key("escape", "detach", "Detach", "close this view and leave the run training (learn-tui attach to come back)"),
+    Key("q", "app.quit", "Quit", "quit learn-tui attach (the run goes on training)"),
+)
 MORE_KEYS = (
     Key(
         "ctrl+s",
@@ -155,3 +159,9 @@ def lesson_keys(lesson: Lesson) -> tuple[list[Key], list[str]]:
 def training_keys(lesson_keys: list[Key] | tuple[Key, ...] = ()) -> tuple[Key, ...]:
     """The whole table, in the key bar's order: the run's keys, the lesson's, the rest."""
     return (*RUN_KEYS, *lesson_keys, *EXERCISE_KEYS, *MORE_KEYS, *FOCUS_KEYS)
+
+
+def attached(keys: tuple[Key, ...]) -> tuple[Key, ...]:
+    """The table of an attached view: ``ATTACHED_KEYS`` in place of the keys they replace, in the same places."""
+    by_key = {key.key: key for key in ATTACHED_KEYS}
+    return tuple(by_key.get(key.key, key) for key in keys)

@@ -15,12 +15,15 @@ from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 
 import plotext._utility as plotext_utility
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.strip import Strip
 from textual.widgets import Checkbox
 from textual_plotext import PlotextPlot
 
 from tui import chart_ticks
+from tui.widgets.plot_strips import figure_strips
 from tui.widgets.safe_panel import SafePanel
 
 Points = Sequence[tuple[int, float]]
@@ -88,8 +91,9 @@ def fraction_limits(values: Sequence[float]) -> tuple[float, float] | None:
 
 
 class LossPlot(SafePanel, PlotextPlot):
-    """The plotext canvas; ``draw`` sets its data. Building a plotext chart costs tens of milliseconds, so a
-    repaint for any other reason (a relayout, a resize to the same size) reuses the last one.
+    """The plotext canvas; ``draw`` sets its data. A chart is built (``tui/widgets/plot_strips.py``: plotext's
+    matrix straight to strips) only when its data, size or theme changed; any other repaint (a relayout, a
+    resize to the same size, the rest of the screen changing) reuses the strips.
 
     The figure is filled afresh before each build: plotext turns the stored values into their logarithms in
     place when it builds a log-scale chart, so a second build (after a resize or a theme change) took the log
@@ -97,19 +101,33 @@ class LossPlot(SafePanel, PlotextPlot):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._drawn: tuple | None = None  # (version, size, theme) of the cached chart
+        self._drawn: tuple | None = None  # (version, size, theme) of the built strips
         self._version = 0
-        self._cached = None
+        self._strips: list[Strip] = []
         self._series: tuple[Points, Mapping[str, Points], bool] = ((), {}, False)
         self.references: Sequence[tuple[str, Points]] = ()  # (label, loss points) of each kept run
 
-    def render(self):
+    def render_line(self, y: int) -> Strip:
+        width, strips = self.size.width, self.strips()
+        strip = strips[y] if y < len(strips) else Strip.blank(width)
+        return strip.crop_extend(0, width, None) if strip.cell_length != width else strip
+
+    def render(self) -> Text:
+        """The chart as text (what ``render_line`` paints, line by line)."""
+        return Text("\n").join(Text.assemble(*((s.text, s.style) for s in strip)) for strip in self.strips())
+
+    def strips(self) -> list[Strip]:
         key = (self._version, self.size, self.app.theme)
         if key != self._drawn:
             self._fill(*self._series)
+            width, height = self.size
+            plt = self.plt
+            plt.plotsize(width, height)
+            plt._set_size(width, height)  # noqa: SLF001 (as PlotextPlot.render: plotsize alone may not resize)
+            plt.theme(self._get_plotext_theme_name(self.app.theme))
             with plain_legend():
-                self._cached, self._drawn = super().render(), key
-        return self._cached
+                self._strips, self._drawn = figure_strips(plt), key
+        return self._strips
 
     def draw(self, losses: Points, evals: Mapping[str, Points], log: bool) -> None:
         self._series = (losses, evals, log)

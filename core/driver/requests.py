@@ -1,4 +1,4 @@
-"""What each of the learner's requests does to the run: ``RunControl``, used by the training driver only.
+"""What each of the learner's requests does to the run: ``RunControl``, used by the driver only.
 
 ``RunControl`` holds the trainer and where the run stands (moving or not, towards which goal, the lines
 of the last two yields, the message for the learner). It lives in the training thread: every method is
@@ -13,14 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from core.errors import DataError, LearnTuiError
+from core.driver.frames import StepRate, finished_message
+from core.driver.lr_ladder import next_rung
+from core.driver.records import ActionDone, Notice
+from core.errors import DataError, LearnTuiError, UsageError
 from core.events import Diverged, Finished, Progress
 from core.settings import RunSettings
 from core.status import ENDED, Status
-from tui.formatting import plain_result
-from tui.lr_ladder import next_rung
-from tui.worker_frames import StepRate, finished_message
-from tui.worker_messages import DriverNotice
 
 if TYPE_CHECKING:
     from core.events import Event
@@ -31,11 +30,12 @@ Unit = Literal["phase", "step", "epoch"]
 
 
 class RunControl:
-    def __init__(self, lesson: Lesson, settings: RunSettings, *, paused: bool) -> None:
-        """Build the first run (from ``settings.resume`` when given); raises ``LearnTuiError``."""
+    def __init__(self, lesson: Lesson, settings: RunSettings, *, paused: bool, trainer: Trainer | None = None) -> None:
+        """Build the first run (from ``settings.resume`` when given), unless ``trainer`` is one already built
+        (headless ``--serve``); raises ``LearnTuiError``."""
         self.lesson = lesson
         self.settings = settings
-        self.trainer: Trainer = self._new_trainer(dict(settings.options), settings.lr, settings.resume)
+        self.trainer: Trainer = trainer or self._new_trainer(dict(settings.options), settings.lr, settings.resume)
         self.running = not paused
         # ("phase", phases left), ("step", the step to reach) or ("epoch", epoch ends left): n, . and e
         self.goal: tuple[Unit, int] | None = None
@@ -108,14 +108,14 @@ class RunControl:
             self.stop_moving()
         return done
 
-    def _blocked(self) -> DriverNotice | None:
+    def _blocked(self) -> Notice | None:
         """Why the run cannot move (it finished or crashed); a diverged run carries on from here."""
         trainer = self.trainer
         if trainer.status == Status.DIVERGED:
             trainer.continue_after_divergence()
             self.message = ""
         if trainer.status in (Status.FINISHED, Status.CRASHED):
-            return DriverNotice(f"the run has {trainer.status}: press r to start it again", "warning")
+            return Notice(f"the run has {trainer.status}: press r to start it again", "warning")
         return None
 
     def _acted(self) -> None:
@@ -138,7 +138,7 @@ class RunControl:
         self.prime()
 
     # -- the requests --------------------------------------------------------------------------------
-    def toggle(self) -> DriverNotice | None:
+    def toggle(self) -> Notice | None:
         self._acted()
         if self.moving:
             self.stop_moving()
@@ -149,7 +149,7 @@ class RunControl:
             self.rate.restart()
         return blocked
 
-    def advance(self, unit: Unit) -> DriverNotice | None:
+    def advance(self, unit: Unit) -> Notice | None:
         self._acted()
         blocked = self._blocked()
         if blocked is not None:
@@ -171,18 +171,19 @@ class RunControl:
         self.trainer.lr = value  # parse_lr: a bad value raises UsageError and keeps the old one
         self._acted()
 
-    def set_option(self, name: str, value: Any) -> DriverNotice:
+    def set_option(self, name: str, value: Any) -> Notice:
         """A live option, checked as on the command line (``Option.parse``); a bad value keeps the old one."""
         self.trainer.set_option(name, value)
         self._acted()
-        return DriverNotice(f"{name} {option_word(self.trainer.options[name])}")
+        return Notice(f"{name} {option_word(self.trainer.options[name])}")
 
-    def toggle_option(self, name: str) -> DriverNotice | None:
+    def toggle_option(self, name: str) -> Notice | None:
         """A boolean option on/off (a lesson's ``Control(toggles=...)``): live, or by restarting the run."""
         option, trainer = self.lesson.option(name), self.trainer
         value = not trainer.options[name]
         if option.live:
             return self.set_option(name, value)
+        refuse_restart_of_many()
         options = {**trainer.options, name: value}
         self.trainer = self._new_trainer(options, trainer.lr)
         self.settings = replace(self.settings, options=options)
@@ -190,10 +191,11 @@ class RunControl:
         return None
 
     def reset(self) -> None:
+        refuse_restart_of_many()
         self.trainer.reset()
         self._restart("")
 
-    def save(self, path: str | None) -> DriverNotice:
+    def save(self, path: str | None) -> Notice:
         trainer = self.trainer
         while trainer.step_open and trainer.ended is None:  # a checkpoint is taken between steps
             event = next(trainer, None)
@@ -201,20 +203,36 @@ class RunControl:
                 break
         target = path or str(Path("checkpoints") / f"{self.lesson.id}-step{trainer.step}.pt")
         saved = self.last_saved = trainer.save(target)
-        return DriverNotice(f"saved {saved} at step {trainer.step}; press o to open it later", title="checkpoint saved")
+        text = f"saved {saved} at step {trainer.step}; press o to open it later"
+        return Notice(text, title="checkpoint saved", path=saved)
 
     def open(self, path: str) -> None:
         """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
         from core.trainer import Trainer
 
+        refuse_restart_of_many()
         self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
         self.stop_moving(f"opened {path} at step {self.trainer.step}")
         self.line = self.prev_line = 0
         self.run_id += 1
 
-    def call(self, action: str, argument: str | None, description: str) -> DriverNotice:
-        result = self.trainer.call(action, argument)
-        return DriverNotice(plain_result(result), title=description)
+    def call(self, action: str, argument: str | None, description: str) -> ActionDone:
+        from core.snapshot import plain
+
+        return ActionDone(plain(self.trainer.call(action, argument)), title=description)
+
+    def resume(self) -> Notice | None:
+        """Train on unless the run is already moving (the last client of a served run left)."""
+        return None if self.moving else self.toggle()
+
+
+def refuse_restart_of_many() -> None:
+    """A new run built here would be rank 0's alone (a served ``--nproc`` run): the others would wait at their
+    next collective for a partner that never comes."""
+    from core import distributed
+
+    if (processes := distributed.world_size()) > 1:
+        raise UsageError(f"a run of {processes} processes can't restart from the app: stop it and start it again")
 
 
 def option_word(value: Any) -> str:

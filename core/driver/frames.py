@@ -1,4 +1,4 @@
-"""The training driver's frames: what the screen draws, built in the training thread at a bounded rate.
+"""The driver's frames: what a training view draws, built in the training thread at a bounded rate.
 
 A frame holds plain data only. While training, the frame rate follows what the screen shows: the status
 bar and the sparkline change at every frame, 4 times a second (``MIN_INTERVAL``); a ``trainer.snapshot()``
@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from tui.worker_messages import Frame
+from core.events import Progress
+from core.status import Status
 
 if TYPE_CHECKING:
+    from core.driver.requests import RunControl
     from core.events import Finished
-    from tui.worker_requests import RunControl
+    from core.snapshot import Snapshot
 
 MIN_INTERVAL = 0.25  # seconds between frames while training: the status bar and sparkline change 4 times a second
 SNAPSHOT_INTERVAL = 0.25  # while training, tables and lesson views get a snapshot at most 4 times a second
@@ -28,6 +31,54 @@ COST_FACTOR = 40  # a frame may cost the training thread at most 1/40 of the int
 SPARKLINE_POINTS = 160
 RATE_WINDOW = 3.0  # seconds of wall time over which steps/s is measured (a sliding window)
 MIN_RATE_SPAN = 0.2  # seconds of readings needed before a first steps/s is shown
+
+
+NOTHING_YET = Progress(Status.READY, None, 0, 1, 0, 0.0, None)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything the training view shows, as of one moment in the run: the trainer's latest ``Progress``
+    (step, epoch, phase, line, lr, loss, metrics: the same record headless mode prints) and what only the
+    app shows around it."""
+
+    state: Status  # the driver's: paused or running, or the run's end; loading or failed before a run
+    progress: Progress = NOTHING_YET
+    prev_line: int = 0  # line of the yield before the latest (the code between them just ran)
+    steps_per_s: float | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # the lesson's option values (bool, int, str...)
+    metrics: Mapping[str, Any] = field(default_factory=dict)  # every metric so far (the latest of each)
+    snapshot: Snapshot | None = None  # None when no visible table or view needed one
+    recent: tuple[float, ...] = ()  # the latest losses, for the sparkline
+    losses: tuple[tuple[int, float], ...] | None = None  # the loss history for the chart (None: not sent)
+    evals: Mapping[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    message: str = ""  # why the run stopped (diverged, finished, crashed), for the message line
+    run_id: int = 0  # changes on reset / opening a checkpoint: the screen forgets per-run state
+
+    # The record's fields, read where they are shown (the status bar, the code panel).
+    @property
+    def step(self) -> int:
+        return self.progress.step
+
+    @property
+    def epoch(self) -> int:
+        return self.progress.epoch
+
+    @property
+    def lr(self) -> float:
+        return self.progress.lr
+
+    @property
+    def loss(self) -> float | None:
+        return self.progress.loss
+
+    @property
+    def phase(self) -> str | None:
+        return str(self.progress.phase) if self.progress.phase is not None else None
+
+    @property
+    def line(self) -> int:
+        return self.progress.line
 
 
 @dataclass(frozen=True)
@@ -101,7 +152,9 @@ class FrameBuilder:
         if not moving or ((needs.snapshot or needs.views) and now >= self._next_snapshot):
             # Without ratios the next update is not measured: for a big model that copy-and-compare of every
             # parameter costs several times the snapshot itself.
-            snapshot = trainer.snapshot(views=needs.views or not moving, ratios=needs.ratios or not moving)
+            snapshot = trainer.snapshot(
+                views=needs.views or not moving, ratios=needs.ratios or not moving, params=needs.snapshot or not moving
+            )
             self._next_snapshot = now + SNAPSHOT_INTERVAL
         chart = not moving or (needs.chart and now >= self._next_chart)
         if chart:
@@ -139,10 +192,8 @@ FINISH_REASONS = {
 
 def finished_message(event: Finished) -> str:
     """'finished after 1000 steps (reached its epoch budget): w 2, b 0.0002 · press r to train again'."""
-    from tui.formatting import number
-
     results = [
-        f"{key} {number(value)}"
+        f"{key} {value:.4g}" if isinstance(value, float) else f"{key} {value}"
         for key, value in event.summary.items()
         if key != "loss" and isinstance(value, (int, float, str)) and not isinstance(value, bool)
     ]

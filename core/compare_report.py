@@ -1,0 +1,127 @@
+"""What ``learn-tui compare`` prints: one chart with every variant's loss curve, a table of the results,
+a progress line per variant, or (``--json``) one JSON object per variant. Plotext and rich are imported
+only when a comparison prints."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from core.compare import Result
+
+MARKERS = "123456789abcdefghijklmnopqrstuvw"  # one per variant: the chart's line and the table's row
+COLORS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "gray")
+LOG_SPAN = 100.0  # losses spanning more than two decades are drawn on a log scale
+
+
+def downsample(points: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
+    """At most ``limit`` points, evenly spread, the first and the last kept."""
+    if len(points) <= limit:
+        return list(points)
+    last = len(points) - 1
+    return [points[round(i * last / (limit - 1))] for i in range(limit)]
+
+
+def chart(title: str, results: list[Result], width: int, height: int, color: bool) -> str:
+    """Every variant's loss against the step, marked with its marker; log scale when the losses span
+    more than two decades (then only positive losses are drawn)."""
+    import plotext as plt
+
+    finite = [[(s, v) for s, v in r.curve if math.isfinite(v)] for r in results]
+    every = [v for curve in finite for _, v in curve]
+    positive = [v for v in every if v > 0]
+    log = bool(positive) and max(positive) / min(positive) > LOG_SPAN
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("clear")
+    for index, (result, curve) in enumerate(zip(results, finite)):
+        shown = [(s, v) for s, v in curve if v > 0] if log else curve
+        if shown:
+            plt.plot(
+                [s for s, _ in shown],
+                [v for _, v in shown],
+                label=result.variant.label,
+                marker=MARKERS[index],
+                color=COLORS[index % len(COLORS)] if color else "default",
+            )
+    if log:
+        plt.yscale("log")
+        low, high = math.floor(math.log10(min(positive))), math.ceil(math.log10(max(positive)))
+        stride = max(1, math.ceil((high - low) / 6))
+        ticks = [10.0**e for e in range(low, high + 1, stride)]
+        plt.yticks(ticks, [f"{t:g}" for t in ticks])
+    last = max((s for curve in finite for s, _ in curve), default=1)
+    plt.xticks(range(1, last + 1) if last <= 10 else sorted({1 + round(i * (last - 1) / 4) for i in range(5)}))
+    plt.title(f"{title}: loss per step{' (log scale)' if log else ''}")
+    plt.xlabel("step")
+    text = plt.build()
+    return text if color else plt.uncolorize(text)
+
+
+def metric_names(results: list[Result]) -> list[str]:
+    """The results the table shows beside the loss: numbers, words and short lists (not a GPT's text)."""
+    names: dict[str, None] = {}
+    for result in results:
+        for name, value in result.summary.items():
+            short = (
+                not isinstance(value, (dict, list, str))
+                or (isinstance(value, list) and len(value) <= 4)
+                or (isinstance(value, str) and "\n" not in value and len(value) <= 20)
+            )
+            if name != "loss" and short:
+                names[name] = None
+    return list(names)[:6]
+
+
+def table(results: list[Result], out: TextIO) -> None:
+    """The results, one row per variant; plain (no colour, no cursor codes) when ``out`` is not a terminal."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from core.headless import format_value
+
+    terminal = out.isatty()
+    metrics = metric_names(results)
+    grid = Table(box=box.SIMPLE_HEAD, header_style="bold" if terminal else "", pad_edge=False, show_edge=False)
+    for name in ["#", "variant", "status", "final loss", *metrics, "steps", "time"]:
+        grid.add_column(name, justify="left" if name in ("variant", "status") else "right")
+    for index, r in enumerate(results):
+        cells = [r.summary.get(name) for name in ["loss", *metrics]]
+        shown = ["-" if value is None else format_value(value) for value in cells]
+        grid.add_row(MARKERS[index], r.variant.label, r.status, *shown, str(r.steps), f"{r.seconds:.2f} s")
+    width = shutil.get_terminal_size().columns if terminal else 200
+    Console(file=out, width=width, color_system="auto" if terminal else None, highlight=False).print(grid)
+
+
+def json_record(lesson: Any, result: Result) -> dict[str, Any]:
+    from core.headless import json_safe
+
+    record = {
+        "event": "variant",
+        "lesson": lesson.id,
+        "variant": result.variant.label,
+        "options": lesson.config(result.variant.options),
+        "lr": result.lr,
+        "status": result.status,
+        "steps": result.steps,
+        "epochs": result.epochs,
+        "seconds": round(result.seconds, 3),
+        **result.summary,
+        "curve": [[step, loss] for step, loss in result.curve],
+    }
+    if result.message:
+        record["message"] = result.message
+    return json_safe(record)
+
+
+def progress_line(index: int, total: int, result: Result) -> str:
+    """``[2/8] Adam: finished after 100 steps in 0.05 s, loss 0.0012``."""
+    from core.headless import format_value
+
+    loss = result.summary.get("loss")
+    said = result.message or f"{result.status} after {result.steps} steps"
+    tail = f", loss {format_value(loss)}" if loss is not None else ""
+    return f"[{index}/{total}] {result.variant.label}: {said} in {result.seconds:.2f} s{tail}"

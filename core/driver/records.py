@@ -1,0 +1,59 @@
+"""What the driver emits besides frames: plain, frozen records for the sink (the app or the server).
+
+``reply_to`` in ``Answer`` is whatever the asker passed with its request (a dialog in the app, a request
+number on the wire): the driver never looks inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from core.lesson import Lesson
+
+Severity = Literal["information", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class LessonReady:
+    """The lesson module was imported (torch is loaded): its code, notes, views and controls are known."""
+
+    lesson: Lesson
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A one-line result for the learner: a checkpoint saved, a rejected value, an option switched."""
+
+    text: str
+    severity: Severity = "information"
+    title: str = ""
+    path: str = ""  # the checkpoint a save wrote (the attached app's open dialog offers it)
+
+
+@dataclass(frozen=True)
+class ActionDone:
+    """A lesson action's plain-data result (the app writes it as a readable line), under ``title``."""
+
+    result: Any
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error the learner should read in full (a lesson file's traceback, or a bug)."""
+
+    message: str
+    details: str = ""
+    title: str = "Error"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a request that asked to be answered: ``error`` is empty when it was applied, else the
+    one line saying why not."""
+
+    what: str  # what was asked: an option's name, an action's, "lr", "open"
+    error: str = ""
+    reply_to: Any = None

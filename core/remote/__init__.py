@@ -1,0 +1,3 @@
+"""Serve a headless run to other terminals, and attach to one: ``learn-tui run LESSON --headless --serve PORT``
+and ``learn-tui attach PORT``. JSON lines over asyncio streams (``codec.py``: the records; ``server.py``,
+``client.py``: the two ends; ``protocol.py``: the requests, the limits and the token)."""

@@ -1,0 +1,133 @@
+"""The driver's records as JSON, and back: one codec for everything ``--serve`` sends.
+
+A record is a frozen dataclass of ``core`` (a ``Frame`` with its ``Progress`` and ``Snapshot``, a ``Notice``
+...): it is written as a JSON object whose ``"@"`` names its class, with one key per field. Decoding builds
+only the classes of ``ALLOWED`` (an allow-list, looked up by that name: nothing is imported by a name read
+from the wire, and nothing is unpickled); an unknown name, an unknown field or a value of the wrong shape is
+a ``CodecError``. JSON has no tuples: the fields that hold tuples are listed here and turned back into
+tuples, so a decoded frame equals the one sent. Floats keep nan and inf (Python's ``NaN``/``Infinity``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from enum import Enum
+from typing import Any
+
+from core.driver.frames import Frame
+from core.driver.records import ActionDone, Answer, Failure, Notice
+from core.events import Progress
+from core.phases import Phase
+from core.remote.messages import Bye, Refused, Welcome
+from core.snapshot import ParamSnapshot, Snapshot, Stats
+from core.status import Status
+
+TAG = "@"
+ALLOWED: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Frame,
+        Progress,
+        Snapshot,
+        ParamSnapshot,
+        Stats,
+        Notice,
+        ActionDone,
+        Failure,
+        Answer,
+        Welcome,
+        Refused,
+        Bye,
+    )
+}
+ENUMS: dict[str, type[Enum]] = {"Status": Status, "Phase": Phase}
+FIELDS = {name: {f.name for f in dataclasses.fields(cls)} for name, cls in ALLOWED.items()}
+# Fields that hold tuples (nested tuples too): JSON writes them as lists.
+TUPLES = {"Frame": {"recent", "losses"}, "ParamSnapshot": {"shape", "values", "grad"}, "Snapshot": {"params"}}
+TUPLE_VALUES = {"Frame": {"evals"}}  # a mapping whose values are tuples
+
+
+class CodecError(ValueError):
+    """A line that is not a record this side knows (garbled, foreign, or of a newer version)."""
+
+
+def encode(record: Any) -> str:
+    """One JSON line (no newline) for a record of ``ALLOWED``."""
+    return json.dumps(_plain(record), separators=(",", ":"))
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(value, Enum):
+        return value
+    if isinstance(value, Enum):
+        name = type(value).__name__
+        if ENUMS.get(name) is not type(value):
+            raise TypeError(f"cannot send {name}")
+        return {TAG: name, "v": value.value}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        if ALLOWED.get(name) is not type(value):
+            raise TypeError(f"cannot send {name}")
+        fields = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {TAG: name, **fields}
+    if isinstance(value, dict) or hasattr(value, "items"):
+        items = {str(k): _plain(v) for k, v in value.items()}
+        return {TAG: "dict", "v": items} if TAG in items else items
+    if hasattr(value, "tolist"):  # a numpy array or scalar left in a view's data
+        return _plain(value.tolist())
+    raise TypeError(f"cannot send a {type(value).__name__}")
+
+
+def decode(line: str | bytes) -> Any:
+    """The record a line holds; ``CodecError`` when it is not one."""
+    try:
+        data = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        raise CodecError(f"not JSON ({exc})") from None
+    if not isinstance(data, dict) or data.get(TAG) not in ALLOWED:
+        raise CodecError("not a record this version knows")
+    try:
+        return _build(data)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise CodecError(f"a malformed record ({exc})") from None
+
+
+def _build(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_build(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    name = value.get(TAG)
+    if name is None:
+        return {k: _build(v) for k, v in value.items()}
+    if not isinstance(name, str):
+        raise TypeError("a tag that is not a name")
+    if name == "dict":
+        return {k: _build(v) for k, v in _mapping(value.get("v")).items()}
+    if name in ENUMS:
+        return ENUMS[name](value.get("v"))
+    cls = ALLOWED.get(name)
+    if cls is None:
+        raise TypeError(f"unknown record {name!r}")
+    fields = {k: v for k, v in value.items() if k != TAG}
+    if unknown := set(fields) - FIELDS[name]:
+        raise TypeError(f"{name} has no field {sorted(unknown)[0]!r}")
+    built = {k: _build(v) for k, v in fields.items()}
+    for key in TUPLES.get(name, ()) & built.keys():
+        built[key] = _tuples(built[key])
+    for key in TUPLE_VALUES.get(name, ()) & built.keys():
+        built[key] = {k: _tuples(v) for k, v in _mapping(built[key]).items()}
+    return cls(**built)
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError("expected an object")
+    return value

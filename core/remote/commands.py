@@ -1,0 +1,69 @@
+"""The command line of serving and attaching: ``run ... --serve [HOST:]PORT`` and ``attach [HOST:]PORT``
+(``core/cli.py`` calls these; ``tui/main.py`` opens the attached app)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from core.errors import UsageError
+from core.remote import protocol
+
+
+def add_serve_argument(run: argparse.ArgumentParser) -> None:
+    run.add_argument(
+        "--serve",
+        metavar="[HOST:]PORT",
+        help="with --headless: also serve the run to learn-tui attach (127.0.0.1 unless a host is given; "
+        "port 0 picks a free one)",
+    )
+
+
+def add_attach_parser(commands: Any) -> Any:
+    attach = commands.add_parser("attach", help="watch and steer a run started with run --headless --serve")
+    attach.add_argument("address", metavar="[HOST:]PORT", help="where the run serves (it printed it at start)")
+    token = attach.add_mutually_exclusive_group()
+    token.add_argument(
+        "--token-file",
+        metavar="FILE",
+        help=f"a file holding the token the run printed (default: ${protocol.TOKEN_VARIABLE}, else the run's "
+        "own token file on this machine)",
+    )
+    token.add_argument(
+        "--token", help="the token itself (other users of this machine can see it in ps: prefer --token-file)"
+    )
+    return attach
+
+
+def check_serve(args: argparse.Namespace) -> None:
+    if getattr(args, "serve", None) is None:
+        return
+    if not args.headless:
+        raise UsageError("--serve is for headless runs: learn-tui run LESSON --headless --serve PORT")
+    protocol.parse_address(args.serve, "--serve")
+
+
+def attach_settings(args: argparse.Namespace, rest: list[str]) -> dict[str, Any]:
+    """``tui.attach.run_attached``'s arguments: the address and the token (given, from a file, or the server's
+    own token file when it runs on this machine)."""
+    if rest:
+        raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui attach --help)")
+    host, port = protocol.parse_address(args.address, "attach")
+    if port == 0:
+        raise UsageError("attach to the port the run printed (it serves on one port, not 0)")
+    from_file = False
+    if args.token is not None:
+        token = args.token
+    elif args.token_file is not None:
+        token = protocol.read_token(args.token_file)
+    elif os.environ.get(protocol.TOKEN_VARIABLE):
+        token = os.environ[protocol.TOKEN_VARIABLE].strip()
+    elif protocol.token_path(port).is_file():
+        token, from_file = protocol.read_token(protocol.token_path(port)), True
+    else:
+        raise UsageError(
+            f"no token for port {port} on this machine: put the one the run printed in a file and pass "
+            f"--token-file FILE (or set {protocol.TOKEN_VARIABLE})"
+        )
+    return {"host": host, "port": port, "token": token, "token_from_file": from_file}

@@ -1,0 +1,117 @@
+"""What travels between ``learn-tui attach`` and a ``--serve`` run, besides the records: the address, the token,
+the client's hello and requests (plain JSON objects checked against ``REQUESTS``), and the size limits.
+
+Why JSON lines over asyncio streams: both ends are this program, the records are small plain data, and the
+standard library frames, buffers and bounds lines (``StreamReader``'s ``limit``) with no new dependency;
+ZeroMQ or websockets would bring one (and a C extension or an HTTP stack) for nothing these need.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from core.errors import UsageError
+
+PROTOCOL = 1
+REQUEST_LIMIT = 64 * 1024  # bytes in one line from a client: a request is a few dozen
+RECORD_LIMIT = 16 * 1024 * 1024  # bytes in one line from the server: a frame with a big model's snapshot
+HELLO_TIMEOUT = 10.0  # seconds a new connection has to present its token
+HEARTBEAT = 2.0  # seconds: each side with nothing else to send writes an empty line, so silence means a lost line
+UNITS = ("phase", "step", "epoch")
+TOKEN_VARIABLE = "LEARN_TUI_TOKEN"  # the token for attach, kept off the command line (which ps shows)
+
+# Each request a client may send: the driver method's arguments and what each may be.
+_TEXT, _NUMBER, _VALUE = (str,), (str, int, float), (str, int, float, bool)
+REQUESTS: dict[str, dict[str, tuple]] = {
+    "toggle": {},
+    "advance": {"unit": UNITS},
+    "nudge_lr": {"direction": (1, -1)},
+    "set_lr": {"value": _NUMBER},
+    "set_option": {"name": _TEXT, "value": _VALUE},
+    "toggle_option": {"name": _TEXT},
+    "reset": {},
+    "save": {},
+    "open": {"path": _TEXT},
+    "call": {"action": _TEXT, "argument": (str, type(None)), "description": _TEXT},
+    "refresh": {},
+    "needs": {"chart": (bool,), "snapshot": (bool,), "views": (bool,), "ratios": (bool,)},
+}
+ANSWERED = frozenset({"set_lr", "set_option", "open", "call"})  # the ones a dialog waits on (an ``id``)
+
+
+class ProtocolError(ValueError):
+    """A client's line that is not a request of ``REQUESTS``: refused in one line."""
+
+
+def check_request(data: Any) -> tuple[str, dict[str, Any], int | None]:
+    """(request name, its arguments, its id) from a decoded line, or ``ProtocolError`` saying what is wrong."""
+    if not isinstance(data, dict) or not isinstance(data.get("do"), str):
+        raise ProtocolError('a request is an object with "do"')
+    name, args, ident = data["do"], data.get("args", {}), data.get("id")
+    expected = REQUESTS.get(name)
+    if expected is None:
+        raise ProtocolError(f"unknown request {name[:40]!r}")
+    if not isinstance(args, dict) or set(args) != set(expected):
+        raise ProtocolError(f"{name} takes {', '.join(expected) or 'no arguments'}")
+    for key, allowed in expected.items():
+        if not _fits(args[key], allowed):
+            raise ProtocolError(f"{name}: a bad {key}")
+    if ident is not None and (not isinstance(ident, int) or isinstance(ident, bool)):
+        raise ProtocolError("a request's id is a number")
+    return name, args, ident
+
+
+def _fits(value: Any, allowed: tuple) -> bool:
+    """``allowed`` is types (``bool`` only where named: ``True`` is an int too) or the values themselves."""
+    if isinstance(value, bool) and bool not in allowed:
+        return False
+    if all(isinstance(a, type) for a in allowed):
+        return isinstance(value, allowed)
+    return value in allowed
+
+
+def parse_address(text: str, flag: str) -> tuple[str, int]:
+    """``PORT`` (on 127.0.0.1) or ``HOST:PORT``; port 0 asks the system for a free one."""
+    host, _, port = text.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or int(port) > 65535:
+        raise UsageError(f"{flag} takes [HOST:]PORT, e.g. 8765 or 0.0.0.0:8765 (got {text!r})")
+    return host, int(port)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_path(port: int) -> Path:
+    """Where a server on ``port`` writes its token, and where ``attach`` looks when given none."""
+    base = os.environ.get("XDG_RUNTIME_DIR") or str(Path.home() / ".cache")
+    return Path(base) / "learn-tui" / f"serve-{port}.token"
+
+
+def write_token(token: str, port: int) -> Path:
+    """The token in a file only this user can read (0600, in a 0700 folder): for scripts and ``attach``."""
+    path = token_path(port)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # a file left by a crashed server keeps no wider mode
+        os.write(fd, (token + "\n").encode())
+    finally:
+        os.close(fd)
+    os.replace(temporary, path)  # whole: a reader never sees it empty or half written
+    return path
+
+
+def read_token(path: str | Path) -> str:
+    try:
+        token = Path(path).expanduser().read_text().strip()
+    except OSError as exc:
+        raise UsageError(f"cannot read the token file {path}: {exc.strerror}; pass --token or --token-file") from None
+    if not token:
+        raise UsageError(f"the token file {path} is empty; pass the token the server printed with --token")
+    return token

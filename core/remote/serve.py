@@ -1,0 +1,110 @@
+"""``learn-tui run LESSON --headless --serve [HOST:]PORT``: the headless run, driven by the app's own driver.
+
+The run trains at once (the driver unpaused, in the main thread) and prints as any headless run (the same
+lines or JSON, the same exit statuses, ctrl+c stopping at a step boundary and saving); the driver's records
+also go to the server, where one ``learn-tui attach`` at a time watches and steers it. The run ends as a
+headless run does (finished, diverged, crashed, ctrl+c), whoever is attached; the client is told why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core import catalog
+from core.driver.driver import Driver
+from core.events import Diverged, Finished, Progress
+from core.headless import note
+from core.remote import protocol
+from core.remote.messages import Welcome
+from core.remote.server import NOBODY, Server
+
+if TYPE_CHECKING:
+    from core.ctrl_c import StopAtStepBoundary
+    from core.events import Event
+    from core.lesson import Lesson
+    from core.settings import RunSettings
+    from core.trainer import Trainer
+
+
+def say(text: str) -> None:
+    print(f"learn-tui: {text}", file=sys.stderr, flush=True)
+
+
+def welcome_for(lesson: Lesson, given: str) -> Welcome:
+    """A built-in lesson by its id; a lesson file by its path and digest (the client opens its own copy)."""
+    if not catalog.is_path(given):
+        return Welcome(lesson.id)
+    path = Path(given).expanduser().resolve()
+    return Welcome(str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def serve_and_train(
+    lesson: Lesson, args: Any, settings: RunSettings, trainer: Trainer, output: Any, ctrl_c: StopAtStepBoundary
+) -> tuple[Finished | Diverged | None, Trainer]:
+    """Train to the end (or ctrl+c's step boundary: None) while serving; the run's trainer at the end (a client
+    may have reset the run or opened a checkpoint)."""
+    host, port = protocol.parse_address(args.serve, "--serve")
+    token = protocol.new_token()
+    server = Server(welcome_for(lesson, str(args.lesson)), token, host, port, say)
+    trainer.prime()  # a set-up that fails does so before anything is served, as in any headless run
+    start, stop = trainer.step, {"interrupted": False}
+    shown = [trainer.run]  # the run the output shows: a reset makes a new one, an opened checkpoint a new trainer
+
+    def stopping(text: str) -> None:
+        note(output, text)
+        driver.resume()  # a paused run finishes its step
+
+    def at_boundary() -> None:
+        if ctrl_c.at_boundary(driver.trainer, start, stopping):
+            stop["interrupted"] = True
+            driver.stop()
+
+    def observe(event: Event) -> None:
+        current = driver.trainer
+        if current is not None and current.run is not shown[0]:
+            shown[0] = current.run
+            output.follow(current)
+        if type(event) is Progress:
+            output.event(event)
+        at_boundary()
+
+    driver = Driver(
+        server.publish,
+        lesson,
+        settings,
+        paused=False,
+        trainer=trainer,
+        until_end=True,
+        observe=observe,
+        idle=at_boundary,
+    )
+    driver.needs = NOBODY
+    server.driver = driver
+    port = server.start()
+    token_file = protocol.write_token(token, port)
+    address = f"{host}:{port}"
+    say(f"serving on {address}; token {token} (also in {token_file}, readable only by you)")
+    say(
+        f"attach with: learn-tui attach {address}   (from another machine: copy the token into a file only you "
+        f"can read and pass --token-file FILE, or set {protocol.TOKEN_VARIABLE})"
+    )
+    reason = "the run was interrupted"
+    try:
+        with ctrl_c:
+            driver.run()
+        current = driver.trainer or trainer
+        ended = None if stop["interrupted"] else current.ended
+        if driver.error is not None:
+            reason = "the lesson crashed"
+        elif ended is not None:
+            where = f"in step {ended.step}" if isinstance(ended, Diverged) else f"after {current.step} steps"
+            reason = f"the run {'diverged' if isinstance(ended, Diverged) else 'finished'} {where}"
+    finally:
+        token_file.unlink(missing_ok=True)  # first: whatever the network does, no stale token is left
+        server.close(f"{reason}; the server closed")
+    if driver.error is not None:
+        raise driver.error
+    return ended, current

@@ -1,0 +1,260 @@
+"""The server side of ``--serve``: the driver's records to one attached client, its requests to the driver.
+
+An asyncio loop in a daemon thread listens; the driver (headless, in the main thread) publishes into it. A
+connection must say hello with the token within ``HELLO_TIMEOUT``; a wrong token, a second client while one is
+attached, a garbled or oversized line each get one ``Refused`` line and the connection closes, and the run
+never notices. Frames are paced by the socket: the driver builds the next one once the last was written, so a
+slow network skips frames instead of queueing them. When the client leaves, the run goes on (a paused run is
+resumed: nobody is left to unpause it), with no snapshots taken for nobody. A client that says nothing, not even
+its heartbeat, for ``SILENT`` seconds has left; at the end of the run the client gets ``GOODBYE`` seconds to take
+the ``Bye``, so the run's save never waits on the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from core.driver.frames import Frame, Needs
+from core.driver.records import Notice
+from core.remote import protocol
+from core.remote.codec import ALLOWED, encode
+from core.remote.messages import Bye, Refused, Welcome
+
+if TYPE_CHECKING:
+    from core.driver.driver import Driver
+
+NOBODY = Needs(chart=False, snapshot=False, views=False, ratios=False)
+GOODBYE = 1.0  # seconds the last client has to take the Bye: the run's save waits for no network
+SILENT = 4 * protocol.HEARTBEAT  # seconds without a line (the client writes one every HEARTBEAT): it has left
+
+
+class Client:
+    """One attached connection: its writer and the records waiting to be written (the newest frame only)."""
+
+    def __init__(self, writer: asyncio.StreamWriter, session: str) -> None:
+        self.writer, self.session = writer, session
+        self.queue: deque[Any] = deque()
+        self.wake = asyncio.Event()
+
+    def offer(self, record: Any) -> None:
+        if isinstance(record, Frame) and self.queue and isinstance(self.queue[-1], Frame):
+            self.queue[-1] = record  # a frame not yet written is replaced by a newer one
+        else:
+            self.queue.append(record)
+        self.wake.set()
+
+
+class Server:
+    def __init__(self, welcome: Welcome, token: str, host: str, port: int, log: Callable[[str], None]) -> None:
+        self.welcome, self.token, self.host, self.port, self.log = welcome, token, host, port, log
+        self.driver: Driver | None = None  # set before ``start``
+        self.client: Client | None = None
+        self.records_sent = self.bytes_sent = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.Server | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._serve, name="learn-tui serve", daemon=True)
+
+    # -- called from the driver's thread ------------------------------------------------------------------
+    def start(self) -> int:
+        """Listen (in the server's thread); the port it got (``port`` 0 asks the system for a free one)."""
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self.port
+
+    def publish(self, record: Any) -> None:
+        """The driver's sink: hand the record to the attached client, if there is one."""
+        client, loop = self.client, self._loop
+        if type(record).__name__ not in ALLOWED:  # (LessonReady: the client loads the lesson itself)
+            return
+        if client is None or loop is None:
+            if isinstance(record, Frame) and self.driver is not None:
+                self.driver.frame_done()  # nobody to draw it: the next may be built
+            return
+        loop.call_soon_threadsafe(self._offer, client, record)
+
+    def close(self, reason: str) -> None:
+        """Say goodbye to the client (why the run ended) and stop listening."""
+        loop = self._loop
+        if loop is None or not self._thread.is_alive():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self._shutdown(reason), loop).result(timeout=5)
+        except TimeoutError:  # the run ends (and saves) whatever the network does
+            self.log("the server did not stop within 5 s; leaving it")
+            return
+        self._thread.join(timeout=5)
+
+    # -- the server's thread ------------------------------------------------------------------------------
+    def _serve(self) -> None:
+        loop = self._loop = asyncio.new_event_loop()
+        try:
+            self._server = loop.run_until_complete(
+                asyncio.start_server(self._handle, self.host, self.port, limit=protocol.REQUEST_LIMIT)
+            )
+            self.port = self._server.sockets[0].getsockname()[1]
+        except OSError as exc:
+            from core.errors import UsageError
+
+            self._error = UsageError(f"cannot serve on {self.host}:{self.port}: {exc.strerror}; try another port")
+            self._ready.set()
+            return
+        self._ready.set()
+        loop.run_forever()
+        loop.close()
+
+    async def _shutdown(self, reason: str) -> None:
+        client, self.client = self.client, None  # (its handler then neither resumes the run nor says it left)
+        if client is not None:  # a slow or silent client gets a second to hear why, no more
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._say(client.writer, Bye(reason)), GOODBYE)
+            client.writer.transport.abort()
+        if self._server is not None:
+            self._server.close()
+        tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        asyncio.get_running_loop().call_soon(asyncio.get_running_loop().stop)
+
+    def _offer(self, client: Client, record: Any) -> None:
+        if client is self.client:
+            client.offer(record)
+        elif isinstance(record, Frame) and self.driver is not None:
+            self.driver.frame_done()
+
+    async def _say(self, writer: asyncio.StreamWriter, record: Any) -> None:
+        """Write one record (None: the heartbeat, an empty line)."""
+        line = b"\n" if record is None else (encode(record) + "\n").encode()
+        if len(line) > protocol.RECORD_LIMIT:
+            line = (encode(Notice(f"a {type(record).__name__} too big to send was skipped", "warning")) + "\n").encode()
+        writer.write(line)
+        self.records_sent += 1
+        self.bytes_sent += len(line)
+        with contextlib.suppress(ConnectionError):
+            await writer.drain()
+
+    async def _refuse(self, writer: asyncio.StreamWriter, reason: str) -> None:
+        peer = writer.get_extra_info("peername")
+        self.log(f"refused a client{f' from {peer[0]}' if peer else ''}: {reason}")
+        await self._say(writer, Refused(reason))
+        writer.close()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            line = await asyncio.wait_for(reader.readline(), protocol.HELLO_TIMEOUT)
+        except (TimeoutError, ValueError, ConnectionError):  # ValueError: a line over the limit
+            await self._refuse(writer, "no hello with a token: attach with learn-tui attach")
+            return
+        refusal, session = self._check_hello(line)
+        if refusal:
+            await self._refuse(writer, refusal)
+            return
+        client = Client(writer, session)
+        old, self.client = self.client, client
+        if old is not None:  # the same app reconnecting: its old connection is gone (perhaps silently: no flush)
+            old.writer.transport.abort()
+            self._driver().frame_done()  # (a frame it never finished writing holds up no others)
+        self.log("a client attached")
+        sender = asyncio.create_task(self._send(client))
+        try:
+            await self._say(writer, self.welcome)
+            self._driver().refresh()  # a whole frame: the history so far, a snapshot
+            await self._read(reader, client)
+        finally:
+            sender.cancel()
+            if self.client is client:
+                self.client = None
+                driver = self._driver()
+                driver.needs = NOBODY
+                driver.frame_done()
+                driver.resume()  # nobody is left to unpause it
+                self.log("the client detached; training goes on")
+            writer.close()
+
+    def _check_hello(self, line: bytes) -> tuple[str, str]:
+        """(why this hello is refused, or "", and its session)."""
+        try:
+            hello = json.loads(line)
+        except (ValueError, RecursionError):  # (a hello nested thousands deep)
+            hello = None
+        if not isinstance(hello, dict) or not isinstance(hello.get("token"), str):
+            return "no hello with a token: attach with learn-tui attach", ""
+        if hello.get("hello") != protocol.PROTOCOL:
+            return f"this server speaks protocol {protocol.PROTOCOL}: attach with the same learn-tui version", ""
+        if not hmac.compare_digest(hello["token"].encode(), self.token.encode()):
+            return "wrong token: use the one the server printed (or its token file)", ""
+        session = str(hello.get("session", ""))
+        if self.client is not None and (not session or session != self.client.session):
+            return "another terminal is attached to this run (one at a time): detach it first", ""
+        return "", session
+
+    async def _read(self, reader: asyncio.StreamReader, client: Client) -> None:
+        driver = self._driver()
+        while True:
+            try:
+                line = await asyncio.wait_for(reader.readline(), SILENT)
+            except TimeoutError:  # a vanished client: detach it (its handler resumes a paused run)
+                self.log(f"the client was silent for {SILENT:g} s")
+                client.writer.transport.abort()
+                return
+            except ValueError:
+                await self._refuse(client.writer, f"a message over {protocol.REQUEST_LIMIT} bytes")
+                return
+            except ConnectionError:
+                return
+            if not line:
+                return
+            if line == b"\n":
+                continue  # the client's heartbeat
+            try:
+                name, args, ident = protocol.check_request(json.loads(line))
+            except (ValueError, RecursionError) as exc:
+                reason = str(exc) if isinstance(exc, protocol.ProtocolError) else "not JSON"
+                await self._refuse(client.writer, f"garbled message ({reason}); the run goes on")
+                return
+            if self.client is not client:
+                return
+            if name == "needs":
+                driver.needs = Needs(**args)
+                driver.refresh()
+            elif name in protocol.ANSWERED:
+                getattr(driver, name)(**args, reply_to=ident)
+            else:
+                getattr(driver, name)(**args)
+
+    async def _send(self, client: Client) -> None:
+        try:
+            await self._send_queued(client)
+        except Exception as exc:  # a record that would not encode: say so here, drop the client, train on
+            self.log(f"could not send to the client ({type(exc).__name__}: {exc}); it was disconnected")
+            client.writer.close()
+
+    async def _send_queued(self, client: Client) -> None:
+        driver = self._driver()
+        while True:
+            try:
+                await asyncio.wait_for(client.wake.wait(), protocol.HEARTBEAT)
+            except TimeoutError:  # nothing to say: say so (a paused run), so the client can tell a silent line
+                await self._say(client.writer, None)
+                continue
+            client.wake.clear()
+            while client.queue:
+                record = client.queue.popleft()
+                await self._say(client.writer, record)
+                if isinstance(record, Frame):
+                    driver.frame_done()
+
+    def _driver(self) -> Driver:
+        assert self.driver is not None
+        return self.driver

@@ -1,0 +1,167 @@
+"""A training driver for a run in another process: the methods of ``tui.worker.TrainingDriver``, sent as
+requests to a ``learn-tui run --headless --serve`` run, and its records posted to the screen as the same
+Textual messages. The training view cannot tell the two apart (``tui/attach.py`` only retitles it)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING, Any
+
+from core.driver.frames import Frame, Needs
+from core.driver.records import Answer, LessonReady, Notice
+from core.errors import LearnTuiError
+from core.remote.client import LOST, Client, load_lesson
+from core.remote.messages import Bye, Refused, Welcome
+from core.status import Status
+from tui.worker import to_message
+from tui.worker_messages import DriverNotice, RequestDone, TrainingFrame
+
+UNSENT = f"{LOST}: try again when it reconnects"
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
+    from core.driver.requests import Unit
+    from core.lesson import Lesson
+
+
+class RemoteDriver:
+    def __init__(self, target: MessagePump, host: str, port: int, token: str, *, token_from_file: bool = False) -> None:
+        self._target = target
+        self.client = Client(host, port, token, self._receive, token_from_file=token_from_file)
+        self.lesson: Lesson | None = None
+        self._needs = Needs()
+        self._waiting: dict[int, tuple[MessagePump, str]] = {}  # request id -> the dialog waiting, what it asked
+        self._ids = itertools.count(1)
+        self._stopped = False
+        self._state = Status.LOADING
+        self.last_saved: str | None = None
+        self._last: Frame | None = None  # the latest frame, shown dimmed while the connection is lost
+
+    @property
+    def needs(self) -> Needs:
+        return self._needs
+
+    @needs.setter
+    def needs(self, needs: Needs) -> None:
+        self._needs = needs
+        self.client.send("needs", asdict(needs))  # (sent again by the client on reconnecting)
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    @property
+    def idle(self) -> bool:
+        return self._state != Status.RUNNING
+
+    def toggle(self) -> None:
+        self._send("toggle")
+
+    def advance(self, unit: Unit) -> None:
+        self._send("advance", {"unit": unit})
+
+    def nudge_lr(self, direction: int) -> None:
+        self._send("nudge_lr", {"direction": direction})
+
+    def set_lr(self, value: float | str, reply_to: MessagePump | None = None) -> None:
+        self._send("set_lr", {"value": value}, reply_to, "lr")
+
+    def set_option(self, name: str, value: Any, reply_to: MessagePump | None = None) -> None:
+        self._send("set_option", {"name": name, "value": value}, reply_to, name)
+
+    def toggle_option(self, name: str) -> None:
+        self._send("toggle_option", {"name": name})
+
+    def reset(self) -> None:
+        self._send("reset")
+
+    def save(self, path: str | None = None) -> None:
+        self._send("save")  # where the run saves: its own checkpoints/ folder
+
+    def open(self, path: str, reply_to: MessagePump | None = None) -> None:
+        self._send("open", {"path": path}, reply_to, "open")
+
+    def call(self, action: str, argument: str | None, description: str, reply_to: MessagePump | None = None) -> None:
+        args = {"action": action, "argument": argument, "description": description}
+        self._send("call", args, reply_to, description)
+
+    def refresh(self) -> None:
+        self.client.send("refresh")
+
+    def frame_done(self) -> None:
+        """Nothing to tell: the server paces frames by the connection, and a frame waiting here is replaced."""
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.client.stop()
+
+    def run(self) -> None:
+        """The connection, in the screen's thread worker, until the screen goes away or the run ends."""
+        self.client.run()
+
+    def _send(
+        self, name: str, args: dict[str, Any] | None = None, reply_to: MessagePump | None = None, what: str = ""
+    ) -> None:
+        """A request to the run; one made while the connection is lost is answered here, not dropped silently.
+        ``what`` names it in the answer to ``reply_to`` (an option's name, "lr"...), as the driver does."""
+        ident = None if reply_to is None else next(self._ids)
+        if reply_to is not None and ident is not None:
+            self._waiting[ident] = (reply_to, what)  # (before sending: the answer may come back at once)
+        if self.client.send(name, args, ident):
+            return
+        if reply_to is not None and ident is not None:
+            self._waiting.pop(ident, None)
+            reply_to.post_message(RequestDone(what, UNSENT))
+        else:
+            self._post(DriverNotice(UNSENT, "warning"))
+
+    def _answer_waiting(self) -> None:
+        """The connection is lost: requests sent before it will get no answer."""
+        waiting, self._waiting = self._waiting, {}
+        for dialog, what in waiting.values():
+            dialog.post_message(RequestDone(what, UNSENT))
+
+    # -- records from the server (the client's thread) ---------------------------------------------------
+    def _receive(self, record: Any) -> None:
+        if isinstance(record, Welcome):
+            self._welcome(record)
+        elif isinstance(record, Answer):
+            waiting = self._waiting.pop(record.reply_to, None) if isinstance(record.reply_to, int) else None
+            if waiting is not None:
+                waiting[0].post_message(to_message(record))
+        elif isinstance(record, Refused):
+            self._post(DriverNotice(f"refused: {record.reason}", "error"))
+            self._post(TrainingFrame(Frame(Status.FAILED, message=f"{self.client.address} refused: {record.reason}")))
+        elif isinstance(record, Bye):
+            self._post(DriverNotice(record.reason, title="the run ended"))
+        elif isinstance(record, Frame):
+            self._state, self._last = record.state, record
+            self._post(to_message(record))
+        elif isinstance(record, Notice):
+            if record.path:
+                self.last_saved = record.path
+            self._post(DriverNotice(record.text, record.severity, record.title))
+            if record.text == LOST:
+                self._answer_waiting()
+            if record.text == LOST and self._last is not None:  # keys wait; the panels keep what they show
+                lost = replace(self._last, state=Status.LOADING, message=f"{self.client.address}: {LOST}")
+                self._post(TrainingFrame(replace(lost, snapshot=None, losses=None, evals={})))
+        else:
+            self._post(to_message(record))
+
+    def _welcome(self, welcome: Welcome) -> None:
+        if self.lesson is not None:
+            return  # a reconnection: the same run
+        try:
+            self.lesson = load_lesson(welcome)
+        except LearnTuiError as exc:
+            self._post(DriverNotice(str(exc), "error"))
+            self._post(TrainingFrame(Frame(Status.FAILED, message=str(exc))))
+            self.stop()
+            return
+        self._post(to_message(LessonReady(self.lesson)))
+
+    def _post(self, message: Any) -> None:
+        self._target.post_message(message)
