@@ -78,17 +78,20 @@ def app_loop(data, steps: int, tab: str, size: tuple[int, int], settle: float = 
             await pilot.pause(settle)  # let the app finish starting up (as a learner reads the screen first)
             draw = screen._draw
 
+            finished = asyncio.Event()
+
             def timed_draw(frame) -> None:  # the moment the finished frame is drawn ends the timing
                 draw(frame)
                 if frame.state == "finished" and "end" not in result:
                     result["end"] = time.perf_counter()
+                    finished.set()  # (the UI thread's own loop: no polling, which would wake it 20 times a second)
 
             screen._draw = timed_draw
             drawn = screen.frames_drawn
             cpu = time.process_time()
             start = time.perf_counter()
             await pilot.press("space")
-            await _until(lambda: "end" in result, 600, "the run to finish")
+            await asyncio.wait_for(finished.wait(), 600)
             result["elapsed"] = result["end"] - start
             result["cpu"] = time.process_time() - cpu
             result["frames"] = screen.frames_drawn - drawn

@@ -113,7 +113,8 @@ def note(output: Output | None, text: str) -> None:
     """One line on stderr, below the progress bar."""
     if output is not None:
         output.close()
-    print(f"learn-tui: {text}", file=sys.stderr, flush=True)
+    sys.stderr.write(f"learn-tui: {text}\n")  # (one write: a --serve run's thread may print too)
+    sys.stderr.flush()
 
 
 def start_trainer(lesson: Any, settings: RunSettings) -> Any:

@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
 
 def say(text: str) -> None:
-    print(f"learn-tui: {text}", file=sys.stderr, flush=True)
+    """One line on stderr, written whole: the server's thread and the progress lines share stderr (``print``
+    writes the text and its newline apart, and a progress line could land between them)."""
+    sys.stderr.write(f"learn-tui: {text}\n")
+    sys.stderr.flush()
 
 
 def welcome_for(lesson: Lesson, given: str) -> Welcome:
