@@ -4,6 +4,7 @@ or one during set-up, stops at once, saves nothing and leaves an old checkpoint 
 leaves the pipe, and the app started without a terminal, end in one line (or none), never a traceback."""
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -141,3 +142,23 @@ def test_the_app_without_a_terminal_says_so_instead_of_hanging(argv):
         "learn-tui: error: the app needs a terminal (stdin and stdout are not one "
         "here); to train without it, add --headless: learn-tui run LESSON --headless"
     ]
+
+
+def test_the_app_under_torchrun_says_to_add_headless_instead_of_opening_on_every_process():
+    probe = (
+        "import sys; from tui.main import main; code = main(sys.argv[1:]); "
+        "assert 'textual' not in sys.modules, 'imported textual'; sys.exit(code)"
+    )
+    env = {**os.environ, "RANK": "1", "WORLD_SIZE": "2", "LOCAL_RANK": "1"}  # what torchrun sets
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "run", "char-gpt"],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("learn-tui: error: torchrun started this process") and "--headless" in line

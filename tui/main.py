@@ -10,9 +10,16 @@ from typing import Any
 
 
 def require_terminal() -> None:
-    """The app draws on a terminal and reads its keys: without one it would hang, so say so at once."""
+    """The app draws on a terminal and reads its keys: without one it would hang, so say so at once. Under
+    torchrun every process would open its own app on the same terminal: say what to run instead."""
+    from core.distributed import launched
     from core.errors import UsageError
 
+    if launched():
+        raise UsageError(
+            "torchrun started this process: the app runs in one process only; add --headless to train on "
+            "several (rank 0 can --serve for learn-tui attach), or run learn-tui without torchrun"
+        )
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
             "the app needs a terminal (stdin and stdout are not one here); "
