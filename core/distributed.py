@@ -126,6 +126,10 @@ def process_group(device: str) -> Iterator[None]:
     dist.init_process_group("nccl" if cuda else "gloo", timeout=timeout)
     try:
         yield
+        # Leave together: a rank tearing its group down while rank 0 still saves could abort in gloo's threads
+        # ("terminate called without an active exception"). A peer that already failed ends the wait at once.
+        with contextlib.suppress(Exception):
+            dist.barrier()
     finally:
         dist.destroy_process_group()
 
