@@ -113,7 +113,7 @@ def note(output: Output | None, text: str) -> None:
     """One line on stderr, below the progress bar."""
     if output is not None:
         output.close()
-    sys.stderr.write(f"learn-tui: {text}\n")  # (one write: a --serve run's thread may print too)
+    sys.stderr.write(f"learn-tui: {text}\n")  # (one write: a --serve run's server thread prints here too)
     sys.stderr.flush()
 
 

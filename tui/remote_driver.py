@@ -106,16 +106,15 @@ class RemoteDriver:
     ) -> None:
         """A request to the run; one made while the connection is lost is answered here, not dropped silently.
         ``what`` names it in the answer to ``reply_to`` (an option's name, "lr"...), as the driver does."""
-        ident = None if reply_to is None else next(self._ids)
-        if reply_to is not None and ident is not None:
-            self._waiting[ident] = (reply_to, what)  # (before sending: the answer may come back at once)
-        if self.client.send(name, args, ident):
+        if reply_to is None:
+            if not self.client.send(name, args):
+                self._post(DriverNotice(UNSENT, "warning"))
             return
-        if reply_to is not None and ident is not None:
+        ident = next(self._ids)
+        self._waiting[ident] = (reply_to, what)  # (before sending: the answer may come back at once)
+        if not self.client.send(name, args, ident):
             self._waiting.pop(ident, None)
             reply_to.post_message(RequestDone(what, UNSENT))
-        else:
-            self._post(DriverNotice(UNSENT, "warning"))
 
     def _answer_waiting(self) -> None:
         """The connection is lost: requests sent before it will get no answer."""
@@ -145,9 +144,10 @@ class RemoteDriver:
             self._post(DriverNotice(record.text, record.severity, record.title))
             if record.text == LOST:
                 self._answer_waiting()
-            if record.text == LOST and self._last is not None:  # keys wait; the panels keep what they show
-                lost = replace(self._last, state=Status.LOADING, message=f"{self.client.address}: {LOST}")
-                self._post(TrainingFrame(replace(lost, snapshot=None, losses=None, evals={})))
+                if self._last is not None:  # keys wait; the panels keep what they show
+                    message = f"{self.client.address}: {LOST}"
+                    shown = dict(snapshot=None, losses=None, evals={})  # (the panels keep their own pictures)
+                    self._post(TrainingFrame(replace(self._last, state=Status.LOADING, message=message, **shown)))
         else:
             self._post(to_message(record))
 

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -147,6 +148,7 @@ def records(trainer: Any, versions: bool) -> Iterator[Record]:
             return
 
 
+@functools.cache
 def _bytes_equal() -> Any:
     """libc's ``memcmp`` (through ctypes), or None where there is none to load: it compares a tensor's bytes
     at memory speed, several times faster than ``torch.equal`` on one thread."""
@@ -162,7 +164,6 @@ def _bytes_equal() -> Any:
     return memcmp
 
 
-_MEMCMP: list = []
 BIG = 4096  # elements from which memcmp beats torch.equal (below it, torch.equal's fewer Python calls win)
 
 
@@ -171,9 +172,7 @@ def _equal(live: Any, recorded: Any) -> bool:
     import torch
 
     if live.numel() >= BIG and live.dtype == recorded.dtype and live.shape == recorded.shape:
-        if not _MEMCMP:
-            _MEMCMP.append(_bytes_equal())
-        memcmp = _MEMCMP[0]
+        memcmp = _bytes_equal()
         contiguous = live.device.type == "cpu" and live.is_contiguous() and recorded.is_contiguous()
         if memcmp is not None and contiguous and memcmp(live.data_ptr(), recorded.data_ptr(), live.nbytes) == 0:
             return True

@@ -9,7 +9,6 @@ headless run does (finished, diverged, crashed, ctrl+c), whoever is attached; th
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +29,8 @@ if TYPE_CHECKING:
 
 
 def say(text: str) -> None:
-    """One line on stderr, written whole: the server's thread and the progress lines share stderr (``print``
-    writes the text and its newline apart, and a progress line could land between them)."""
-    sys.stderr.write(f"learn-tui: {text}\n")
-    sys.stderr.flush()
+    """The server's lines (any thread): one ``learn-tui:`` line on stderr, below the progress."""
+    note(None, text)
 
 
 def welcome_for(lesson: Lesson, given: str) -> Welcome:
