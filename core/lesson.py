@@ -25,7 +25,12 @@ class Option:
     option the loop reads once per epoch (a DataLoader's batch size): a checkpoint taken mid-epoch
     resumes that epoch with the value it started with, and the newer value from the next epoch.
     ``min`` and ``max`` bound a number option (inclusive), so ``--hidden -3`` is refused before the
-    lesson runs, in one line.
+    lesson runs, in one line. ``check(value, run)`` tests a typed value further and raises ``UsageError``
+    saying why it won't do (char-gpt's temperature above 0, its prompt in the characters of its text):
+    ``run`` is the run whose option it is, or None before there is one (the command line, the app's form);
+    a check that needs the run (the text it read) passes without one, and the lesson checks the value again
+    once it has what the check needs (``run.check_option(name)``). ``parse`` is the one check of a value,
+    wherever it comes from: the command line, the app's forms, a lesson's action, an attached app.
     """
 
     name: str
@@ -36,8 +41,11 @@ class Option:
     per_epoch: bool = False
     min: float | None = None
     max: float | None = None
+    check: Callable[[Any, Any], None] | None = None
 
     def __post_init__(self) -> None:
+        if self.check is not None:
+            self.check(self.default, None)
         if self.min is None and self.max is None:
             return
         if type(self.default) not in (int, float):
@@ -81,8 +89,9 @@ class Option:
         expected = "true or false" if kind is bool else "a whole number" if kind is int else kind.__name__
         raise UsageError(f"{self.flag} expects {expected}, got {value!r}; e.g. {self.flag} {self.default}")
 
-    def parse(self, value: Any) -> Any:
-        """Turn a value (often a command-line string) into this option's type, or raise UsageError."""
+    def parse(self, value: Any, run: Any = None) -> Any:
+        """Turn a value (often a command-line string) into this option's type, checked (its type, choices,
+        range and ``check``, given ``run`` when there is one), or raise UsageError saying what to give."""
         kind = type(self.default)
         if isinstance(value, str) and kind is not str and self.default is not None:
             text = value.strip()
@@ -111,6 +120,8 @@ class Option:
             names = ", ".join(str(c) for c in self.choices)
             raise UsageError(f"{self.flag} must be one of {names}; got {value!r}")
         self._check_range(value)
+        if self.check is not None:
+            self.check(value, run)
         return value
 
 
@@ -202,8 +213,17 @@ def _number(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def parse_lr(value: Any) -> float:
-    """A learning rate from text or a number, or UsageError saying what a valid one looks like."""
+FLOAT32_MAX = 3.4028234663852886e38  # torch.finfo(torch.float32).max, without importing torch
+
+
+def parse_lr(value: Any, most: float = FLOAT32_MAX, dtype: str = "float32") -> float:
+    """A learning rate from text or a number, or UsageError saying what a valid one looks like: the one check of
+    a learning rate (the command line, the app's dialogs, ``trainer.lr``, an attached app's ``set_lr``).
+
+    Finite, above 0, and at most ``most``: the largest number the parameters' ``dtype`` holds (float32's by
+    default; ``lr_limit`` gives a smaller one for float16 parameters). The optimizer multiplies the gradient
+    by the rate in that dtype, and a rate past it cannot even be stored there (torch raises mid-step); any
+    rate near it diverges at the first step, which the trainer reports as a divergence."""
     text = str(value).strip()
     if not text:
         raise UsageError("type a learning rate, e.g. 0.01")
@@ -215,7 +235,27 @@ def parse_lr(value: Any) -> float:
         raise UsageError(f"learning rate must be finite, got {text!r}; try 0.01")
     if lr <= 0:
         raise UsageError(f"learning rate must be greater than 0, got {text!r}; try 0.01")
+    if lr > most:
+        raise UsageError(
+            f"learning rate must be at most {most:.3g}, the largest number a {dtype} parameter holds (a bigger "
+            f"step cannot be stored in it), got {text!r}; try 0.01"
+        )
     return lr
+
+
+def lr_limit(optimizers: Sequence[Any]) -> tuple[float, str]:
+    """The largest learning rate the optimizers' parameters hold, and their dtype, for ``parse_lr``: float32's,
+    or less where some are float16 (an optimizer scales their gradients by the rate in their own dtype)."""
+    limit = (FLOAT32_MAX, "float32")
+    if not optimizers:
+        return limit
+    import torch  # (whoever built an optimizer has imported it)
+
+    dtypes = {p.dtype for opt in optimizers for group in opt.param_groups for p in group["params"]}
+    for dtype in dtypes:
+        if dtype.is_floating_point:
+            limit = min(limit, (float(torch.finfo(dtype).max), str(dtype).removeprefix("torch.")))
+    return limit
 
 
 def parse_count(value: Any, what: str) -> int:

@@ -74,6 +74,11 @@ class Run:
         """Change one of the lesson's ``live`` options from a lesson action (checked like the CLI's)."""
         self._trainer.set_option(name, value)
 
+    def check_option(self, name: str) -> None:
+        """Check an option's value again with this run, once the set-up built what its check needs (char-gpt's
+        prompt against the characters of the text it read); UsageError when it won't do."""
+        self._trainer.lesson.option(name).parse(getattr(self.options, name), self)
+
     def upcoming(self, name: str) -> Any:
         """The value a per-epoch option will have in the next epoch."""
         return self._next_epoch.get(name, getattr(self.options, name))

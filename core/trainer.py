@@ -17,6 +17,7 @@ from core.device import resolve_device
 from core.divergence import DivergenceWatch
 from core.errors import (
     CheckpointError,
+    DeviceError,
     LearnTuiError,
     LessonCrashed,
     UsageError,
@@ -24,7 +25,7 @@ from core.errors import (
 )
 from core.events import Diverged, Finished, Progress
 from core.history import History
-from core.lesson import Lesson, parse_count, parse_lr
+from core.lesson import Lesson, lr_limit, parse_count, parse_lr
 from core.phases import BACKWARD, EPOCH, EVAL, LOSS, STEP, UPDATE, Phase
 from core.run import Run
 from core.settings import RunSettings
@@ -61,12 +62,14 @@ class Trainer:
 
     @lr.setter
     def lr(self, value: Any) -> None:
-        self._lr = parse_lr(value)  # raises UsageError and keeps the old value
+        self._lr = parse_lr(value, *lr_limit(self.run.optimizers))  # raises UsageError and keeps the old value
         self.progress = replace(self.progress, lr=self._lr)  # what the status shows now
         self.apply_lr()
 
     def apply_lr(self) -> None:
-        """Put the learning rate into the optimizers' param groups (unless the lesson schedules its own)."""
+        """Put the learning rate into the optimizers' param groups (unless the lesson schedules its own); a
+        rate given before the optimizers existed that their parameters can't hold is a UsageError here."""
+        parse_lr(self._lr, *lr_limit(self.run.optimizers))
         if not self.lesson.schedules_lr:
             for optimizer in self.run.optimizers:
                 for group in optimizer.param_groups:
@@ -77,7 +80,7 @@ class Trainer:
         option = self.lesson.option(name)
         if not option.live:
             raise UsageError(f"--{option.flag[2:]} can't change during a run; reset with the new value")
-        self.options[name] = option.parse(value)
+        self.options[name] = option.parse(value, self.run)  # the one check: the CLI's, and the run's own
         self.run.set_live_option(name, self.options[name])
 
     # -- where the run stands -------------------------------------------------------------------
@@ -227,6 +230,8 @@ class Trainer:
         except StopIteration:
             return None
         except LearnTuiError as exc:  # a typed error from the lesson's data code: already actionable
+            if isinstance(exc, (UsageError, DeviceError)) and self._started:
+                raise self._crashed(exc) from exc  # not a bad argument now: the lesson failed (exit 1, not 2)
             self._crash()
             raise exc
         except Exception as exc:
@@ -237,6 +242,12 @@ class Trainer:
         if item is None:
             raise self._bad_yield(yields.BadYield("yielded None (a bare yield)"))
         return item
+
+    @property
+    def _started(self) -> bool:
+        """The run is past its set-up (an event was shown, or the loop entered ``run.epochs()``): a UsageError
+        raised from here on is the lesson failing, not an option given wrong (which the set-up refuses)."""
+        return self.phase is not None or self.run.entered_epochs
 
     def _crashed(self, exc: Exception) -> LessonCrashed:
         self._crash()

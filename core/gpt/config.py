@@ -10,7 +10,6 @@ from typing import Any
 
 from core.errors import UsageError
 from core.gpt.model import GPTConfig
-from core.gpt.sampling import parse_temperature, parse_top_k
 
 
 def model_config(options: Mapping[str, Any], vocab_size: int) -> GPTConfig:
@@ -49,5 +48,4 @@ def check_options(opts: Any) -> None:
         raise UsageError(f"--dropout must be from 0 up to (not including) 1, got {opts.dropout}")
     if opts.sample_interval < 0 or opts.warmup_steps < 0:
         raise UsageError("--sample-interval and --warmup-steps must be 0 or more")
-    parse_temperature(opts.temperature)
-    parse_top_k(opts.top_k)
+    # (temperature, top-k and the prompt: their options' own checks, Option.parse, wherever they are set)

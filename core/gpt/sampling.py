@@ -18,6 +18,10 @@ from core.errors import UsageError
 from core.gpt.model import GPT
 from core.gpt.text import Vocabulary
 
+# The smallest temperature: far below it the model's float32 scores can't be divided by it (1e-300 is 0 there),
+# and long before that sampling is greedy in all but name.
+MIN_TEMPERATURE = 1e-6
+
 
 def parse_temperature(value: Any) -> float:
     try:
@@ -26,7 +30,17 @@ def parse_temperature(value: Any) -> float:
         raise UsageError(f"temperature must be a number like 0.8, got {value!r}") from None
     if not math.isfinite(temperature) or temperature <= 0:
         raise UsageError(f"temperature must be greater than 0, got {value!r}; try 0.8 (near 0 = greedy)")
+    if temperature < MIN_TEMPERATURE:
+        raise UsageError(
+            f"temperature must be at least {MIN_TEMPERATURE:g}, got {value!r}; 0.01 is already nearly greedy"
+        )
     return temperature
+
+
+def check_temperature(value: Any, _run: Any = None) -> None:
+    """char-gpt's ``--temperature`` check (``Option.check``): what ``parse_temperature`` accepts, so a
+    temperature of 0, below 0 or not finite is refused wherever it is set (and never reaches a sample)."""
+    parse_temperature(value)
 
 
 def parse_top_k(value: Any) -> int:

@@ -43,7 +43,7 @@ from core import distributed
 from core.errors import UsageError
 from core.gpt.config import check_options, model_config
 from core.gpt.model import GPT
-from core.gpt.sampling import attention_map, parse_temperature, parse_top_k, sample, start_ids
+from core.gpt.sampling import attention_map, check_temperature, sample
 from core.gpt.text import check_length, default_text, file_chunks, split, text_chunks, tokenize
 from core.gpt.training import epoch_generator, estimate_loss, lr_factor, random_batches, step_budget
 from core.lesson import Control, Lesson, Option
@@ -63,24 +63,30 @@ def read_text(path):
     return vocab, data, source
 
 
-def check_prompt(vocab, data, prompt, source):
-    """Samples continue the prompt, or a new line: a text without one needs a prompt."""
+def check_prompt(prompt, run):
+    """``--prompt``'s check (``Option.check``), wherever the prompt comes from: samples continue it, so it
+    uses the characters of the run's text (empty: a new line starts them, if the text has one). Before the
+    text is read (no run yet, or its set-up not that far) it passes: ``train`` checks it once it is read."""
+    state = getattr(run, "state", None)
+    vocab = getattr(state, "vocab", None)
+    if vocab is None:
+        return
     if not prompt and "\n" not in vocab:
-        example = shlex.quote(vocab.decode(data[:8].tolist()))
         raise UsageError(
-            f"{source} has no newline for the samples to start from; give them a start "
-            f"with --prompt, a few characters of the text, e.g. --prompt {example}"
+            f"{state.source} has no newline for the samples to start from; give them a start "
+            f"with --prompt, a few characters of the text, e.g. --prompt {shlex.quote(state.opening)}"
         )
-    start_ids(vocab, prompt)  # the prompt must use the text's characters
+    vocab.encode(prompt)  # UsageError naming the characters the text never has
 
 
 def train(run):
     opts = run.options
     check_options(opts)  # fail early, before reading the text
     vocab, data, source = read_text(opts.text)  # data: (N,) token ids
+    vars(run.state).update(vocab=vocab, source=source, opening=vocab.decode(data[:8].tolist()))
     train_data, val_data = split(data)
     check_length(train_data, val_data, opts.block_size, source)
-    check_prompt(vocab, data, opts.prompt, source)
+    run.check_option("prompt")  # its characters, now that the text is read
     rank, processes = distributed.rank(), distributed.world_size()  # 0 and 1 without torchrun
     batch_rows = opts.batch_size * processes  # one step's windows over all processes
     fixed = torch.Generator().manual_seed(1234)  # the same validation batches at every evaluation
@@ -96,8 +102,6 @@ def train(run):
     trained = distributed.wrap(model)  # under torchrun: DistributedDataParallel; else the model itself
     vars(run.state).update(
         model=model,
-        vocab=vocab,
-        source=source,
         samples=[],
         attention=None,
         layer=0,
@@ -152,8 +156,8 @@ def write_sample(run, step=None):
         state.vocab,
         opts.prompt,
         opts.sample_tokens,
-        parse_temperature(opts.temperature),
-        parse_top_k(opts.top_k),
+        opts.temperature,  # (checked wherever they were set: Option.parse)
+        opts.top_k,
         seed=run.seed * 1_000_003 + step,
     )
     entry = {"step": step, "prompt": opts.prompt, "text": text, "temperature": opts.temperature, "top_k": opts.top_k}
@@ -190,20 +194,19 @@ def sample_now(run, _argument):
 
 @started
 def set_prompt(run, text):
-    start_ids(run.state.vocab, text or "")  # raises UsageError for characters the text never has
-    run.set_option("prompt", text or "")
+    run.set_option("prompt", text or "")  # checked by the option's own check: UsageError, the old one kept
     return write_sample(run)
 
 
 @started
 def set_temperature(run, text):
-    run.set_option("temperature", parse_temperature(text))
+    run.set_option("temperature", text)
     return write_sample(run)
 
 
 @started
 def set_top_k(run, text):
-    run.set_option("top_k", parse_top_k(text))
+    run.set_option("top_k", text)
     return write_sample(run)
 
 
@@ -271,8 +274,8 @@ LESSON = Lesson(
         Option("eval_batches", 20, "validation batches per estimate (the same ones each time)", min=1, max=10_000),
         Option("sample_interval", 250, "steps between samples (0: only on the s key)", min=0),
         Option("sample_tokens", 200, "characters per sample", min=1, max=10_000),
-        Option("prompt", "", "the text samples continue (empty: a new line)", live=True),
-        Option("temperature", 0.8, "sampling temperature (> 0; near 0 = greedy)", live=True),
+        Option("prompt", "", "the text samples continue (empty: a new line)", live=True, check=check_prompt),
+        Option("temperature", 0.8, "sampling temperature (> 0; near 0 = greedy)", live=True, check=check_temperature),
         Option("top_k", 0, "sample from the k likeliest characters (0 = all)", live=True, min=0),
     ),
     summarize=summarize,

@@ -2,8 +2,9 @@
 
 Enter (or a click) on an option changes it: a switch turns on or off, a choice moves to the next one, a
 number or a text is typed and checked as on the command line (``Option.parse``). The new value goes to the
-training driver, which applies it between two events and answers (``RequestDone``); a refused value is
-shown under the list and the dialog stays open, as in the learning-rate dialog.
+training driver, which checks it again with the run (``Option.parse(value, run)``: a prompt's characters in
+the run's text), applies it between two events and answers (``RequestDone``); a refused value is shown under
+the list and the dialog stays open, as in the learning-rate dialog.
 """
 
 from __future__ import annotations
