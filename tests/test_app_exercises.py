@@ -100,3 +100,34 @@ async def test_the_picker_marks_the_levels_passed(tmp_path, monkeypatch):
         options = pilot.app.screen.query_one(OptionList).options
         row = next(option for option in options if option.id == "autograd")
         assert row.prompt.renderable.plain.endswith("✓1 ·2 ✓3")
+
+
+@async_test
+async def test_a_file_stuck_in_an_endless_loop_is_stopped_and_the_app_goes_on(tmp_path, monkeypatch):
+    """Saved with an endless loop in step 2, the file is checked again to where the learner was (step 2): the
+    Check tab says it never reached its next yield, and the live run (which needs the generators' lock the
+    check held) still steps."""
+    from core.exercises import check
+    from core.exercises.make import solution
+    from tui.screens import exercise_check
+
+    monkeypatch.setattr(check, "PHASE_SECONDS", 2.0)
+    before = "optimizer.zero_grad()\n            yield ZERO_GRAD"
+    path = tmp_path / "linear_regression_level1.py"
+    path.write_text(
+        solution("linear-regression", 1).replace(
+            before, "while epoch >= 2:\n                pass\n            " + before
+        )
+    )
+    loop = path.read_text().splitlines().index("            while epoch >= 2:") + 1
+    exercise_check.REACHED[str(path)] = (2, "ZERO_GRAD", None)  # as a save after stepping to there leaves it
+    async with LearnApp(str(path), preload_torch=False, show_speed=False).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await wait_for(pilot, lambda: "endless loop" in check_text(screen), what="the time limit")
+        text = check_text(screen)
+        assert text.startswith("✗ your file has not reached its next yield after line") and "(LOSS at step 2)" in text
+        assert f"in 2 s: an endless loop? it was running line {loop} (`while epoch >= 2:`)" in text
+        drawn = screen.frames_drawn
+        await pilot.press("full_stop")
+        await wait_for(pilot, lambda: screen.frames_drawn > drawn and screen.driver.idle, what="the live run")
+        assert screen.frame.progress.step == 1 and "endless loop" in check_text(screen)

@@ -2,15 +2,19 @@
 options, and compare them at every ``yield``: the phase, the loss, every watched value and gradient.
 
 ``compare(path)`` streams one ``Comparison`` per yield (the app can show each); ``check_file(path)`` runs it
-to the first difference or the end of the budget. The two runs share the process's random generators, so
-each side's generator state is put back before it runs and taken after (``core.rng``): the learner's shuffle
-and dropout are the reference's.
+to the first difference or the end of the budget. Each phase of the learner's file has a time limit
+(``PHASE_SECONDS``, or ``SLOWER`` times the reference's time for it if longer; ``time_limit``): a file that
+never reaches its next yield is stopped with ``TimedOut``, naming the line it was stuck at. The two runs share
+the process's random generators, so each side's generator state is put back before it runs and taken after
+(``core.rng``): the learner's shuffle and dropout are the reference's.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import functools
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -18,11 +22,13 @@ from typing import Any
 import numpy as np
 
 from core.errors import LessonCrashed, UsageError
-from core.exercises import record, unversioned
+from core.exercises import files, record, time_limit, unversioned
 from core.exercises.diagnose import State, first_difference
 from core.i18n import pick
 
 DEFAULT_STEPS = 3
+PHASE_SECONDS = 30.0  # the least time one phase of the learner's file gets (learn-tui check --timeout)
+SLOWER = 20  # ... or this many times the reference's time for the same phase, when that is longer
 
 
 @dataclass(frozen=True)
@@ -56,12 +62,14 @@ class CheckResult:
 
 def read_exercise(path: Path) -> tuple[str, int]:
     """The reference lesson and level an exercise file names (``EXERCISE_OF``, ``EXERCISE_LEVEL``), read with ast."""
-    if not path.is_file():
-        raise UsageError(f"no file at {path}; give the exercise file learn-tui exercise wrote")
+    files.exercise_source(path)  # a file, readable, UTF-8 text: else a UsageError that says so
     try:
         tree = unversioned.parsed(path)
     except SyntaxError as exc:
-        raise UsageError(f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and check again") from None
+        where = f"{files.shown(path)}, line {exc.lineno}" if exc.lineno else files.shown(path)
+        raise UsageError(f"{where}: {exc.msg}; fix the syntax and check again") from None
+    except (OSError, ValueError) as exc:  # (changed since it was read)
+        raise UsageError(f"can't read {files.shown(path)}: {exc}") from None
     found: dict[str, Any] = {}
     for node in tree.body:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.value, ast.Constant):
@@ -113,37 +121,73 @@ def _next_state(rng_state: tuple) -> None:
     torch.set_rng_state(rng_state[2])
 
 
-def compare(path: Path, steps: int = DEFAULT_STEPS, seed: int = 0, reference_id: str = "") -> Iterator[Comparison]:
+def compare(
+    path: Path, steps: int = DEFAULT_STEPS, seed: int = 0, reference_id: str = "", timeout: float | None = None
+) -> Iterator[Comparison]:
     """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ (``reference_id``:
-    the lesson ``read_exercise`` found, when the caller read it already)."""
+    the lesson ``read_exercise`` found, when the caller read it already; ``timeout``: ``PHASE_SECONDS``'s
+    stand-in). Raises ``time_limit.TimedOut`` when a phase of the learner's file runs past its limit."""
     from core import catalog, rng
 
+    base = PHASE_SECONDS if timeout is None else timeout
     reference = catalog.load(reference_id or read_exercise(path)[0])
-    mine = catalog.load_file(path)
-    with rng.LOCK:  # a live run in the app waits, and finds the generators as it left them
-        outer = _capture()
-        try:
-            code = getattr(reference.train, "__code__", None)  # the lesson's file, to scan as the learner's
-            versions = code is not None and unversioned.versions_tell(Path(code.co_filename))
-            yield from _compare(reference, mine, steps, seed, versions, unversioned.versions_tell(path))
-        finally:
-            _next_state(outer)
+    with time_limit.Watch(str(path.resolve()), base) as watch:
+        mine = _timed(watch, base, path, functools.partial(catalog.load_file, path), LOADING)
+        with rng.LOCK:  # a live run in the app waits, and finds the generators as it left them
+            outer = _capture()
+            try:
+                code = getattr(reference.train, "__code__", None)  # the lesson's file, to scan as the learner's
+                versions = code is not None and unversioned.versions_tell(Path(code.co_filename))
+                yield from _compare(reference, mine, steps, seed, versions, unversioned.versions_tell(path), watch)
+            finally:
+                _next_state(outer)
+
+
+LOADING = object()  # (``_timed``'s ``after`` while the learner's file is imported)
+
+
+def _timed(watch: time_limit.Watch, seconds: float, path: Path, fn: Callable[[], Any], after: Any) -> Any:
+    """``fn()`` (the learner's code) within ``seconds``; else ``TimedOut`` saying what the file has not done
+    after ``after``: its last yield's event (None: before the first), or ``LOADING``."""
+    try:
+        return watch.call(seconds, fn)
+    except time_limit.Expired as exc:
+        what = pick("has not finished loading", "没有加载完") if after is LOADING else _heading_for(after)
+        raise time_limit.timed_out(seconds, what, path, time_limit.stuck_line(exc, watch.filename)) from None
+
+
+def _heading_for(event: Any) -> str:
+    """What the learner's file has not reached yet, after ``event`` (its last yield; None: before the first)."""
+    phase, step, line, _ = record.where(event) if event is not None else (None, 0, 0, None)
+    if phase is None:
+        return pick("has not reached its first yield", "没有到达第一个 yield")
+    return pick(
+        f"has not reached its next yield after line {line} ({phase} at step {step})",
+        f"在第 {line} 行（第 {step} 步 {phase}）之后没有到达下一个 yield",
+    )
 
 
 def _compare(
-    reference: Any, mine: Any, steps: int, seed: int, ref_versions: bool, versions: bool
+    reference: Any, mine: Any, steps: int, seed: int, ref_versions: bool, versions: bool, watch: time_limit.Watch
 ) -> Iterator[Comparison]:
-    """The reference runs first and its values at every yield are recorded; then the learner's file runs and is
-    compared with them yield by yield, in place (``record``). One after the other, each run draws the same random
-    numbers it would alone."""
+    """The reference runs first and its values at every yield are recorded, with the time each phase took; then
+    the learner's file runs and is compared with them yield by yield, in place (``record``), each phase within
+    ``SLOWER`` times the reference's time or ``watch``'s least limit. One after the other, each run draws the
+    same random numbers it would alone."""
     from core.trainer import Trainer
 
-    expected = list(record.records(Trainer(reference, steps=steps, seed=seed), ref_versions))
+    expected, took, start = [], [], time.perf_counter()
+    for ref_record in record.records(Trainer(reference, steps=steps, seed=seed), ref_versions):
+        expected.append(ref_record)
+        took.append(time.perf_counter() - start)
+        start = time.perf_counter()
     ours = Trainer(mine, steps=steps, seed=seed)
     watched = record.Watched(ours)
+    path, my_event, pull = Path(watch.filename), None, functools.partial(next, ours, None)
+    limits = [max(watch.idle, SLOWER * seconds) for seconds in took]
     for index, ref in enumerate(expected):
         try:
-            my_event = next(ours, None)
+            my_event = _timed(watch, limits[index], path, pull, my_event)
         except LessonCrashed as exc:
             raise LessonCrashed(exc.message + _crash_cause(exc.message), exc.details) from None
         at = record.where(my_event)
@@ -191,31 +235,42 @@ def _crash_cause(message: str) -> str:
     return ""
 
 
-def check_file(path: Path | str, steps: int = DEFAULT_STEPS, seed: int = 0) -> CheckResult:
+def check_file(
+    path: Path | str, steps: int = DEFAULT_STEPS, seed: int = 0, timeout: float | None = None
+) -> CheckResult:
     path = Path(path).expanduser()
     lesson, level = read_exercise(path)
     phases, done = 0, 0
-    for item in compare(path, steps, seed, lesson):
-        if item.difference is not None:
-            where = pick(
-                f"after {item.phase} at step {item.step} ({path.name}, line {item.line})",
-                f"第 {item.step} 步 {item.phase} 之后（{path.name} 第 {item.line} 行）",
-            )
-            return CheckResult(
-                str(path),
-                lesson,
-                level,
-                False,
-                phases,
-                done,
-                item.step,
-                item.phase,
-                item.line,
-                f"{where}: {item.difference}",
-            )
-        if item.phase is not None:
-            phases += 1
-            done = item.step
+    try:
+        for item in compare(path, steps, seed, lesson, timeout):
+            if item.difference is not None:
+                where = pick(
+                    f"after {item.phase} at step {item.step} ({path.name}, line {item.line})",
+                    f"第 {item.step} 步 {item.phase} 之后（{path.name} 第 {item.line} 行）",
+                )
+                return CheckResult(
+                    str(path),
+                    lesson,
+                    level,
+                    False,
+                    phases,
+                    done,
+                    item.step,
+                    item.phase,
+                    item.line,
+                    f"{where}: {item.difference}",
+                )
+            if item.phase is not None:
+                phases += 1
+                done = item.step
+    except time_limit.TimedOut as exc:
+        where = f"{path.name}, line {exc.stuck}: " if exc.stuck is not None else ""
+        longer = pick(
+            "; if it is only slow, give it longer: --timeout SECONDS", "；如果只是慢，可以放宽：--timeout 秒数"
+        )
+        return CheckResult(
+            str(path), lesson, level, False, phases, done, line=exc.stuck, message=where + exc.message + longer
+        )
     message = pick(
         f"all {phases} phases of {done} steps match the reference {lesson}",
         f"{done} 步共 {phases} 个阶段都与参考 {lesson} 一致",

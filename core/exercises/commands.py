@@ -24,6 +24,13 @@ def add_exercise_arguments(parser: argparse.ArgumentParser) -> None:
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="your exercise file")
     parser.add_argument("--steps", type=int, default=None, help="steps to compare (default 3)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a phase of your file that runs longer than this (default 30, or 20x the lesson's own time)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object")
 
 
@@ -54,7 +61,9 @@ def run_check(args: argparse.Namespace) -> int:
 
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be at least 1, got {args.steps}")
-    result = check.check_file(args.file, args.steps or check.DEFAULT_STEPS)
+    if args.timeout is not None and not 0 < args.timeout < 10**6:  # (nan fails too)
+        raise UsageError(f"--timeout must be a number of seconds above 0 (and below 1e6), got {args.timeout}")
+    result = check.check_file(args.file, args.steps or check.DEFAULT_STEPS, timeout=args.timeout)
     if result.passed:
         progress.record_pass(result.lesson, result.level)
     print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else result.message)

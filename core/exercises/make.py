@@ -259,20 +259,11 @@ def exercise_path(folder: Path, lesson_id: str, level: int) -> Path:
 
 def write_exercise(lesson_id: str, level: int, folder: Path, reset: bool = False) -> tuple[Path, Path | None]:
     """Write the exercise; an existing file is refused unless ``reset``, which first keeps it as ``.bakN``."""
+    from core.exercises import files
+
     text, _ = make_exercise(lesson_id, level)
     path = exercise_path(folder, lesson_id, level)
-    backup = None
-    if path.exists():
-        if not reset:
-            raise UsageError(f"{path} exists and holds your work; to start it over use --reset (keeps a backup)")
-        number = 1
-        while path.with_name(f"{path.name}.bak{number}").exists():
-            number += 1
-        backup = path.with_name(f"{path.name}.bak{number}")
-        path.replace(backup)
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path, backup
+    return path, files.write_new(folder, path, text, reset)
 
 
 def hints(lesson_id: str, level: int, index: int) -> list[str]:

@@ -40,12 +40,15 @@ class Outcome:
     phases: int  # phases that matched
     mismatch: Comparison | None = None
     crash: str = ""
+    stuck: int | None = None  # the line a phase was stuck at when it ran past its time limit
+    timed_out: bool = False
 
 
 def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcome:
     """The comparison up to ``target`` (step, phase, line: the learner's position), in the calling thread."""
     from core.errors import LearnTuiError
     from core.exercises.check import compare
+    from core.exercises.time_limit import TimedOut
 
     step, phase, line = target
     matched = 0
@@ -58,6 +61,8 @@ def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcom
             matched += item.phase is not None
             if item.step == step and phase is not None and item.phase == phase and line in (None, item.line):
                 break
+    except TimedOut as exc:  # the learner's file never reached its next yield: stopped, the app goes on
+        return Outcome(target, matched, crash=exc.message, stuck=exc.stuck, timed_out=True)
     except LearnTuiError as exc:
         return Outcome(target, matched, crash=exc.message)
     except Exception as exc:  # the learner's own code, where check does not wrap it
@@ -126,16 +131,22 @@ class ExerciseCheck:
     def _show(self, outcome: Outcome) -> None:
         self.busy, self.checked, self.outcome = False, outcome.target, outcome
         self.panel.show(self.verdict(outcome))
-        if outcome.mismatch is not None and self.screen.is_mounted:
+        line = outcome.mismatch.line if outcome.mismatch is not None else outcome.stuck
+        if line is not None and self.screen.is_mounted:
             from tui.widgets.code_panel import CodePanel
 
-            self.screen.query_one(CodePanel).show_line(
-                outcome.mismatch.line, title=pick("✗ differs from the reference here", "✗ 此处与参考代码不同")
+            title = (
+                pick("✗ differs from the reference here", "✗ 此处与参考代码不同")
+                if outcome.mismatch is not None
+                else pick("✗ the check stopped your file here", "✗ 检查在这里停下了你的文件")
             )
+            self.screen.query_one(CodePanel).show_line(line, title=title)
         self._start()  # the learner moved on while this ran
 
     def verdict(self, outcome: Outcome) -> str:
         item = outcome.mismatch
+        if outcome.timed_out:
+            return f"✗ {outcome.crash}"
         if outcome.crash:
             return pick(
                 f"✗ your file stopped before the reference did: {outcome.crash}",
