@@ -289,7 +289,8 @@ def guarded(action: Callable[[], int]) -> int:
         silence_stdout()
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("learn-tui: interrupted", file=sys.stderr)
+        if os.environ.get("RANK", "0") == "0":  # torchrun's other processes got the same ctrl+c: rank 0 says it
+            print("learn-tui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (UsageError, DeviceError) as exc:  # a device the machine lacks is a bad argument here
         print(f"learn-tui: error: {exc}", file=sys.stderr)

@@ -12,21 +12,27 @@ group at the end. A lesson needs these calls, each a no-op in a single process (
 - ``from_rank0(run.lr)``: rank 0's learning rate, which an app attached to rank 0 may change.
 
 Every collective has a timeout (``LEARN_TUI_DIST_TIMEOUT`` seconds, default 600): a rank that hangs stops
-the job with a timeout error instead of holding the others for ever; a rank that fails exits, and the
-launcher stops the others. Torch is imported inside the functions: the CLI imports this module at start-up.
+the job with a timeout error instead of holding the others for ever; a rank that fails or is killed exits,
+and the launcher stops the others. Under ``--nproc`` a rank that stopped only because another did exits
+quietly with ``EXIT_AFTER_PEER`` (75, the launcher's to read, never the job's), and the launcher ends with one
+line naming the rank that stopped first and exits 1. Ctrl-C reaches the launcher, which passes it on to every
+process once: they stop at the same step boundary (``any_rank``), rank 0 saves there with ``--save``, and the
+job exits 130. Torch is imported inside the functions: the CLI imports this module at start-up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from core.errors import CheckpointError, DataError, DeviceError, LearnTuiError, UsageError
 
 DEFAULT_TIMEOUT_S = 600  # longer than rank 0's evaluation and sample, which the other ranks wait for
+EXIT_AFTER_PEER = 75  # (EX_TEMPFAIL) a process of --nproc's launcher that stopped because another one did
+LAUNCHER = "LEARN_TUI_LAUNCHER"  # set by --nproc's launcher for its processes: it names the rank that stopped
+PEER_GONE = ("Connection closed by peer", "Connection reset by peer", "Broken pipe")  # gloo's words for it
 
 
 def launched() -> bool:
@@ -79,6 +85,26 @@ def mean(value: Any) -> Any:
     return total / dist.get_world_size()
 
 
+def any_rank(flag: bool) -> bool:
+    """True on every process when ``flag`` is True on any of them (one all-reduce of one number): ctrl+c's stop,
+    agreed at a step boundary so that all stop at the same one. ``flag`` itself in a single process."""
+    dist = _group()
+    if dist is None:
+        return flag
+    import torch
+
+    number = torch.tensor([float(flag)], device=_device(dist))
+    try:
+        dist.all_reduce(number, op=dist.ReduceOp.MAX)
+    except Exception as exc:  # a peer that stopped or hangs: the same words as inside the lesson (peer_failure)
+        raise LearnTuiError(f"the processes could not agree where to stop: {exc}") from exc
+    return bool(number.item())
+
+
+def _device(dist: Any) -> str:
+    return "cuda" if dist.get_backend() == "nccl" else "cpu"
+
+
 def from_rank0(value: float) -> float:
     """Rank 0's ``value`` on every process, e.g. the learning rate, which an app attached to rank 0 may
     change there: the processes must all step alike. ``value`` itself in a single process."""
@@ -87,7 +113,7 @@ def from_rank0(value: float) -> float:
         return value
     import torch
 
-    number = torch.tensor([value], dtype=torch.float64, device="cuda" if dist.get_backend() == "nccl" else "cpu")
+    number = torch.tensor([value], dtype=torch.float64, device=_device(dist))
     dist.broadcast(number, src=0)
     return number.item()
 
@@ -138,6 +164,8 @@ def headless(run_headless: Callable[..., int], lesson: Any, args: Any, settings:
     """``learn-tui run --headless``: as before in one process; ``--nproc N`` starts N under torchrun's
     launcher; under torchrun rank 0 runs ``run_headless`` (prints, serves, saves) and the others train silently."""
     if getattr(args, "nproc", None) is not None:
+        from core.distributed_launch import launch
+
         return launch(argv, args.nproc, settings)
     if not launched():
         return run_headless(lesson, args, settings)
@@ -145,6 +173,8 @@ def headless(run_headless: Callable[..., int], lesson: Any, args: Any, settings:
         try:
             return run_headless(lesson, args, settings) if is_main() else follow(lesson, settings)
         except LearnTuiError as exc:
+            if os.environ.get(LAUNCHER) and peer_stopped(exc):
+                return EXIT_AFTER_PEER  # quietly: --nproc's launcher names the process that stopped, in one line
             if (waited := peer_failure(exc)) is not None:
                 exc.message, exc.details = waited, ""  # a collective's internals say less than this line
             exc.message = f"rank {rank()} of {world_size()}: {exc.message}"
@@ -160,22 +190,35 @@ def peer_failure(exc: BaseException) -> str | None:
             f"waited {timeout_s():g} s for the other processes (LEARN_TUI_DIST_TIMEOUT) and stopped: "
             "one of them hangs, is paused or died"
         )
-    if "Connection closed by peer" in cause or "Connection reset by peer" in cause:
-        return "another process stopped, so this one did too; the other's error says why"
+    if peer_stopped(exc):
+        return "another process stopped (failed or was killed), so this one did too"
     return None
+
+
+def peer_stopped(exc: BaseException) -> bool:
+    """Whether ``exc`` says that another process left the group (it exited, failed or was killed)."""
+    cause = str(exc.__cause__ or "")
+    return any(words in cause for words in PEER_GONE)
 
 
 def follow(lesson: Any, settings: Any) -> int:
     """A rank other than 0: train to the end of the run in step with rank 0, printing nothing."""
     from core import session
-    from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_USAGE
+    from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+    from core.ctrl_c import StopAtStepBoundary
     from core.events import Diverged, Progress
 
     try:
         trainer = session.start(lesson, settings)
-        for event in trainer:
-            if not isinstance(event, Progress):
-                return EXIT_DIVERGED if isinstance(event, Diverged) else EXIT_DONE
+        start = trainer.step
+        with StopAtStepBoundary() as ctrl_c:  # as rank 0's: ctrl+c stops every process at the same boundary
+            for event in trainer:
+                if not isinstance(event, Progress):
+                    return EXIT_DIVERGED if isinstance(event, Diverged) else EXIT_DONE
+                if ctrl_c.at_boundary(trainer, start, lambda text: None):
+                    return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # before the first step was done: rank 0 says so
+        return EXIT_INTERRUPTED
     except (UsageError, CheckpointError, DataError) as exc:
         # Rank 0 on this machine read the same arguments and files, and says what is wrong, once.
         if os.environ.get("LOCAL_RANK") == os.environ.get("RANK"):
@@ -214,64 +257,3 @@ def world_size_advice(source: Any, saved: int, running: int) -> str:
         else f"with --nproc {saved} (or torchrun --nproc-per-node {saved})"
     )
     return f"{source} was saved by a run of {saved} processes and this run has {running}; resume it {how}"
-
-
-def worker_argv(argv: Sequence[str]) -> list[str]:
-    """The command line without ``--nproc N``: what each process torchrun starts is given."""
-    out, skip = [], False
-    for item in argv:
-        if skip:
-            skip = False
-        elif item == "--nproc":
-            skip = True
-        elif not item.startswith("--nproc="):
-            out.append(item)
-    return out
-
-
-def launch(argv: Sequence[str], nproc: int, settings: Any) -> int:
-    """Start ``nproc`` processes of this command with torchrun's launcher (torch.distributed.run), on this
-    machine; their exit status (the first failure's, if one failed)."""
-    import logging
-
-    from torch.distributed.elastic.multiprocessing.api import SignalException
-    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
-    from torch.distributed.run import get_args_parser, run
-
-    from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
-
-    if settings.resume is not None:  # say it once, here, rather than once per process
-        from core.checkpoint import load_checkpoint
-
-        saved = load_checkpoint(settings.resume).get("world_size", 1)
-        if saved != nproc:
-            raise UsageError(world_size_advice(settings.resume, saved, nproc))
-    if settings.device != "cpu":
-        import torch
-
-        count = torch.cuda.device_count()
-        if (settings.device == "cuda" or count) and nproc > count:
-            raise DeviceError(f"--nproc {nproc} needs {nproc} GPUs and this machine has {count}; use --nproc {count}")
-    # Each process gets its share of the cores (torchrun would give each one thread, and say so).
-    os.environ.setdefault("OMP_NUM_THREADS", str(max((os.cpu_count() or 1) // nproc, 1)))
-    logging.getLogger("torch.distributed.elastic").setLevel(logging.CRITICAL)  # our line says it, once
-    config = get_args_parser().parse_args(
-        ["--standalone", f"--nproc-per-node={nproc}", "--module", "tui.main", *worker_argv(argv)]
-    )
-    try:
-        run(config)
-    except SignalException:  # ctrl+c (or a kill) reached the launcher: it stopped every process
-        print("learn-tui: interrupted: every process was stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except ChildFailedError as exc:
-        failed = sorted(exc.failures)
-        codes = {exc.failures[r].exitcode for r in failed}
-        if len(codes) == 1 and codes <= {EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED}:
-            return codes.pop()  # every rank stopped alike, and rank 0 said why
-        ranks = ", ".join(map(str, failed))
-        print(
-            f"learn-tui: error: the run stopped: rank {ranks} of {nproc} failed (the errors above say why)",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    return EXIT_DONE
