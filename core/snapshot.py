@@ -25,6 +25,11 @@ PREVIEW = 6  # values shown of larger tensors
 # parameter is all zeros) as vanishing. A gradient of exactly zero (just after zero_grad) is not flagged.
 EXPLODING = 1e3
 VANISHING = 1e-7
+# A mean or std below RESIDUE times its tensor's scale (its largest |value|) is 0. It is what float rounding leaves
+# of a sum that cancels, about 1e-9 of the scale, and it differs between CPUs, whose kernels add in other orders:
+# the mean of a softmax layer's weight gradient is mathematically 0 and comes out as -2e-11 on one CPU and 1e-10
+# on another. To a learner it is 0 (a float32 value holds only about 7 digits of its scale anyway).
+RESIDUE = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,8 @@ def to_numpy(value: Any) -> np.ndarray:
 
 
 def stats_of(value: Any) -> Stats:
-    """mean, std, min, max and L2 norm, computed where the values live (no float64 copy of big tensors)."""
+    """mean, std, min, max and L2 norm, computed where the values live (no float64 copy of big tensors); a mean
+    or std below ``RESIDUE`` of the largest |value| is 0 (``settled``)."""
     if hasattr(value, "detach"):
         import torch
 
@@ -96,17 +102,24 @@ def stats_of(value: Any) -> Stats:
         std, mean = torch.std_mean(tensor, correction=0)
         low, high = torch.aminmax(tensor)
         numbers = torch.stack([mean, std, low, high, torch.linalg.vector_norm(tensor)]).tolist()
-        return Stats(*numbers)
+        return settled(*numbers)
     array = np.asarray(value, dtype=np.float64)
     if array.size == 0:
         return Stats(0.0, 0.0, 0.0, 0.0, 0.0)
-    return Stats(
+    return settled(
         float(array.mean()),
         float(array.std()),
         float(array.min()),
         float(array.max()),
         float(np.sqrt(np.square(array).sum())),
     )
+
+
+def settled(mean: float, std: float, low: float, high: float, norm: float) -> Stats:
+    """The statistics with a mean or std below ``RESIDUE`` of the scale (the largest |value|) made 0: float
+    rounding's residue. A nan compares false, so a nan or inf among them is kept as it is."""
+    floor = RESIDUE * max(abs(low), abs(high))
+    return Stats(0.0 if abs(mean) < floor else mean, 0.0 if std < floor else std, low, high, norm)
 
 
 def _values(value: Any) -> tuple[float, ...]:

@@ -7,8 +7,12 @@ fixed set of lessons, and the run is paused at a fixed step. Update after an int
 
 from __future__ import annotations
 
+import re
+from importlib import metadata
+
 import pytest
 from app_helpers import HERE, TOY, ready, settle
+from conftest import REPO
 
 from core.catalog import LessonInfo
 from tui.app import LearnApp
@@ -27,6 +31,15 @@ FIXED_LESSONS = [
     LessonInfo("toy", "A toy linear model", 5, "Toy.", str(HERE)),
     LessonInfo("char-gpt", "A character-level GPT", None, "Beyond the course.", str(HERE)),
 ]
+
+
+def test_the_snapshot_toolchain_is_the_pinned_one():
+    """The snapshots were taken with the versions pyproject.toml pins: another textual (or rich, ...) draws them
+    otherwise, and the snapshot tests would fail for that rather than for a change of learn-tui."""
+    pins = re.findall(r'"([A-Za-z0-9_.-]+)==([^"]+)"', (REPO / "pyproject.toml").read_text())
+    assert {"textual", "pytest-textual-snapshot"} <= {name for name, _ in pins}
+    installed = {name: metadata.version(name) for name, _ in pins}
+    assert installed == dict(pins), "pip install -e '.[test]' installs the pinned versions"
 
 
 @pytest.fixture

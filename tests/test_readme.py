@@ -24,6 +24,17 @@ def test_ci_runs_the_readmes_test_command():
     assert readme_commands()[1] in ci
 
 
+def test_ci_runs_every_snapshot_test_again_with_another_cpus_rounding():
+    """After the README's command, the snapshot tests on ATen's portable kernels (issue #19: a CPU whose kernels
+    add in another order must draw the same screens), reached only when every command of the README's passed."""
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    readme = ci.index(readme_commands()[1])
+    [again] = [i for i, line in enumerate(ci) if line.startswith("ATEN_CPU_CAPABILITY=default ")]
+    snapshot_tests = sorted(path.relative_to(REPO).as_posix() for path in (REPO / "tests").glob("test_*snapshots.py"))
+    assert len(snapshot_tests) >= 2 and set(snapshot_tests) <= set(ci[again].split())
+    assert readme < again and any('exit "$status"' in line for line in ci[readme + 1 : again])
+
+
 def test_the_first_command_opens_the_first_lesson_of_the_picker():
     first = catalog.catalog()[0].id
     assert readme_commands()[0].endswith(f".venv/bin/learn-tui run {first}")

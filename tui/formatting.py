@@ -25,8 +25,9 @@ def lr(value: float) -> str:
     return f"{value:g}"
 
 
-def values(items: Iterable[float], digits: int = 5) -> str:
-    """A short list of numbers: ``1.9934`` alone, else ``[0.1, -0.3, ...]``."""
+def values(items: Iterable[float], digits: int = 4) -> str:
+    """A short list of numbers: ``1.993`` alone, else ``[0.1, -0.3, ...]``. Four digits, as every number in the
+    tables: the fifth digit of a trained float32 value can differ between CPUs (their kernels add in other orders)."""
     items = list(items)
     if len(items) == 1:
         return number(items[0], digits)

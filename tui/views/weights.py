@@ -64,8 +64,8 @@ def render_weights(data: Any, width: int = 80, cursor: int = 0) -> Text:
     index = f"[{at[1]}, {at[2]}]" if len(matrix["shape"]) == 2 else f"[{at[2]}]"
     value = matrix["values"][at[1]][at[2]]
     grad = matrix["grads"][at[1]][at[2]] if matrix.get("grads") else None
-    out.append(f"▶ {matrix['name']}{index} = {value:.6g}", "bold")
-    out.append(f"   grad {grad:.6g}" if grad is not None else "   grad None", "yellow")
+    out.append(f"▶ {matrix['name']}{index} = {number(value)}", "bold")  # (a 6th digit differs between CPUs)
+    out.append(f"   grad {number(grad)}" if grad is not None else "   grad None", "yellow")
     out.append(f"   step {data.get('step', 0)}", DIM)
     return out
 
