@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from core import catalog  # noqa: E402
+from core.engine import catalog  # noqa: E402
+from core.engine.trainer import Trainer  # noqa: E402
 from core.exercises import make  # noqa: E402
 from core.exercises.check import check_file  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 

@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from core import catalog  # noqa: E402
+from core.base.events import Progress  # noqa: E402
 from core.data.tabular import fold_indices, load_table  # noqa: E402
-from core.events import Progress  # noqa: E402
+from core.engine import catalog  # noqa: E402
+from core.engine.trainer import Trainer  # noqa: E402
 from core.phases import EPOCH, EVAL  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
 
 COURSE = Path(__file__).resolve().parents[2] / "shared" / "data" / "course"
 CELLS = ("rnncell", "rnn", "embedding", "lstm", "gru")

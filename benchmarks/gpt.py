@@ -11,7 +11,7 @@ Targets (on the 2-core reference machine):
 3. with the app open (LearnApp, headless Textual, training unpaused) training runs within 1.10x of
    the headless Trainer, on the Loss tab and on the samples tab.
 
-Each run goes through ``core.trainer.Trainer`` like ``learn-tui run --headless``. The validation loss
+Each run goes through ``core.engine.trainer.Trainer`` like ``learn-tui run --headless``. The validation loss
 reported is measured after the run (outside the timing) on 200 fixed batches of the last 10% of the
 text; the lesson's own 20-batch estimate is printed beside it. nanoGPT's "about 1.88" is one such
 20-random-batch estimate: ``benchmarks/gpt_replica.py`` replays nanoGPT's run draw for draw around
@@ -39,9 +39,9 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from core.catalog import load  # noqa: E402
+from core.engine.catalog import load  # noqa: E402
+from core.engine.trainer import Trainer  # noqa: E402
 from core.lessons.char_gpt import estimate_loss, random_batches  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
 
 TEXT = ROOT.parent / "shared" / "data" / "tinyshakespeare" / "input.txt"
 TARGET_LOSS = 1.70  # the lesson's defaults, on the 200 fixed batches, within nanoGPT's wall time

@@ -33,11 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from core import catalog, rng  # noqa: E402
-from core.events import Progress  # noqa: E402
+from core.base import rng  # noqa: E402
+from core.base.events import Progress  # noqa: E402
+from core.engine import catalog  # noqa: E402
+from core.engine.trainer import Trainer  # noqa: E402
 from core.lessons import _mnist_common as common  # noqa: E402
 from core.phases import EVAL, STEP  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
 
 RUNS = {  # name -> (lesson id, options, target accuracy after --epochs)
     "softmax": ("mnist-softmax", {}, 0.975),

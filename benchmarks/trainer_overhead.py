@@ -1,7 +1,7 @@
 """How much does driving a loop through the trainer cost? (target: median ratio <= 1.05)
 
 An MLP 784-256-128-10 on random MNIST-shaped data, batch 64, SGD. The same steps run as a plain
-PyTorch loop and as a lesson through ``core.trainer.Trainer`` (every event consumed, no UI),
+PyTorch loop and as a lesson through ``core.engine.trainer.Trainer`` (every event consumed, no UI),
 interleaved round by round (which goes first alternates) so both see the same machine load; the median
 of the per-round ratios is printed, with the median ratio of CPU times (less sensitive to other
 processes on a shared machine). Torch uses one thread unless told otherwise: on a shared 2-core
@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import torch  # noqa: E402
 
+from core.engine.trainer import Trainer  # noqa: E402
 from core.lesson import Lesson  # noqa: E402
 from core.phases import BACKWARD, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD  # noqa: E402
-from core.trainer import Trainer  # noqa: E402
 
 BATCH = 64
 

@@ -46,7 +46,7 @@ def threaded_lesson(data):
     """The benchmark lesson, setting torch's thread count in the training thread too (OpenMP's setting is
     per thread: without this the app's training thread would use another number of threads than the plain
     loop)."""
-    from core.autograd_graph import graph_view
+    from core.pictures.graph import graph_view
 
     lesson, threads = lesson_for(data), torch.get_num_threads()
 

@@ -137,7 +137,7 @@ def process_group(device: str) -> Iterator[None]:
     import torch
     import torch.distributed as dist
 
-    from core.device import resolve_device
+    from core.base.device import resolve_device
 
     cuda = resolve_device(device) == "cuda"
     if cuda:
@@ -164,7 +164,7 @@ def headless(run_headless: Callable[..., int], lesson: Any, args: Any, settings:
     """``learn-tui run --headless``: as before in one process; ``--nproc N`` starts N under torchrun's
     launcher; under torchrun rank 0 runs ``run_headless`` (prints, serves, saves) and the others train silently."""
     if getattr(args, "nproc", None) is not None:
-        from core.distributed_launch import launch
+        from core.front.launch import launch
 
         return launch(argv, args.nproc, settings)
     if not launched():
@@ -203,10 +203,10 @@ def peer_stopped(exc: BaseException) -> bool:
 
 def follow(lesson: Any, settings: Any) -> int:
     """A rank other than 0: train to the end of the run in step with rank 0, printing nothing."""
-    from core import session
-    from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
-    from core.ctrl_c import StopAtStepBoundary
-    from core.events import Diverged, Progress
+    from core.base.events import Diverged, Progress
+    from core.engine import session
+    from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+    from core.front.ctrl_c import StopAtStepBoundary
 
     try:
         trainer = session.start(lesson, settings)

@@ -2,7 +2,7 @@
 
 A lesson module defines ``LESSON = Lesson(...)``. Its ``id``, ``title`` and ``lecture`` must be
 literals and its notes the module docstring, so the lesson picker can list lessons without importing
-them (and torch): see ``core.catalog``.
+them (and torch): see ``core.engine.catalog``.
 """
 
 from __future__ import annotations

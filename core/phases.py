@@ -29,7 +29,7 @@ lecture writes it:
 - ``ZERO_GRAD`` last, after ``UPDATE`` (``w.grad.data.zero_()``): autograd, as lecture 4.
 
 An ``EVAL`` inside a step comes after its ``UPDATE`` and before its ``STEP`` (so a checkpoint, taken between
-steps, never falls between an update and its evaluation); it belongs to that step (``core.events``).
+steps, never falls between an update and its evaluation); it belongs to that step (``core.base.events``).
 ``TRAINING_PHASES`` names the training phases; the trainer enforces no order among them.
 """
 

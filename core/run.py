@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from core import rng
+from core.base import rng
 
 if TYPE_CHECKING:
-    from core.trainer import Trainer
+    from core.engine.trainer import Trainer
 
 _END = object()  # an iterator ran out
 
@@ -115,7 +115,7 @@ class Run:
     def state_dict(self, epoch_done: bool) -> dict[str, Any]:
         """Where the loop stands (``epoch_done``: the last event closed an epoch), what it watches and every
         random state: the run's part of a checkpoint."""
-        from core.checkpoint import watched_state
+        from core.checkpoint.store import watched_state
 
         return {
             "trainer": (
@@ -148,7 +148,7 @@ class Run:
         _restore_rng(state)
 
     def _restore(self, state: Mapping[str, Any]) -> None:
-        from core.checkpoint import restore_watched
+        from core.checkpoint.store import restore_watched
 
         restore_watched(self, state)
         for name, value in state["lesson_state"].items():  # plain data: the last evaluation, ...

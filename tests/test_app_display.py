@@ -301,7 +301,7 @@ async def test_a_lesson_that_schedules_its_rate_shows_the_rate_in_use():
 @async_test
 async def test_a_grid_search_shows_its_best_loss_and_offers_no_learning_rate():
     """linear-grid has no learning rate: no lr in the status bar, no +/-/l keys; its loss is the best so far."""
-    from core import catalog
+    from core.engine import catalog
 
     async with app_for(catalog.load("linear-grid")).run_test(size=(110, 34)) as pilot:
         screen = await ready(pilot)

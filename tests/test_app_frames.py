@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.catalog import load
+from core.base.events import Progress
+from core.base.settings import RunSettings
+from core.base.status import Status
 from core.driver import frames as worker_frames
 from core.driver.frames import FrameBuilder, Needs
 from core.driver.requests import RunControl
-from core.events import Progress
-from core.settings import RunSettings
-from core.status import Status
+from core.engine.catalog import load
 
 
 def test_training_frames_carry_snapshots_at_a_bounded_rate_and_at_once_on_refresh(monkeypatch):

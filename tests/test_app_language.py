@@ -10,7 +10,8 @@ from textual.geometry import Region
 from textual.widgets import OptionList, TabbedContent
 from textual.widgets._markdown import MarkdownBlock
 
-from core import catalog, i18n
+from core.base import i18n
+from core.engine import catalog
 from tui.app import LearnApp
 from tui.screens.help import HelpScreen
 from tui.widgets.notes_panel import NotesPanel

@@ -8,7 +8,7 @@ from textual.geometry import Region
 from textual.widgets import Footer, OptionList
 from textual.widgets._footer import FooterKey
 
-from core import catalog
+from core.engine import catalog
 from tui.app import LearnApp
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.lesson_list import lecture_heading

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from app_helpers import CRASHING, MISSING_DATA, TOY, async_test, line_of, ready, settle, status, wait_for
 
+from core.engine.trainer import Trainer
 from core.errors import CheckpointError
-from core.trainer import Trainer
 from tui.app import LearnApp
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.picker import PickerScreen

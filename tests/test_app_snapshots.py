@@ -14,7 +14,7 @@ import pytest
 from app_helpers import HERE, TOY, ready, settle
 from conftest import REPO
 
-from core.catalog import LessonInfo
+from core.engine.catalog import LessonInfo
 from tui.app import LearnApp
 from tui.screens import picker
 

@@ -1,4 +1,4 @@
-"""The autograd graph (core/autograd_graph.py, view "graph"): what backward() walks, as plain data and drawn."""
+"""The autograd graph (core/pictures/graph.py, view "graph"): what backward() walks, as plain data and drawn."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import torch
 import torch.nn.functional as F
 
-from core.autograd_graph import describe, graph_view, names_of
 from core.gpt.model import GPT, GPTConfig
+from core.pictures.graph import describe, graph_view, names_of
 from tui.views.graph import render_graph
 
 

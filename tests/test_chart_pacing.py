@@ -4,7 +4,7 @@ run's chart is drawn at once."""
 
 from types import SimpleNamespace
 
-from core.status import Status
+from core.base.status import Status
 from tui.screens import frame_painter
 from tui.screens.frame_painter import CHART_COST_FACTOR, FramePainter
 

@@ -6,11 +6,11 @@ import pytest
 import torch
 from lessons_for_tests import manual_sgd_lesson, shuffled_mlp_lesson
 
-from core import catalog
+from core.base.events import Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import CheckpointError
-from core.events import Progress
 from core.phases import LOSS
-from core.trainer import Trainer
 
 
 def losses(trainer, steps=None):

@@ -14,10 +14,10 @@ import pytest
 import torch
 from lessons_for_tests import manual_sgd_lesson, shuffled_mlp_lesson
 
-from core import checkpoint_file
-from core.checkpoint import check_save_path, load_checkpoint
+from core.checkpoint import file as checkpoint_file
+from core.checkpoint.store import check_save_path, load_checkpoint
+from core.engine.trainer import Trainer
 from core.errors import CheckpointError, UsageError
-from core.trainer import Trainer
 
 NOT_OURS = "is not a learn-tui checkpoint, or holds objects learn-tui will not load"
 

@@ -8,8 +8,8 @@ import sys
 import pytest
 from conftest import REPO
 
-from core.cli import main
-from core.settings import RunSettings
+from core.base.settings import RunSettings
+from core.front.cli import main
 
 EXAMPLE = REPO / "docs" / "examples" / "fahrenheit.py"
 
@@ -199,7 +199,7 @@ def test_an_exception_in_the_users_loop_shows_their_traceback(capsys, tmp_path):
     code, out, err = run_cli(capsys, "run", str(bad), "--headless")
     assert code == 1
     assert "raises.py" in err and "loss = criterion(y_pred, y.view(-1, 2))" in err  # their line, in their file
-    assert "core/trainer.py" not in err
+    assert "core/engine/trainer.py" not in err
     assert err.strip().splitlines()[-1].startswith("learn-tui: error: lesson fahrenheit raised")
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import REPO
 
-from core.cli import main
+from core.front.cli import main
 
 OPTIMIZERS = ("SGD", "Adam", "Adagrad", "Adamax", "ASGD", "LBFGS", "RMSprop", "Rprop")
 CTRL_C_LESSON = str(REPO / "tests" / "lesson_files" / "presses_ctrl_c.py")

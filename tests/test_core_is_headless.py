@@ -11,19 +11,19 @@ FORBIDDEN = ("textual", "tui")
 
 PROBE = """
 import sys
-import core, core.catalog, core.cli, core.headless, core.trainer, core.checkpoint
-for info in core.catalog.catalog():
-    core.catalog.load(info.id)
+import core, core.engine.catalog, core.front.cli, core.front.headless, core.engine.trainer, core.checkpoint.store
+for info in core.engine.catalog.catalog():
+    core.engine.catalog.load(info.id)
 bad = sorted(name for name in sys.modules if name == "textual" or name.startswith("textual."))
 assert not bad, f"core imported {bad[:5]}"
-print("ok", len(core.catalog.catalog()))
+print("ok", len(core.engine.catalog.catalog()))
 """
 
 LIGHT = """
 import sys
-import core.catalog, core.cli
-core.catalog.catalog()
-core.cli.build_parser()
+import core.engine.catalog, core.front.cli
+core.engine.catalog.catalog()
+core.front.cli.build_parser()
 assert "torch" not in sys.modules, "listing lessons and parsing arguments must not import torch"
 print("ok")
 """

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core import catalog
+from core.base.events import Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import UsageError
-from core.events import Progress
 from core.phases import EPOCH, FORWARD
-from core.trainer import Trainer
 
 CELLS = ("rnncell", "rnn", "embedding", "lstm", "gru")
 

@@ -9,12 +9,12 @@ import re
 import pytest
 import torch
 
-from core import catalog
+from core.base.events import Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import UsageError
-from core.events import Progress
 from core.lessons.rnn_names import RNNClassifier, make_tensors
 from core.phases import EVAL
-from core.trainer import Trainer
 from tui.views.name_predictions import render_name_predictions
 
 NAMES = ["Nakamura", "Li", "Schwarzenegger", "Abe", "Kowalski", "Ng"]  # mixed lengths, longest not first

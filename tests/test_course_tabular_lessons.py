@@ -10,11 +10,11 @@ import json
 import pytest
 import torch
 
-from core import catalog
+from core.base.events import Finished, Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import DataError, UsageError
-from core.events import Finished, Progress
 from core.phases import EVAL
-from core.trainer import Trainer
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import time
 import pytest
 import torch
 
-from core.cli import main
+from core.front.cli import main
 from tests.conftest import REPO
 
 STEPS = 6

@@ -178,7 +178,7 @@ def test_the_last_line_names_the_ranks_that_stopped_first_not_those_that_followe
     from torch.distributed.elastic.multiprocessing.errors import ProcessFailure
 
     from core.distributed import EXIT_AFTER_PEER
-    from core.distributed_launch import who_stopped
+    from core.front.launch import who_stopped
 
     def failures(**codes: int) -> dict[int, ProcessFailure]:
         return {int(r[1:]): ProcessFailure(int(r[1:]), 100 + int(r[1:]), code, "<N/A>") for r, code in codes.items()}

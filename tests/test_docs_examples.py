@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from core import catalog
-from core.cli import main
+from core.engine import catalog
+from core.engine.trainer import Trainer
+from core.front.cli import main
 from core.lesson import Control, Lesson, Option
-from core.trainer import Trainer
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 BLOCK = re.compile(r"^(<!-- complete lesson[^\n]*-->\n)?```python\n(.*?)^```", re.S | re.M)

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from core.cli import main
 from core.exercises import make
 from core.exercises.check import check_file
+from core.front.cli import main
 
 FAST = [
     "linear-grid",
@@ -175,8 +175,8 @@ def test_a_check_beside_a_live_run_leaves_the_live_runs_random_state_as_it_was(t
     seed the process-wide generators, and the live run (shuffled batches, dropout) must not notice."""
     from lessons_for_tests import shuffled_mlp_lesson
 
-    from core.events import Progress
-    from core.trainer import Trainer
+    from core.base.events import Progress
+    from core.engine.trainer import Trainer
 
     def losses(trainer):
         return [e.loss for e in trainer if isinstance(e, Progress) and e.phase == "loss"]

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from core.cli import main
 from core.exercises import files, make
+from core.front.cli import main
 
 ROOT = hasattr(os, "geteuid") and os.geteuid() == 0  # root reads and writes whatever the mode bits say
 

@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from core import rng
-from core.cli import main
+from core.base import rng
 from core.exercises import make
 from core.exercises.check import check_file
+from core.front.cli import main
 
 ZERO_GRAD = "optimizer.zero_grad()\n            yield ZERO_GRAD"  # (the one outside LBFGS's closure)
 LIMIT = "2"  # seconds: small, so the tests are fast, and long enough for a loaded machine's good phases

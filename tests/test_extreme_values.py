@@ -3,14 +3,14 @@
 import pytest
 import torch
 
-from core import catalog
-from core.cli import main
+from core.base.events import Diverged
 from core.data.names import load_names
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import DataError, UsageError
-from core.events import Diverged
+from core.front.cli import main
 from core.lesson import Lesson
 from core.phases import FORWARD, LOSS, STEP
-from core.trainer import Trainer
 
 
 def test_a_linear_grid_too_wide_for_a_float_is_refused_in_one_line(capsys):

@@ -4,12 +4,12 @@ import math
 
 import pytest
 
-from core.catalog import load
+from core.engine.catalog import load
+from core.engine.trainer import Trainer
 from core.errors import DataError, UsageError
 from core.gpt.text import FALLBACK_CORPUS, Vocabulary, default_text
 from core.lessons.char_gpt import lr_factor
 from core.phases import EVAL, STEP
-from core.trainer import Trainer
 
 SMALL = {
     "n_layer": 2,
@@ -189,7 +189,7 @@ def test_an_epoch_is_the_training_text_once_and_ends_where_e_stops(lesson, poem)
 def test_json_evaluations_name_the_step_they_follow(lesson, poem, capsys):
     import json
 
-    from core.cli import main
+    from core.front.cli import main
 
     assert (
         main(

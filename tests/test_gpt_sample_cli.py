@@ -4,12 +4,12 @@ import argparse
 
 import pytest
 
-from core import sample_cli
-from core.catalog import load
+from core.engine.catalog import load
+from core.engine.trainer import Trainer
 from core.errors import UsageError
+from core.front import sample as sample_cli
 from core.gpt.sampling import sample
 from core.gpt.text import Vocabulary
-from core.trainer import Trainer
 
 TEXT = "the cat sat on the mat.\nthe dog sat on the log.\n" * 12
 
@@ -86,7 +86,7 @@ def test_bad_arguments_get_one_line_usage_errors(saved, argv, message):
 
 def test_a_missing_or_foreign_checkpoint_is_a_bad_argument(saved, tmp_path, capsys):
     """Another lesson's checkpoint or a file that is none: exit 2 and one line, nothing printed."""
-    from core.cli import main
+    from core.front.cli import main
 
     with pytest.raises(UsageError, match="no checkpoint at"):
         sample_cli.run(parse(tmp_path / "missing.pt"))
@@ -106,7 +106,7 @@ def test_a_missing_or_foreign_checkpoint_is_a_bad_argument(saved, tmp_path, caps
 
 
 def test_the_learn_tui_sample_command(saved, capsys):
-    from core.cli import main
+    from core.front.cli import main
 
     path, _ = saved
     assert main(["sample", str(path), "--prompt", "the", "--tokens", "25", "--top-k", "3"]) == 0
@@ -118,7 +118,7 @@ def test_the_learn_tui_sample_command(saved, capsys):
 
 
 def test_a_headless_run_prints_its_last_sample_as_indented_lines(tmp_path, capsys):
-    from core.cli import main
+    from core.front.cli import main
 
     text_file = tmp_path / "pets.txt"
     text_file.write_text(TEXT, encoding="utf-8")
@@ -187,7 +187,7 @@ def test_sample_streams_and_ctrl_c_keeps_what_was_written(saved, monkeypatch, ca
     import os
     import signal
 
-    from core.cli import main
+    from core.front.cli import main
 
     path, _ = saved
     full = sample_cli.generate_text(parse(path, "--prompt", "the", "--tokens", 200))
@@ -205,7 +205,7 @@ def test_sample_streams_and_ctrl_c_keeps_what_was_written(saved, monkeypatch, ca
 
 
 def test_sample_into_a_closed_pipe_ends_quietly(saved, monkeypatch, capsys):
-    from core.cli import main
+    from core.front.cli import main
 
     path, _ = saved
 

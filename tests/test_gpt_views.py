@@ -3,8 +3,8 @@
 import pytest
 from textual.app import App, ComposeResult
 
-from core.catalog import load
-from core.trainer import Trainer
+from core.engine.catalog import load
+from core.engine.trainer import Trainer
 from tui.views import make_view
 from tui.views.attention import AttentionView, glyph, level_of, render_attention
 from tui.views.samples import SamplesView, printable, render_samples

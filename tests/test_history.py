@@ -1,6 +1,6 @@
 """The loss history stays bounded on arbitrarily long runs and keeps min/mean/max of old points."""
 
-from core.history import History
+from core.engine.history import History
 
 
 def test_memory_is_bounded_and_recent_points_are_exact():

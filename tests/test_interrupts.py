@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import REPO
 
-from core.cli import main
+from core.front.cli import main
 
 LESSON = str(REPO / "tests" / "lesson_files" / "presses_ctrl_c.py")  # 4 epochs of 5 steps
 

@@ -1,4 +1,4 @@
-"""The loss landscape (core/landscape.py, tui/views/landscape.py): its values against the squared error
+"""The loss landscape (core/pictures/landscape.py, tui/views/landscape.py): its values against the squared error
 worked out by hand, the marker that moves at UPDATE only, the path and the range that follows it, and the
 tab in the app at 80x24 and 120x36."""
 
@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from app_helpers import async_test, ready, settle
 
-from core.catalog import load
-from core.landscape import PATH_POINTS, loss_landscape
+from core.engine.catalog import load
+from core.engine.trainer import Trainer
 from core.phases import UPDATE
+from core.pictures.landscape import PATH_POINTS, loss_landscape
 from core.run import _is_plain
-from core.trainer import Trainer
 from tui.app import LearnApp
 from tui.views.landscape import LandscapeView, render_landscape
 

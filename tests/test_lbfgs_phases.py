@@ -7,11 +7,11 @@ import inspect
 
 import pytest
 
-from core import catalog
-from core.events import Progress
+from core.base.events import Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.lessons import linear_regression
 from core.phases import EPOCH, FORWARD, LOSS, UPDATE
-from core.trainer import Trainer
 
 SOURCE, FIRST = inspect.getsourcelines(linear_regression.train)
 

@@ -4,11 +4,11 @@ import textwrap
 
 import pytest
 
-from core import catalog
-from core.cli import main
+from core.base.events import Diverged, Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import LessonCrashed
-from core.events import Diverged, Progress
-from core.trainer import Trainer
+from core.front.cli import main
 
 HEADER = """\
 import numpy as np

@@ -13,11 +13,11 @@ import json
 import pytest
 import torch
 
-from core import catalog
+from core.base.events import Finished, Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import UsageError
-from core.events import Finished, Progress
 from core.phases import BACKWARD, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
-from core.trainer import Trainer
 
 LECTURES = {"linear-grid": 2, "gradient-descent": 3, "autograd": 4, "logistic-regression": 6, "simple-nn": None}
 X_DATA, Y_DATA = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
@@ -274,7 +274,7 @@ def test_logistic_regression_predicts_a_pass_after_4_hours():
 
 
 def test_logistic_regression_stops_when_the_sigmoid_saturates_but_not_on_a_fast_rate_that_learns():
-    from core.events import Diverged
+    from core.base.events import Diverged
 
     saturated = Trainer(catalog.load("logistic-regression"), lr=10)
     ended = [e for e in saturated if isinstance(e, (Diverged, Finished))]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from test_mnist_data import real_mnist, synthetic_digits, write_mnist
 
-from core import catalog
+from core.base.events import Finished, Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import DataError, UsageError
-from core.events import Finished, Progress
 from core.phases import EVAL, STEP
-from core.trainer import Trainer
 
 MNIST_LESSONS = ("mnist-softmax", "mnist-cnn", "mnist-advanced")
 

@@ -1,4 +1,4 @@
-"""The pictures of the models (core/pictures.py, core/conv_pictures.py, tui/views/{fit,sigmoid,boundary,
+"""The pictures of the models (core/pictures/model.py, core/pictures/conv.py, tui/views/{fit,sigmoid,boundary,
 weights,filters,graph}.py): what they draw, that they follow the parameters, and how they fit the screen."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ import torch
 from app_helpers import async_test, ready, settle
 from textual.app import App, ComposeResult
 
+from core.engine.trainer import Trainer
 from core.lessons import _mnist_common as common
 from core.lessons.linear_regression import LESSON as LINEAR
 from core.lessons.mnist_cnn import Net
 from core.lessons.simple_nn import LESSON as SIMPLE_NN
 from core.phases import EVAL, UPDATE
-from core.trainer import Trainer
 from tui.app import LearnApp
 from tui.views import make_view
 from tui.views.boundary import drawn_at, sample
@@ -131,7 +131,7 @@ def test_filters_and_graph_views_fit_the_screen(size):
 
     import asyncio
 
-    from core.autograd_graph import describe, names_of
+    from core.pictures.graph import describe, names_of
 
     x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
     z = (x * 2).mean()

@@ -7,13 +7,13 @@ import json
 
 import pytest
 
-from core import catalog
-from core.cli import main
+from core.base.events import Diverged, Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import LessonCrashed
-from core.events import Diverged, Progress
+from core.front.cli import main
 from core.lesson import Lesson
 from core.phases import BACKWARD, EVAL, FORWARD, LOSS, STEP, UPDATE
-from core.trainer import Trainer
 
 TINY_LESSON = """
 import numpy as np

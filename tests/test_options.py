@@ -2,12 +2,12 @@
 
 import pytest
 
-from core import catalog
-from core.cli import main
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import LessonFileError, UsageError
+from core.front.cli import main
 from core.lesson import Lesson, Option
 from core.phases import LOSS, STEP
-from core.trainer import Trainer
 
 
 def test_a_value_below_min_or_above_max_is_one_line_naming_the_bound():

@@ -1,4 +1,4 @@
-"""The headless run's progress (core/progress_display.py): rich's bar with elapsed time and the time left
+"""The headless run's progress (core/front/progress.py): rich's bar with elapsed time and the time left
 on a terminal, plain lines elsewhere, and a steps/s measured over recent wall time."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import io
 from types import SimpleNamespace
 
-from core.events import Progress
+from core.base.events import Progress
+from core.base.status import Status
+from core.front.progress import ProgressDisplay, StepRate
 from core.phases import STEP
-from core.progress_display import ProgressDisplay, StepRate
-from core.status import Status
 
 
 class Terminal(io.StringIO):

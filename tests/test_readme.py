@@ -4,7 +4,7 @@ import re
 
 from conftest import REPO
 
-from core import catalog
+from core.engine import catalog
 
 
 def readme_commands():

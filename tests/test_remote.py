@@ -15,13 +15,13 @@ import pytest
 from app_helpers import async_test, wait_for
 from conftest import REPO
 
-from core.catalog import load
+from core.base.settings import RunSettings
+from core.base.status import Status
 from core.driver.frames import FrameBuilder
 from core.driver.records import Answer, Notice
 from core.driver.requests import RunControl
+from core.engine.catalog import load
 from core.remote.codec import CodecError, decode, encode
-from core.settings import RunSettings
-from core.status import Status
 
 
 @pytest.mark.parametrize("lesson", ["linear-regression", "logistic-regression", "autograd", "rnn-hello"])

@@ -11,8 +11,8 @@ import json
 from app_helpers import async_test, wait_for
 from test_remote import serve  # noqa: F401  (the fixture)
 
+from core.base.status import Status
 from core.remote import client as remote_client
-from core.status import Status
 
 
 class Network:

@@ -9,9 +9,9 @@ import time
 
 from test_remote import serve  # noqa: F401  (the fixture)
 
-from core.catalog import load
-from core.progress_display import ProgressDisplay
-from core.trainer import Trainer
+from core.engine.catalog import load
+from core.engine.trainer import Trainer
+from core.front.progress import ProgressDisplay
 
 
 class Terminal(io.StringIO):

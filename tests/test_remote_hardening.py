@@ -12,18 +12,19 @@ import time
 import pytest
 
 from core import distributed
-from core.catalog import load
-from core.ctrl_c import STOPPING, StopAtStepBoundary
+from core.base.settings import RunSettings
 from core.driver.records import LessonReady, Notice
 from core.driver.requests import RunControl
+from core.engine.catalog import load
 from core.errors import UsageError
+from core.front import remote_args as commands
+from core.front.ctrl_c import STOPPING, StopAtStepBoundary
 from core.remote import client as remote_client
-from core.remote import commands, protocol
+from core.remote import protocol
 from core.remote import server as remote_server
 from core.remote.client import LOST, STALE, Client
 from core.remote.codec import decode, encode
 from core.remote.messages import Refused, Welcome
-from core.settings import RunSettings
 
 TOKEN = "the-token"
 
@@ -167,7 +168,7 @@ def test_the_token_file_is_replaced_whole_never_rewritten_in_place(tmp_path, mon
 
 
 def test_attach_takes_the_token_from_the_environment_and_warns_that_ps_shows_token(monkeypatch):
-    from core.cli import parse
+    from core.front.cli import parse
 
     monkeypatch.setenv(protocol.TOKEN_VARIABLE, "from-env")
     command = parse(["attach", "8765"])
@@ -191,7 +192,7 @@ def test_ctrl_c_stops_at_the_step_boundary_and_says_so_once():
 
 
 def test_requests_made_while_disconnected_are_answered_and_a_lost_line_answers_the_waiting():
-    from tui.remote_driver import UNSENT, RemoteDriver
+    from tui.driver.remote import UNSENT, RemoteDriver
 
     class Pump:
         def __init__(self):

@@ -3,9 +3,10 @@ checkpoint resumes only at the world size it was saved with, so the hint as prin
 
 import argparse
 
-from core import distributed, headless
-from core.catalog import load
-from core.settings import RunSettings
+from core import distributed
+from core.base.settings import RunSettings
+from core.engine.catalog import load
+from core.front import headless
 
 
 def interrupted_run(monkeypatch, tmp_path, capsys, processes):

@@ -12,10 +12,10 @@ import pytest
 import torch
 from test_mnist_data import write_mnist
 
-from core import catalog
-from core.events import Progress
+from core.base.events import Progress
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.phases import EPOCH, Phase
-from core.trainer import Trainer
 
 STEPS = 10
 SMALL_GPT = {

@@ -3,11 +3,11 @@ marked stale with its step), and a gradient zero_grad removed reads differently 
 
 import torch
 
-from core import catalog
+from core.engine import catalog
+from core.engine.snapshot import EVERY_UPDATE
+from core.engine.trainer import Trainer
 from core.lesson import Lesson
 from core.phases import BACKWARD, EPOCH, LOSS, UPDATE, ZERO_GRAD
-from core.snapshot import EVERY_UPDATE
-from core.trainer import Trainer
 
 
 def params_of(trainer: Trainer) -> dict[str, torch.Tensor]:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.snapshot import RESIDUE, stats_of
+from core.engine.snapshot import RESIDUE, stats_of
 from tui.widgets.snapshot_table import tensor_text
 
 

@@ -9,10 +9,10 @@ from conftest import REPO
 
 PROBE = """
 import sys
-from core import cli
+from core.front import cli
 cli.parse([])
 import tui.app, tui.screens.picker
-late = {"core.compare", "core.sample_cli", "core.lesson", "markdown_it", "textual.widgets._markdown"}
+late = {"core.front.compare", "core.front.sample", "core.lesson", "markdown_it", "textual.widgets._markdown"}
 print(sorted(late & set(sys.modules)))
 """
 
@@ -24,7 +24,7 @@ def test_starting_the_picker_imports_only_what_its_first_frame_needs():
 
 
 def test_compare_and_sample_still_parse_their_own_arguments():
-    from core import cli
+    from core.front import cli
 
     assert cli.parse(["compare", "linear-regression", "--lr", "0.1,1"]).args.lr == "0.1,1"
     assert cli.parse(["sample", "a.pt", "--tokens", "3"]).args.tokens == "3"

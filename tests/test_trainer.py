@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 from lessons_for_tests import crashing_lesson, manual_sgd_lesson, shuffled_mlp_lesson
 
-from core import catalog
+from core.base.events import Diverged, Finished, Progress
+from core.engine import catalog
+from core.engine.snapshot import Snapshot
+from core.engine.trainer import Trainer
 from core.errors import LessonCrashed, UsageError
-from core.events import Diverged, Finished, Progress
 from core.lesson import Lesson
 from core.phases import BACKWARD, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
-from core.snapshot import Snapshot
-from core.trainer import Trainer
 
 
 def test_one_step_walks_the_phases_in_the_lessons_order_with_source_lines():

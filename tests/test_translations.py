@@ -8,7 +8,9 @@ from collections import Counter
 import pytest
 from markdown_it import MarkdownIt
 
-from core import catalog, cli, i18n
+from core.base import i18n
+from core.engine import catalog
+from core.front import cli
 
 MARKDOWN = MarkdownIt("commonmark")
 

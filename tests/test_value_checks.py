@@ -8,16 +8,16 @@ import math
 import pytest
 import torch
 
-from core.catalog import load
-from core.cli import app_settings, main, parse
+from core.base.settings import RunSettings
+from core.base.status import Status
 from core.driver.driver import Driver
 from core.driver.records import Answer
+from core.engine.catalog import load
+from core.engine.trainer import Trainer
 from core.errors import LessonCrashed, UsageError
+from core.front.cli import app_settings, main, parse
 from core.lesson import Lesson, parse_lr
 from core.phases import LOSS, STEP, UPDATE
-from core.settings import RunSettings
-from core.status import Status
-from core.trainer import Trainer
 
 TINY = {
     "n_layer": 1,

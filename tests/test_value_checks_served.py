@@ -14,9 +14,9 @@ from app_helpers import TOY, async_test, ready, settle, status, wait_for
 from conftest import REPO
 from test_value_checks import poem, tiny_gpt  # noqa: F401  (poem: the fixture)
 
+from core.base.settings import RunSettings
 from core.driver.records import Answer
 from core.remote.codec import decode
-from core.settings import RunSettings
 from tui.app import LearnApp
 from tui.screens.options import OptionsScreen
 from tui.screens.prompt import PromptScreen

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from core.settings import RunSettings
+from core.base.settings import RunSettings
 from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class LearnApp(App):
         return RunSettings(options=options, seed=first.seed, device=first.device)
 
     def _open_with_data_dir(self, ref: str) -> None:
-        from core import catalog
+        from core.engine import catalog
         from core.errors import LearnTuiError
 
         try:

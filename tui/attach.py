@@ -10,12 +10,12 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tui.app import LearnApp
+from tui.driver.messages import LessonLoaded
+from tui.driver.remote import RemoteDriver
 from tui.keys import Key
-from tui.remote_driver import RemoteDriver
 from tui.screens.training import TrainingScreen
 from tui.screens.training_keys import ATTACHED_KEYS, attached
 from tui.widgets.status_bar import StatusBar
-from tui.worker_messages import LessonLoaded
 
 
 class AttachedScreen(TrainingScreen):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from core.status import Status
+from core.base.status import Status
 
 if TYPE_CHECKING:
     from core.lesson import Lesson

@@ -1,5 +1,5 @@
-"""The ``learn-tui`` console script: parses with ``core.cli``, opens the app for the commands that want it
-and hands the others (list, sample, run --headless) to ``core.cli``. The dispatch lives here so that
+"""The ``learn-tui`` console script: parses with ``core.front.cli``, opens the app for the commands that want it
+and hands the others (list, sample, run --headless) to ``core.front.cli``. The dispatch lives here so that
 ``core`` never imports the app."""
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ def open_app(settings: dict[str, Any]) -> int:
 
 
 def dispatch(argv: Sequence[str]) -> int:
-    from core import cli
+    from core.front import cli
 
     command = cli.parse(argv)
     if not command.opens_app:
         return cli.run_command(command)
     if command.args.command == "attach":
-        from core.remote.commands import attach_settings
+        from core.front.remote_args import attach_settings
 
         settings = attach_settings(command.args, command.rest)
         require_terminal()
@@ -52,7 +52,7 @@ def dispatch(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from core.cli import guarded
+    from core.front.cli import guarded
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     return guarded(lambda: dispatch(arguments))

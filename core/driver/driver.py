@@ -20,18 +20,18 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from core.base.events import Progress
+from core.base.settings import RunSettings
+from core.base.status import ENDED, Status
 from core.driver.frames import Frame, FrameBuilder, Needs
 from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 from core.driver.requests import RunControl, Unit
 from core.errors import LearnTuiError
-from core.events import Progress
-from core.settings import RunSettings
-from core.status import ENDED, Status
 
 if TYPE_CHECKING:
-    from core.events import Event
+    from core.base.events import Event
+    from core.engine.trainer import Trainer
     from core.lesson import Lesson
-    from core.trainer import Trainer
 
 Sink = Callable[[Any], None]  # receives a Frame, LessonReady, Notice, ActionDone, Failure or Answer
 
@@ -212,7 +212,7 @@ class Driver:
         return self._run is not None and (self.error is not None or Status(self._run.trainer.status) in ENDED)
 
     def _start(self) -> bool:
-        from core.catalog import load
+        from core.engine.catalog import load
         from core.lesson import Lesson
 
         try:

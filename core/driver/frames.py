@@ -16,13 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from core.events import Progress
-from core.status import Status
+from core.base.events import Progress
+from core.base.status import Status
 
 if TYPE_CHECKING:
+    from core.base.events import Finished
     from core.driver.requests import RunControl
-    from core.events import Finished
-    from core.snapshot import Snapshot
+    from core.engine.snapshot import Snapshot
 
 MIN_INTERVAL = 0.25  # seconds between frames while training: the status bar and sparkline change 4 times a second
 SNAPSHOT_INTERVAL = 0.25  # while training, tables and lesson views get a snapshot at most 4 times a second

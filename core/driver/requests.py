@@ -13,18 +13,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from core.base.events import Diverged, Finished, Progress
+from core.base.settings import RunSettings
+from core.base.status import ENDED, Status
 from core.driver.frames import StepRate, finished_message
 from core.driver.lr_ladder import next_rung
 from core.driver.records import ActionDone, Notice
 from core.errors import DataError, LearnTuiError, UsageError
-from core.events import Diverged, Finished, Progress
-from core.settings import RunSettings
-from core.status import ENDED, Status
 
 if TYPE_CHECKING:
-    from core.events import Event
+    from core.base.events import Event
+    from core.engine.trainer import Trainer
     from core.lesson import Lesson
-    from core.trainer import Trainer
 
 Unit = Literal["phase", "step", "epoch"]
 
@@ -47,7 +47,7 @@ class RunControl:
         self.needs_data = False  # the set-up stopped on a DataError: status "needs data", not "crashed"
 
     def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
-        from core import session
+        from core.engine import session
 
         return session.start(self.lesson, replace(self.settings, options=options, lr=lr, resume=resume))
 
@@ -208,7 +208,7 @@ class RunControl:
 
     def open(self, path: str) -> None:
         """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
-        from core.trainer import Trainer
+        from core.engine.trainer import Trainer
 
         refuse_restart_of_many()
         self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
@@ -217,7 +217,7 @@ class RunControl:
         self.run_id += 1
 
     def call(self, action: str, argument: str | None, description: str) -> ActionDone:
-        from core.snapshot import plain
+        from core.engine.snapshot import plain
 
         return ActionDone(plain(self.trainer.call(action, argument)), title=description)
 

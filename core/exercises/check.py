@@ -6,7 +6,7 @@ to the first difference or the end of the budget. Each phase of the learner's fi
 (``PHASE_SECONDS``, or ``SLOWER`` times the reference's time for it if longer; ``time_limit``): a file that
 never reaches its next yield is stopped with ``TimedOut``, naming the line it was stuck at. The two runs share
 the process's random generators, so each side's generator state is put back before it runs and taken after
-(``core.rng``): the learner's shuffle and dropout are the reference's.
+(``core.base.rng``): the learner's shuffle and dropout are the reference's.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import Any
 
 import numpy as np
 
+from core.base.i18n import pick
 from core.errors import LessonCrashed, UsageError
 from core.exercises import files, record, time_limit, unversioned
 from core.exercises.diagnose import State, first_difference
-from core.i18n import pick
 
 DEFAULT_STEPS = 3
 PHASE_SECONDS = 30.0  # the least time one phase of the learner's file gets (learn-tui check --timeout)
@@ -104,7 +104,7 @@ def _generators() -> tuple:
 
 
 def _capture() -> tuple:
-    """Every generator's state, raw (cheaper per yield than ``core.rng.capture``, which is for checkpoints)."""
+    """Every generator's state, raw (cheaper per yield than ``core.base.rng.capture``, which is for checkpoints)."""
     if not _GENERATORS:
         _GENERATORS.extend(_generators())
     random, np_random, torch = _GENERATORS
@@ -127,7 +127,8 @@ def compare(
     """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ (``reference_id``:
     the lesson ``read_exercise`` found, when the caller read it already; ``timeout``: ``PHASE_SECONDS``'s
     stand-in). Raises ``time_limit.TimedOut`` when a phase of the learner's file runs past its limit."""
-    from core import catalog, rng
+    from core.base import rng
+    from core.engine import catalog
 
     base = PHASE_SECONDS if timeout is None else timeout
     reference = catalog.load(reference_id or read_exercise(path)[0])
@@ -174,7 +175,7 @@ def _compare(
     the learner's file runs and is compared with them yield by yield, in place (``record``), each phase within
     ``SLOWER`` times the reference's time or ``watch``'s least limit. One after the other, each run draws the
     same random numbers it would alone."""
-    from core.trainer import Trainer
+    from core.engine.trainer import Trainer
 
     expected, took, start = [], [], time.perf_counter()
     for ref_record in record.records(Trainer(reference, steps=steps, seed=seed), ref_versions):
@@ -210,14 +211,14 @@ def _compare(
 
 
 def _goes_on(event: Any) -> bool:
-    from core.events import Progress
+    from core.base.events import Progress
 
     return isinstance(event, Progress)
 
 
 def _reference_at(reference: Any, steps: int, seed: int, index: int) -> Any:
     """A reference run paused at its yield number ``index`` (counting from 0)."""
-    from core.trainer import Trainer
+    from core.engine.trainer import Trainer
 
     trainer = Trainer(reference, steps=steps, seed=seed)
     for _ in range(index + 1):

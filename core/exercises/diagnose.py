@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from core.i18n import pick
+from core.base.i18n import pick
 
 RTOL, ATOL = 1e-5, 1e-7
 

@@ -10,8 +10,8 @@ import os
 import stat
 from pathlib import Path
 
+from core.base.i18n import pick
 from core.errors import UsageError
-from core.i18n import pick
 
 SHOWN = 100  # characters of a path a message shows (a 5,000-character name is cut in the middle)
 

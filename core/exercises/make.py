@@ -13,8 +13,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.base.i18n import pick
 from core.errors import UsageError
-from core.i18n import pick
 
 LEVELS = (1, 2, 3)
 PHASE_NAMES = ("FORWARD", "LOSS", "ZERO_GRAD", "BACKWARD", "UPDATE")
@@ -180,7 +180,7 @@ def task_for(code: str) -> str:
 
 def make_exercise(lesson_id: str, level: int) -> tuple[str, list[Removed]]:
     """The exercise file's text and what it took out, from the built-in lesson's current source."""
-    from core.catalog import find
+    from core.engine.catalog import find
 
     if lesson_id not in LEVEL_ONE:
         raise UsageError(f"no exercises for {lesson_id}; choose one of: {', '.join(LEVEL_ONE)}")

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from core.events import Progress
+from core.base.events import Progress
 from core.exercises.diagnose import State, close
 
 # Phases after which a lesson's tracked tensors, and their gradients, are as at the yield before (files that

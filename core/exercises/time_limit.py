@@ -26,8 +26,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from core.base.i18n import pick
 from core.errors import LearnTuiError
-from core.i18n import pick
 
 T = TypeVar("T")
 RESEND_SECONDS = 1.0  # a file whose bare `except:` swallowed the stop is stopped again this often

@@ -5,5 +5,5 @@
 - ``text.py``: loading a UTF-8 text (or the built-in corpus) and its character ``Vocabulary``;
 - ``sampling.py``: ``generate`` / ``sample`` (temperature, top-k), ``greedy``, ``attention_map``.
 
-Used by ``core/lessons/char_gpt.py`` and ``core/sample_cli.py`` (``learn-tui sample``).
+Used by ``core/lessons/char_gpt.py`` and ``core/front/sample.py`` (``learn-tui sample``).
 """

@@ -1,1 +1,1 @@
-"""The built-in lessons, one per file. ``core.catalog`` finds them; nothing is imported here."""
+"""The built-in lessons, one per file. ``core.engine.catalog`` finds them; nothing is imported here."""

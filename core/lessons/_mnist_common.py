@@ -13,10 +13,10 @@ import math
 
 import torch
 
-from core.conv_pictures import conv_filters
 from core.data import mnist
 from core.errors import UsageError
 from core.lesson import Option
+from core.pictures.conv import conv_filters
 
 SHOWN_DIGITS = 8  # images of the current batch in the digit viewer
 GALLERY_LIMIT = 200  # misclassified test images kept for the gallery

@@ -41,10 +41,10 @@ The summary gives `prediction`, the model's output at x = 4, and the weights (`w
 
 import torch
 
-from core.autograd_graph import graph_view
-from core.landscape import loss_landscape
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
+from core.pictures.graph import graph_view
+from core.pictures.landscape import loss_landscape
 
 
 def sgd_update(params, lr):

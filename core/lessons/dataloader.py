@@ -33,7 +33,7 @@ from core.data.tabular import load_table, scale_columns
 from core.errors import UsageError
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
-from core.pictures import weight_matrices
+from core.pictures.model import weight_matrices
 
 MAX_LISTED = 64  # batches of this epoch whose first rows the view lists
 

@@ -43,9 +43,9 @@ watch it. The summary gives `w` and the `prediction` for x = 4 (8.0 when w = 2).
 
 import numpy as np
 
-from core.landscape import loss_landscape
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, STEP, UPDATE
+from core.pictures.landscape import loss_landscape
 
 
 def train(run):

@@ -19,10 +19,10 @@ often as it needs before it updates. Stepping phase by phase, LBFGS shows the lo
 
 import torch
 
-from core.landscape import loss_landscape
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, UPDATE, ZERO_GRAD
-from core.pictures import line_fit, loop_value
+from core.pictures.landscape import loss_landscape
+from core.pictures.model import line_fit, loop_value
 
 OPTIMIZERS = ("SGD", "Adagrad", "Adam", "Adamax", "ASGD", "RMSprop", "Rprop", "LBFGS")
 

@@ -33,7 +33,7 @@ import torch
 
 from core.lesson import Lesson
 from core.phases import BACKWARD, EPOCH, FORWARD, LOSS, UPDATE, ZERO_GRAD
-from core.pictures import loop_value, sigmoid_curve
+from core.pictures.model import loop_value, sigmoid_curve
 
 
 class LogisticRegressionModel(torch.nn.Module):

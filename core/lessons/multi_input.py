@@ -44,7 +44,7 @@ from core.data.tabular import SCALES, fold_indices, load_table, scale_columns
 from core.errors import UsageError
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, UPDATE, ZERO_GRAD
-from core.pictures import weight_matrices
+from core.pictures.model import weight_matrices
 
 FOLDS = 5
 OPTIMIZERS = ("SGD", "Adam", "Adagrad", "Adamax", "RMSprop", "Rprop")

@@ -49,7 +49,7 @@ import torch
 
 from core.lesson import Lesson, Option
 from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
-from core.pictures import decision_boundary, loop_value
+from core.pictures.model import decision_boundary, loop_value
 
 TEST_POINTS = 200
 

@@ -39,7 +39,7 @@ STALE = " (the token file may be stale: pass --token-file or restart the server)
 def load_lesson(welcome: Welcome) -> Lesson:
     """The served lesson from this machine: a built-in one by its id; a lesson file only where the same file
     (same path, same sha256) is here: code is never taken from the wire."""
-    from core import catalog
+    from core.engine import catalog
 
     if welcome.sha256 is None:
         return catalog.load(welcome.lesson)

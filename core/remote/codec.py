@@ -15,13 +15,13 @@ import json
 from enum import Enum
 from typing import Any
 
+from core.base.events import Progress
+from core.base.status import Status
 from core.driver.frames import Frame
 from core.driver.records import ActionDone, Answer, Failure, Notice
-from core.events import Progress
+from core.engine.snapshot import ParamSnapshot, Snapshot, Stats
 from core.phases import Phase
 from core.remote.messages import Bye, Refused, Welcome
-from core.snapshot import ParamSnapshot, Snapshot, Stats
-from core.status import Status
 
 TAG = "@"
 ALLOWED: dict[str, type] = {

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.i18n import pick
-from core.status import Status
+from core.base.i18n import pick
+from core.base.status import Status
 from tui.widgets.check_panel import CheckPanel, differing_values
 
 if TYPE_CHECKING:
@@ -228,7 +228,7 @@ class ExerciseCheck:
 
     def _todo_index(self, lesson_id: str, removed: list[Any]) -> int:
         """The TODO before the phase where the runs part; else the first TODO still in the file; else the first."""
-        from core import catalog
+        from core.engine import catalog
 
         item = self.outcome.mismatch if self.outcome is not None else None
         if item is not None and item.phase is not None:

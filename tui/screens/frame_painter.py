@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Sparkline, Static, TabbedContent
 
+from core.base.status import ALERTS, Status
 from core.driver.frames import CHART_INTERVAL
-from core.status import ALERTS, Status
 from tui.widgets.code_panel import CodePanel
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.status_bar import StatusBar
@@ -23,9 +23,9 @@ from tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from tui.driver.messages import Frame
     from tui.widgets.grad_table import GradTable
     from tui.widgets.param_table import ParamTable
-    from tui.worker_messages import Frame
 
 HINTS = {
     Status.LOADING: "loading torch and the lesson…",

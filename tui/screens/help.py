@@ -1,6 +1,6 @@
 """Every key of the screen underneath, with what it does: made from that screen's key table (``tui/keys.py``),
 so it lists exactly the keys its key bar shows (a focused panel's own keys included), then Tab/shift+Tab.
-In Chinese (``core.i18n``) each key's help comes from ``HELP_ZH``, by action, so the key tables stay one
+In Chinese (``core.base.i18n``) each key's help comes from ``HELP_ZH``, by action, so the key tables stay one
 language; a key it lacks (a lesson's own control) keeps its own words."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from core.i18n import is_chinese, pick
+from core.base.i18n import is_chinese, pick
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -23,8 +23,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 from textual.worker import Worker, WorkerState
 
+from core.base.settings import RunSettings
 from core.errors import LearnTuiError
-from core.settings import RunSettings
 
 if TYPE_CHECKING:
     from core.lesson import Lesson, Option
@@ -116,8 +116,8 @@ def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
     """The learning rate, the seed and the budget: optional, empty for the lesson's own."""
+    from core.front.sample import parse_seed
     from core.lesson import parse_count, parse_lr
-    from core.sample_cli import parse_seed
 
     budget = (
         f"{lesson.epochs} epochs"
@@ -201,7 +201,7 @@ class LessonForm(ModalScreen[Any]):
             self.run_worker(self._load, thread=True, exit_on_error=False, name="load lesson options", group="form")
 
     def _load(self) -> Lesson:
-        from core import catalog
+        from core.engine import catalog
 
         return catalog.load(str(self.lesson_ref))
 

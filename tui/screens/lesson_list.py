@@ -1,6 +1,6 @@
 """The picker's list: the course's lectures, each lesson's row, the filter, the exercise marks.
 
-``lesson_infos`` reads the built-in lessons once a run (``core.catalog``: ``ast``, nothing imported), so the
+``lesson_infos`` reads the built-in lessons once a run (``core.engine.catalog``: ``ast``, nothing imported), so the
 list paints at once while torch loads in the background.
 """
 
@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import OptionList
 
-from core.i18n import pick
+from core.base.i18n import pick
 
 # The course 《PyTorch深度学习实践》 (Liu Er), by lecture.
 LECTURES = {
@@ -56,7 +56,7 @@ def lecture_heading(lecture: int | None) -> str:
 
 def matches(info, typed: str) -> bool:
     """Whether the lesson's id or title (either language) holds the typed text, ignoring case."""
-    from core import catalog
+    from core.engine import catalog
 
     wanted = typed.strip().casefold()
     return not wanted or any(wanted in text.casefold() for text in (info.id, info.title, catalog.localized(info).title))
@@ -96,7 +96,7 @@ def first_lesson(option_list: OptionList) -> int | None:
 @functools.lru_cache(maxsize=1)
 def lesson_infos() -> tuple[list, list[str]]:
     """The built-in lessons, and a line for each lesson file that could not be read (read once per run)."""
-    from core import catalog
+    from core.engine import catalog
 
     try:
         return catalog.catalog(), []

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option as Row
 
 from core.driver.requests import option_word
 from core.errors import LearnTuiError
-from tui.worker_messages import RequestDone
+from tui.driver.messages import RequestDone
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump

@@ -1,10 +1,10 @@
 """The lesson picker: lessons grouped by course lecture, the highlighted one's notes beside the list.
 
-The list comes from ``core.catalog`` (read with ``ast``, nothing imported), so it paints at once while
+The list comes from ``core.engine.catalog`` (read with ``ast``, nothing imported), so it paints at once while
 torch loads in the background; the footer and the notes panel (Markdown) are mounted just after that first
 frame. Titles wrap rather than being cut; typing narrows the list to the lessons
 whose id or title holds what was typed (escape clears it); ctrl+o opens the highlighted lesson's options
-form (``lesson_form.py``) instead. Texts follow ``core.i18n``'s language.
+form (``lesson_form.py``) instead. Texts follow ``core.base.i18n``'s language.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from core.i18n import pick
+from core.base.i18n import pick
 from tui.keys import FOCUS_KEYS, Key
 from tui.screens.lesson_list import exercise_marks, first_lesson, lecture_heading, lesson_infos, lesson_row, matches
 
@@ -73,7 +73,7 @@ class PickerScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        from core import catalog
+        from core.engine import catalog
 
         infos, self.problems = lesson_infos()
         self.english = {info.id: info for info in infos}  # the filter matches English titles too

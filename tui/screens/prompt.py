@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from core.errors import LearnTuiError
-from tui.worker_messages import RequestDone
+from tui.driver.messages import RequestDone
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump

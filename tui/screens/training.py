@@ -21,9 +21,17 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
+from core.base.settings import RunSettings
+from core.base.status import Status
 from core.driver.frames import Needs
-from core.settings import RunSettings
-from core.status import Status
+from tui.driver.local import TrainingDriver
+from tui.driver.messages import (
+    DriverFailure,
+    DriverNotice,
+    Frame,
+    LessonLoaded,
+    TrainingFrame,
+)
 from tui.keys import FOCUS_KEYS, Key
 from tui.screens import training_dialogs
 from tui.screens.frame_painter import HINTS, FramePainter
@@ -39,14 +47,6 @@ from tui.widgets.param_table import ParamTable
 from tui.widgets.side_tables import BESIDE, SideTables
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.too_small import TooSmall
-from tui.worker import TrainingDriver
-from tui.worker_messages import (
-    DriverFailure,
-    DriverNotice,
-    Frame,
-    LessonLoaded,
-    TrainingFrame,
-)
 
 if TYPE_CHECKING:
     from core.lesson import Lesson
@@ -126,7 +126,7 @@ class TrainingScreen(Screen):
 
     def _preview(self) -> None:
         """Show the lesson's code and notes at once, from its file, while torch is still loading."""
-        from core import catalog
+        from core.engine import catalog
 
         if not isinstance(self.lesson_ref, str):
             return

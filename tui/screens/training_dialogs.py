@@ -15,7 +15,7 @@ from tui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
     from core.lesson import Control, Lesson
-    from tui.worker import TrainingDriver
+    from tui.driver.local import TrainingDriver
 
 
 def lr_dialog(driver: TrainingDriver, lr: float | None) -> PromptScreen:

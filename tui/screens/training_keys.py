@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.status import MOVABLE, SAVABLE, STARTED, STEPPABLE
+from core.base.status import MOVABLE, SAVABLE, STARTED, STEPPABLE
 from tui.keys import FOCUS_KEYS, Key
 
 if TYPE_CHECKING:

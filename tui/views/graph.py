@@ -1,4 +1,4 @@
-"""The autograd graph (view "graph", from ``core/autograd_graph.py``): what ``backward()`` walks.
+"""The autograd graph (view "graph", from ``core/pictures/graph.py``): what ``backward()`` walks.
 
 A chain of operations is drawn as one line, ``x → MulBackward0 → MeanBackward0 → z``; every graph is then
 listed in forward order, one node a line: each leaf (●) with its shape, values and gradient, each

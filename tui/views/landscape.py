@@ -1,4 +1,4 @@
-"""The loss landscape (view "landscape", from ``core/landscape.py``): for y = w*x the loss against w, for
+"""The loss landscape (view "landscape", from ``core/pictures/landscape.py``): for y = w*x the loss against w, for
 y = w*x + b a heat map of the loss over (w, b) (viridis on a log scale, dark low, with contour lines), the
 minimum ◆, the path the optimizer walked and the current weights ●, which move at UPDATE.
 ``render_landscape(data, width, height)`` is a pure function of the view's plain data."""

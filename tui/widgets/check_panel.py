@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import Static
 
-from core.i18n import pick
+from core.base.i18n import pick
 
 MAX_VALUES = 6  # values of one tensor shown side by side; bigger ones show their first values
 

@@ -14,8 +14,8 @@ from textual.dom import NoScreen
 from textual.widget import Widget
 
 from tui import formatting
+from tui.driver.messages import Frame
 from tui.widgets.safe_panel import SafePanel
-from tui.worker_messages import Frame
 
 SEPARATOR = " │ "
 # Which fields go first where the line is too short: the higher, the sooner it is left out.

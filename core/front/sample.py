@@ -82,8 +82,8 @@ def stream_text(args: argparse.Namespace) -> Iterator[str]:
     """The continuation of ``args.prompt``, character by character, once every argument is checked.
 
     A checkpoint that is missing, foreign or not a char-gpt one is a bad argument here (exit 2)."""
-    from core.checkpoint import load_checkpoint
-    from core.device import resolve_device
+    from core.base.device import resolve_device
+    from core.checkpoint.store import load_checkpoint
     from core.gpt.sampling import parse_temperature, parse_top_k, stream
 
     tokens = parse_tokens(args.tokens)

@@ -1,4 +1,4 @@
-"""The checks and settings of ``learn-tui run``'s arguments, shared by the app and headless runs (``core/cli.py``
+"""The checks and settings of ``learn-tui run``'s arguments, shared by the app and headless runs (``core/front/cli.py``
 parses; this checks what it parsed, without importing the lesson where it can, so the app starts at once)."""
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from core import distributed
 from core.errors import UsageError
 
 if TYPE_CHECKING:
-    from core.settings import RunSettings
+    from core.base.settings import RunSettings
 
 
 def lesson_option_text(lesson: Any, rest: Sequence[str]) -> dict[str, str]:
     """The lesson's own options given in ``rest`` (``--optimizer SGD`` -> ``{"optimizer": "SGD"}``), not yet
     parsed; an argument that is not one of them is a UsageError."""
-    from core.cli import Parser
+    from core.front.cli import Parser
 
     parser = Parser(prog=f"learn-tui run {lesson.id}", add_help=False, allow_abbrev=False)
     for option in lesson.options:
@@ -41,9 +41,9 @@ def parse_lesson_options(lesson: Any, rest: Sequence[str]) -> dict[str, Any]:
 
 def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     """Everything that can be checked without importing the lesson (so the app still starts at once)."""
-    from core import catalog
+    from core.engine import catalog
+    from core.front.sample import parse_seed
     from core.lesson import parse_count, parse_lr
-    from core.sample_cli import parse_seed
 
     if args.lesson is None:
         raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
@@ -61,7 +61,7 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     args.seed = parse_seed(args.seed if args.seed is not None else "0")
     if args.json and not args.headless:
         args.headless = True  # --json only makes sense without the app
-    from core.remote.commands import check_serve
+    from core.front.remote_args import check_serve
 
     check_serve(args)
     distributed.check_nproc(args)
@@ -72,7 +72,7 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     if args.save is not None:
         if not args.headless:
             raise UsageError("--save is for --headless runs; in the app, press ctrl+s to save")
-        from core.checkpoint import check_save_path
+        from core.checkpoint.store import check_save_path
 
         check_save_path(args.save)  # a path that cannot be written is refused before any training
     if catalog.is_path(args.lesson):
@@ -93,7 +93,7 @@ def check_data_dir_placement(args: argparse.Namespace) -> None:
 
 def run_settings(args: argparse.Namespace, options: dict[str, Any]) -> RunSettings:
     """What ``learn-tui run`` was given (checked by ``check_run_arguments``), for headless mode and the app."""
-    from core.settings import RunSettings
+    from core.base.settings import RunSettings
 
     return RunSettings(
         options=options,

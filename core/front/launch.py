@@ -42,10 +42,10 @@ def launch(argv: Sequence[str], nproc: int, settings: Any) -> int:
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.run import get_args_parser, run
 
-    from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+    from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
 
     if settings.resume is not None:  # say it once, here, rather than once per process
-        from core.checkpoint import load_checkpoint
+        from core.checkpoint.store import load_checkpoint
 
         saved = load_checkpoint(settings.resume).get("world_size", 1)
         if saved != nproc:

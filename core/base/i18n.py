@@ -22,7 +22,7 @@ LANGUAGES = ("en", "zh")
 DEFAULT = "en"
 ENV_VAR = "LEARN_TUI_LANG"
 LOCALE_VARS = ("LC_ALL", "LC_MESSAGES", "LANG")
-TRANSLATIONS_DIR = Path(__file__).parent / "lessons" / "zh"
+TRANSLATIONS_DIR = Path(__file__).parent.parent / "lessons" / "zh"
 
 _chosen: str | None = None  # set by --lang; None: read the environment
 
@@ -99,7 +99,7 @@ def same_text(a: str, b: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _notes_by_english() -> dict[str, str]:
-    from core import catalog
+    from core.engine import catalog
 
     found = {}
     for info in catalog.catalog():

@@ -6,7 +6,7 @@ epoch had done, so the resumed run continues exactly like one that was never int
 
 A checkpoint holds tensors and plain Python values only, so it loads with ``weights_only=True`` and
 opening someone else's file cannot run code; its structure is checked before any of it is used
-(``core.checkpoint_schema``). Where and how the file is written: ``core.checkpoint_file``.
+(``core.checkpoint.schema``). Where and how the file is written: ``core.checkpoint.file``.
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core import rng
-from core.checkpoint_file import check_save_path, read_checkpoint, write_atomically
-from core.checkpoint_schema import check_optimizer_fits, check_structure
+from core.base import rng
+from core.base.settings import RunSettings
+from core.checkpoint.file import check_save_path, read_checkpoint, write_atomically
+from core.checkpoint.schema import check_optimizer_fits, check_structure
 from core.distributed import check_world_size, world_size
 from core.errors import CheckpointError, LearnTuiError, UsageError
 from core.lesson import parse_lr
-from core.settings import RunSettings
 
 if TYPE_CHECKING:
+    from core.engine.trainer import Trainer
     from core.lesson import Lesson
-    from core.trainer import Trainer
 
 __all__ = ["FORMAT", "VERSION", "check_save_path", "load_checkpoint", "resume_trainer", "save_checkpoint"]
 
@@ -44,7 +44,7 @@ def save_checkpoint(trainer: Trainer, path: Any) -> str:
     state["watched"] = watched
     state["world_size"] = world_size()  # resumed only by a run of as many processes (core.distributed)
     source = Path(trainer.lesson.source_file) if trainer.lesson.source_file else None
-    if source is not None and source.parent != Path(__file__).resolve().parent / "lessons":
+    if source is not None and source.parent != Path(__file__).resolve().parents[1] / "lessons":
         state["lesson_file"] = str(source)  # a lesson file: the hints name it, not an id no catalog knows
     write_atomically(target, lambda handle: torch.save(state, handle))
     return str(target)
@@ -182,7 +182,7 @@ def restore_watched(run: Any, state: Mapping[str, Any]) -> None:
 def resume_trainer(path: Any, lesson: Lesson, settings: RunSettings | None = None) -> Trainer:
     """A new trainer continuing from ``path``, with the checkpoint's options, lr and seed and ``settings``'
     device and budget (else the checkpoint's budget); on any error the caller's current run is untouched."""
-    from core.trainer import Trainer
+    from core.engine.trainer import Trainer
 
     state = load_checkpoint(path, lesson.id)
     check_world_size(state, path)

@@ -11,7 +11,7 @@ import time
 from collections import deque
 from typing import Any, TextIO
 
-from core.events import Progress
+from core.base.events import Progress
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the bar on a terminal
 LINE_INTERVAL = 1.0  # seconds between plain lines when the output is not a terminal

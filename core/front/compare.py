@@ -2,7 +2,7 @@
 another (same seed, same budget), then draw every loss curve on one chart and a table of the results.
 
 Any lesson option and ``--lr`` may be a comma list; several lists give their product (at most
-``MAX_VARIANTS``). Each variant is an ordinary headless run (``core.headless.start_trainer`` and
+``MAX_VARIANTS``). Each variant is an ordinary headless run (``core.front.headless.start_trainer`` and
 ``train``): one that diverges or crashes is reported in its row and the others still run. ``--json``
 prints one JSON object per variant (its results and its loss curve, at most ``CURVE_POINTS`` points)
 and nothing else. Exit status: 0 all finished, 3 one diverged, 1 one failed, 130 ctrl+c (what ran is
@@ -20,9 +20,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.compare_report import chart, downsample, json_record, progress_line, table
+from core.base.settings import RunSettings
 from core.errors import LearnTuiError, LessonCrashed, UsageError
-from core.settings import RunSettings
+from core.front.compare_report import chart, downsample, json_record, progress_line, table
 
 MAX_VARIANTS = 32
 CURVE_POINTS = 200  # points per loss curve in the JSON and on the chart
@@ -68,8 +68,8 @@ def comma_list(text: str, parse: Any) -> list[Any]:
 
 def variants(lesson: Any, rest: list[str], lr: str | None) -> list[Variant]:
     """Every combination of the comma lists given (lesson options in the lesson's order, then --lr)."""
+    from core.front.args import lesson_option_text
     from core.lesson import parse_lr
-    from core.run_args import lesson_option_text
 
     lesson.check_lr_given(lr)
     given = lesson_option_text(lesson, rest)
@@ -105,13 +105,14 @@ class Quiet:
 
 
 def run_variant(lesson: Any, variant: Variant, base: RunSettings, live: bool) -> Result:
-    """One headless run of ``variant``, through ``core.headless``; its errors become its row. Its time
+    """One headless run of ``variant``, through ``core.front.headless``; its errors become its row. Its time
     counts from the loop's first ``yield`` (``prime``): the set-up and torch's one-off warm-up of the first
     forward (a second) are left out, so the first variant is not the slowest for nothing. A second
     ctrl+c (or one before the first step is done) ends it at once: status ``interrupted``."""
-    from core import headless, progress_display
-    from core.ctrl_c import StopAtStepBoundary
-    from core.events import Diverged, Finished
+    from core.base.events import Diverged, Finished
+    from core.front import headless
+    from core.front import progress as progress_display
+    from core.front.ctrl_c import StopAtStepBoundary
 
     settings = RunSettings.of(base, options=variant.options, lr=variant.lr)
     started, trainer, ctrl_c = time.perf_counter(), None, StopAtStepBoundary()
@@ -158,11 +159,11 @@ def run(command: Any) -> int:
     """``learn-tui compare``: check everything, run the variants, print the chart and the table (or JSON)."""
     import json
 
-    from core import catalog
-    from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, print_help
-    from core.device import resolve_device
+    from core.base.device import resolve_device
+    from core.engine import catalog
+    from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, print_help
+    from core.front.sample import parse_seed
     from core.lesson import parse_count
-    from core.sample_cli import parse_seed
 
     args, rest = command.args, command.rest
     if args.help:

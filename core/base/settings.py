@@ -22,7 +22,7 @@ class RunSettings:
     device: str = "cpu"
     steps: int | str | None = None  # a budget; None (both): the lesson's own (or the checkpoint's)
     epochs: int | str | None = None
-    resume: str | None = None  # a checkpoint to continue (core.session.start), instead of step 0
+    resume: str | None = None  # a checkpoint to continue (core.engine.session.start), instead of step 0
 
     @classmethod
     def of(cls, base: RunSettings | None = None, **changes: Any) -> RunSettings:

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.settings import RunSettings
+from core.base.settings import RunSettings
 
 if TYPE_CHECKING:
-    from core.events import Diverged, Finished
+    from core.base.events import Diverged, Finished
+    from core.engine.trainer import Trainer
     from core.lesson import Lesson
-    from core.trainer import Trainer
 
 
 def start(lesson: Lesson, settings: RunSettings) -> Trainer:
     """A new run of ``lesson``, or the checkpoint ``settings.resume`` continued with ``settings``' device,
     budget (else the checkpoint's) and learning rate (else the checkpoint's). A resumed run keeps the seed
     and options it was saved with, so giving either with ``resume`` is refused (``run_args.check_run_arguments``)."""
-    from core.trainer import Trainer
+    from core.engine.trainer import Trainer
 
     if settings.resume is None:
         return Trainer(lesson, settings)
@@ -32,7 +32,7 @@ def nothing_left(
 ) -> str | None:
     """A resumed run that stopped at once because its checkpoint had reached its budget: one line saying so
     and how to train on (else None)."""
-    from core.events import Finished
+    from core.base.events import Finished
 
     if settings.resume is None or not isinstance(ended, Finished) or trainer.step != steps_before:
         return None

@@ -9,7 +9,7 @@ import shutil
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from core.compare import Result
+    from core.front.compare import Result
 
 MARKERS = "123456789abcdefghijklmnopqrstuvw"  # one per variant: the chart's line and the table's row
 COLORS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "gray")
@@ -81,7 +81,7 @@ def table(results: list[Result], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from core.headless import format_value
+    from core.front.headless import format_value
 
     terminal = out.isatty()
     metrics = metric_names(results)
@@ -97,7 +97,7 @@ def table(results: list[Result], out: TextIO) -> None:
 
 
 def json_record(lesson: Any, result: Result) -> dict[str, Any]:
-    from core.headless import json_safe
+    from core.front.headless import json_safe
 
     record = {
         "event": "variant",
@@ -119,7 +119,7 @@ def json_record(lesson: Any, result: Result) -> dict[str, Any]:
 
 def progress_line(index: int, total: int, result: Result) -> str:
     """``[2/8] Adam: finished after 100 steps in 0.05 s, loss 0.0012``."""
-    from core.headless import format_value
+    from core.front.headless import format_value
 
     loss = result.summary.get("loss")
     said = result.message or f"{result.status} after {result.steps} steps"

@@ -5,7 +5,7 @@ step (``"event": "step"``), one per evaluation (``"eval"``), then a final ``"sum
 the lesson's results plainly (``loss``, ``w``, ``b``, ``accuracy``, ``prediction``, ...). Notes (saved,
 not saved, interrupted) go to stderr.
 
-With ``--serve`` the app's own driver runs the loop (``core/remote/serve.py``) and the same progress is
+With ``--serve`` the app's own driver runs the loop (``core/front/serve.py``) and the same progress is
 printed while ``learn-tui attach`` watches and steers the run.
 
 Ctrl-C: the first press stops at the next step boundary, prints the summary so far and saves there
@@ -25,13 +25,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from core import distributed, progress_display, session
-from core.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
-from core.ctrl_c import StopAtStepBoundary
+from core import distributed
+from core.base.events import Diverged, Finished, Progress
+from core.base.settings import RunSettings
+from core.engine import session
 from core.errors import CheckpointError, UsageError
-from core.events import Diverged, Finished, Progress
+from core.front import progress as progress_display
+from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
+from core.front.ctrl_c import StopAtStepBoundary
 from core.phases import EVAL
-from core.settings import RunSettings
 
 
 class Output(Protocol):
@@ -167,7 +169,7 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         steps_before = trainer.step
         output = JsonLines(sys.stdout, trainer) if args.json else progress_display.ProgressDisplay(sys.stdout, trainer)
         if getattr(args, "serve", None) is not None:
-            from core.remote.serve import serve_and_train
+            from core.front.serve import serve_and_train
 
             ended, trainer = serve_and_train(lesson, args, settings, trainer, output, ctrl_c)
         else:

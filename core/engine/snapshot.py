@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from core.events import Progress
+from core.base.events import Progress
 from core.phases import BACKWARD, UPDATE, Phase
 
 SMALL = 64  # tensors with at most this many elements are shown whole

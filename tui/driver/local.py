@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from core.base.settings import RunSettings
 from core.driver.driver import Driver
 from core.driver.frames import Frame
 from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
-from core.settings import RunSettings
-from tui.worker_messages import DriverFailure, DriverNotice, LessonLoaded, RequestDone, TrainingFrame
+from tui.driver.messages import DriverFailure, DriverNotice, LessonLoaded, RequestDone, TrainingFrame
 
 if TYPE_CHECKING:
     from textual.message import Message

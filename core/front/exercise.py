@@ -7,8 +7,8 @@ import argparse
 import json
 from pathlib import Path
 
+from core.base.i18n import pick
 from core.errors import UsageError
-from core.i18n import pick
 
 
 def add_exercise_arguments(parser: argparse.ArgumentParser) -> None:

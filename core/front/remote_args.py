@@ -1,5 +1,5 @@
 """The command line of serving and attaching: ``run ... --serve [HOST:]PORT`` and ``attach [HOST:]PORT``
-(``core/cli.py`` calls these; ``tui/main.py`` opens the attached app)."""
+(``core/front/cli.py`` calls these; ``tui/main.py`` opens the attached app)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What the trainer yields: ``Progress``, one small frozen record per ``yield`` of the lesson, and the two
 ends of a run, ``Diverged`` and ``Finished``, which carry the ``Progress`` of where they happened.
 
-The same record is what headless mode prints (``core.headless.progress_record``) and what the app's frames
+The same record is what headless mode prints (``core.front.headless.progress_record``) and what the app's frames
 carry to the status bar. Records never hold tensors: a UI in another thread may keep them as long as it likes.
 
 **One counting.** ``step`` is the step the event belongs to, counting from 1: while a step is open (after
@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.base.status import Status
 from core.phases import Phase
-from core.status import Status
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,7 +146,7 @@ def _old_version(source: Path) -> int | None:
     import numpy as np
     import torch
 
-    from core.checkpoint import FORMAT
+    from core.checkpoint.store import FORMAT
 
     try:
         wanted = set(torch.serialization.get_unsafe_globals_in_checkpoint(source))

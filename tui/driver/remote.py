@@ -1,4 +1,4 @@
-"""A training driver for a run in another process: the methods of ``tui.worker.TrainingDriver``, sent as
+"""A training driver for a run in another process: the methods of ``tui.driver.local.TrainingDriver``, sent as
 requests to a ``learn-tui run --headless --serve`` run, and its records posted to the screen as the same
 Textual messages. The training view cannot tell the two apart (``tui/attach.py`` only retitles it)."""
 
@@ -8,14 +8,14 @@ import itertools
 from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
+from core.base.status import Status
 from core.driver.frames import Frame, Needs
 from core.driver.records import Answer, LessonReady, Notice
 from core.errors import LearnTuiError
 from core.remote.client import LOST, Client, load_lesson
 from core.remote.messages import Bye, Refused, Welcome
-from core.status import Status
-from tui.worker import to_message
-from tui.worker_messages import DriverNotice, RequestDone, TrainingFrame
+from tui.driver.local import to_message
+from tui.driver.messages import DriverNotice, RequestDone, TrainingFrame
 
 UNSENT = f"{LOST}: try again when it reconnects"
 

@@ -12,9 +12,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from core import rng, yields
-from core.device import resolve_device
-from core.divergence import DivergenceWatch
+from core import yields
+from core.base import rng
+from core.base.device import resolve_device
+from core.base.events import Diverged, Finished, Progress
+from core.base.settings import RunSettings
+from core.base.status import Status
+from core.engine.divergence import DivergenceWatch
+from core.engine.history import History
+from core.engine.snapshot import Snapshot, UpdateRatios, WeightTrail, first_non_finite, plain, take_snapshot
 from core.errors import (
     CheckpointError,
     DeviceError,
@@ -23,14 +29,9 @@ from core.errors import (
     UsageError,
     lesson_traceback,
 )
-from core.events import Diverged, Finished, Progress
-from core.history import History
 from core.lesson import Lesson, lr_limit, parse_count, parse_lr
 from core.phases import BACKWARD, EPOCH, EVAL, LOSS, STEP, UPDATE, Phase
 from core.run import Run
-from core.settings import RunSettings
-from core.snapshot import Snapshot, UpdateRatios, WeightTrail, first_non_finite, plain, take_snapshot
-from core.status import Status
 
 
 class Trainer:
@@ -38,7 +39,7 @@ class Trainer:
 
     def __init__(self, lesson: Lesson, settings: RunSettings | None = None, /, **changes: Any) -> None:
         """A new run of ``lesson`` with ``settings`` (or ``changes`` to the defaults: ``Trainer(lesson, lr=0.1)``).
-        ``settings.resume`` is not read here: ``core.session.start`` continues a checkpoint."""
+        ``settings.resume`` is not read here: ``core.engine.session.start`` continues a checkpoint."""
         settings = RunSettings.of(settings, **changes)
         self.lesson = lesson
         self.options = lesson.config(settings.options)
@@ -99,7 +100,7 @@ class Trainer:
 
     @property
     def step_now(self) -> int:
-        """The step the next event belongs to (one counting: ``core.events``): ``step`` + 1 while a step is open."""
+        """The step the next event belongs to (one counting, ``core.base.events``): ``step`` + 1 in an open step."""
         return self.step + 1 if self.step_open else self.step
 
     # -- starting over --------------------------------------------------------------------------
@@ -135,7 +136,7 @@ class Trainer:
 
     # -- the trainer's state, as checkpoints hold it --------------------------------------------
     def state_dict(self) -> dict[str, Any]:
-        """Everything a checkpoint needs to continue this run exactly (``core.checkpoint`` writes it):
+        """Everything a checkpoint needs to continue this run exactly (``core.checkpoint.store`` writes it):
         settings, counters, histories, the run's place in its epoch, the watched tensors, the optimizers'
         states and every random state. Taken between steps only."""
         if self.step_open:
@@ -408,7 +409,7 @@ class Trainer:
 
     # -- checkpoints ----------------------------------------------------------------------------
     def save(self, path: Any) -> str:
-        from core.checkpoint import save_checkpoint
+        from core.checkpoint.store import save_checkpoint
 
         return save_checkpoint(self, path)
 
@@ -417,6 +418,6 @@ class Trainer:
         cls, path: Any, lesson: Lesson, settings: RunSettings | None = None, /, **changes: Any
     ) -> Trainer:
         """A trainer continuing ``path`` (``settings``: its device and an optional new budget)."""
-        from core.checkpoint import resume_trainer
+        from core.checkpoint.store import resume_trainer
 
         return resume_trainer(path, lesson, RunSettings.of(settings, **changes))

@@ -153,7 +153,7 @@ def newest(tensors: Iterable[Any]) -> Any:
 
 def graph_view(run: Any) -> dict:
     """The view "graph": the autograd graph of the newest result in the loop's variables."""
-    from core.snapshot import named_arrays
+    from core.engine.snapshot import named_arrays
 
     local = run.loop_variables()
     watched = list(named_arrays(run.watched))

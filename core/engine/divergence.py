@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from core.snapshot import first_non_finite
+from core.engine.snapshot import first_non_finite
 
 PARAM_CHECK_SECONDS = 1.0
 

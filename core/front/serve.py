@@ -12,20 +12,20 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core import catalog
+from core.base.events import Diverged, Finished, Progress
 from core.driver.driver import Driver
-from core.events import Diverged, Finished, Progress
-from core.headless import note
+from core.engine import catalog
+from core.front.headless import note
 from core.remote import protocol
 from core.remote.messages import Welcome
 from core.remote.server import NOBODY, Server
 
 if TYPE_CHECKING:
-    from core.ctrl_c import StopAtStepBoundary
-    from core.events import Event
+    from core.base.events import Event
+    from core.base.settings import RunSettings
+    from core.engine.trainer import Trainer
+    from core.front.ctrl_c import StopAtStepBoundary
     from core.lesson import Lesson
-    from core.settings import RunSettings
-    from core.trainer import Trainer
 
 
 def say(text: str) -> None:

@@ -3,7 +3,7 @@
 ``catalog()`` reads each lesson's id, title, lecture and notes from its source with ``ast``, without
 importing it, so the lesson picker shows in milliseconds while torch is still loading.
 ``load(id_or_path)`` imports the lesson (and whatever it imports, usually torch). ``localized(info)`` gives
-a built-in lesson's title and notes in the chosen language (``core.i18n``).
+a built-in lesson's title and notes in the chosen language (``core.base.i18n``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from core.errors import LessonFileError, UsageError
 if TYPE_CHECKING:
     from core.lesson import Lesson  # (imported when a lesson is loaded: the picker lists lessons without it)
 
-LESSONS_DIR = Path(__file__).parent / "lessons"
+LESSONS_DIR = Path(__file__).parent.parent / "lessons"
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def _parse_head(source: str, filename: str) -> ast.Module:
 
 def localized(info: LessonInfo) -> LessonInfo:
     """The lesson's title and notes in the chosen language; a lesson without a translation stays English."""
-    from core import i18n
+    from core.base import i18n
 
     if not i18n.is_chinese() or Path(info.path).parent != LESSONS_DIR:
         return info

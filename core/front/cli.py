@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core import distributed
+from core.base.i18n import LANGUAGES, set_language
 from core.errors import DeviceError, LearnTuiError, UsageError
-from core.i18n import LANGUAGES, set_language
-from core.run_args import check_data_dir_placement, check_run_arguments, parse_lesson_options, run_settings
+from core.front.args import check_data_dir_placement, check_run_arguments, parse_lesson_options, run_settings
 
 if TYPE_CHECKING:
     pass
@@ -79,7 +79,7 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     run.add_argument("--resume", metavar="PATH", help="continue from a checkpoint saved with --save or ctrl+s")
     run.add_argument("--nproc", metavar="N", help="with --headless: train in N processes (docs/scaling.md)")
     run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="notes and help in en or zh")
-    from core.remote.commands import add_attach_parser, add_serve_argument
+    from core.front.remote_args import add_attach_parser, add_serve_argument
 
     add_serve_argument(run)
     attach = add_attach_parser(commands)
@@ -92,17 +92,17 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     )
     sample = commands.add_parser("sample", help="generate text from a char-gpt checkpoint")
     if argv is None or "compare" in argv:
-        from core.compare import add_arguments
+        from core.front.compare import add_arguments
 
         add_arguments(compare)
     if argv is None or "sample" in argv:
-        from core.sample_cli import add_arguments
+        from core.front.sample import add_arguments
 
         add_arguments(sample)
     exercise = commands.add_parser("exercise", help="write a lesson's loop with lines to fill in (learn-tui check it)")
     check = commands.add_parser("check", help="compare your exercise file with its lesson, phase by phase")
     if argv is None or "exercise" in argv or "check" in argv:
-        from core.exercises.commands import add_check_arguments, add_exercise_arguments
+        from core.front.exercise import add_check_arguments, add_exercise_arguments
 
         add_exercise_arguments(exercise)
         add_check_arguments(check)
@@ -143,7 +143,7 @@ def parse(argv: Sequence[str]) -> Command:
     parser = build_parser(argv)
     args, rest = parser.parse_known_args(argv)
     if args.lang is not None:
-        set_language(args.lang)  # the app and the catalog read it from core.i18n
+        set_language(args.lang)  # the app and the catalog read it from core.base.i18n
     return Command(args, rest, parser, argv)
 
 
@@ -157,7 +157,7 @@ def app_settings(command: Command) -> dict[str, Any]:
             )
         return {"lesson": None, "data_dir": args.data_dir}
     check_data_dir_placement(args)
-    from core import catalog
+    from core.engine import catalog
 
     check_run_arguments(args, rest)
     lesson = catalog.load(args.lesson) if rest or args.lr is not None else None
@@ -170,14 +170,14 @@ def app_settings(command: Command) -> dict[str, Any]:
 def command_list(args: argparse.Namespace) -> int:
     import json
 
-    from core import catalog
+    from core.engine import catalog
 
     infos = catalog.catalog()
     if args.json:  # a stable contract: the English title, whatever the language
         for info in infos:
             print(json.dumps({"id": info.id, "title": info.title, "lecture": info.lecture}))
         return EXIT_DONE
-    from core.i18n import display_width, pad
+    from core.base.i18n import display_width, pad
 
     rows = [(info.id, catalog.localized(info).title, lecture_label(info.lecture)) for info in infos]
     id_width, title_width = (max(display_width(row[i]) for row in rows) for i in (0, 1))
@@ -187,7 +187,7 @@ def command_list(args: argparse.Namespace) -> int:
 
 
 def lecture_label(lecture: int | None) -> str:
-    from core.i18n import pick
+    from core.base.i18n import pick
 
     if lecture is None:
         return pick("beyond the course", "课程之外")
@@ -214,7 +214,7 @@ def format_lesson_options(options: Sequence[Any]) -> str:
 
 def print_help(command: Command, name: str, about_options: str) -> int:
     """``learn-tui NAME --help [LESSON]``: the sub-command's help, then the lesson's own options."""
-    from core import catalog
+    from core.engine import catalog
 
     print(command.parser.commands[name].format_help())
     if command.args.lesson:
@@ -225,13 +225,13 @@ def print_help(command: Command, name: str, about_options: str) -> int:
 
 
 def command_run(command: Command) -> int:
-    from core import catalog
+    from core.engine import catalog
 
     args, rest = command.args, command.rest
     if args.help:
         return print_help(command, "run", "flag and default, then what it does")
     check_run_arguments(args, rest)
-    from core.headless import run_headless
+    from core.front.headless import run_headless
 
     lesson = catalog.load(args.lesson)
     lesson.check_lr_given(args.lr)
@@ -253,20 +253,20 @@ def run_command(command: Command) -> int:
     if args.command == "run":
         return command_run(command)
     if args.command in ("exercise", "check"):
-        from core.exercises import commands
+        from core.front import exercise as commands
 
         if rest:
             raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
         return commands.run_exercise(args) if args.command == "exercise" else commands.run_check(args)
     if args.command == "compare":
-        from core import compare
+        from core.front import compare
 
         return compare.run(command)
     if rest:
         raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
     if args.command == "list":
         return command_list(args)
-    from core import sample_cli
+    from core.front import sample as sample_cli
 
     return sample_cli.run(args)
 

@@ -1,0 +1,1 @@
+"""The front ends: the command line, headless runs, compare, sample, serve, the torchrun launcher."""
