@@ -22,17 +22,12 @@ job exits 130. Torch is imported inside the functions: the CLI imports this modu
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from core.errors import CheckpointError, DataError, DeviceError, LearnTuiError, UsageError
+from core.errors import CheckpointError, LearnTuiError, UsageError
 
 DEFAULT_TIMEOUT_S = 600  # longer than rank 0's evaluation and sample, which the other ranks wait for
-EXIT_AFTER_PEER = 75  # (EX_TEMPFAIL) a process of --nproc's launcher that stopped because another one did
-LAUNCHER = "LEARN_TUI_LAUNCHER"  # set by --nproc's launcher for its processes: it names the rank that stopped
-PEER_GONE = ("Connection closed by peer", "Connection reset by peer", "Broken pipe")  # gloo's words for it
 
 
 def launched() -> bool:
@@ -127,118 +122,6 @@ def timeout_s() -> float:
     if not seconds > 0:
         raise UsageError(f"LEARN_TUI_DIST_TIMEOUT must be a positive number of seconds, not {text!r}")
     return seconds
-
-
-@contextlib.contextmanager
-def process_group(device: str) -> Iterator[None]:
-    """Join torchrun's processes (gloo on CPU, nccl on CUDA with this process's GPU) and leave at the end."""
-    import datetime
-
-    import torch
-    import torch.distributed as dist
-
-    from core.base.device import resolve_device
-
-    cuda = resolve_device(device) == "cuda"
-    if cuda:
-        local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-        if local_rank >= torch.cuda.device_count():
-            raise DeviceError(
-                f"this machine has {torch.cuda.device_count()} GPUs and torchrun started local rank "
-                f"{local_rank}; start at most one process per GPU (--nproc-per-node)"
-            )
-        torch.cuda.set_device(local_rank)  # "cuda" now means this process's GPU
-    timeout = datetime.timedelta(seconds=timeout_s())
-    dist.init_process_group("nccl" if cuda else "gloo", timeout=timeout)
-    try:
-        yield
-        # Leave together: a rank tearing its group down while rank 0 still saves could abort in gloo's threads
-        # ("terminate called without an active exception"). A peer that already failed ends the wait at once.
-        with contextlib.suppress(Exception):
-            dist.barrier()
-    finally:
-        dist.destroy_process_group()
-
-
-def headless(run_headless: Callable[..., int], lesson: Any, args: Any, settings: Any, argv: Sequence[str]) -> int:
-    """``learn-tui run --headless``: as before in one process; ``--nproc N`` starts N under torchrun's
-    launcher; under torchrun rank 0 runs ``run_headless`` (prints, serves, saves) and the others train silently."""
-    if getattr(args, "nproc", None) is not None:
-        from core.front.launch import launch
-
-        return launch(argv, args.nproc, settings)
-    if not launched():
-        return run_headless(lesson, args, settings)
-    with process_group(settings.device):
-        try:
-            return run_headless(lesson, args, settings) if is_main() else follow(lesson, settings)
-        except LearnTuiError as exc:
-            if os.environ.get(LAUNCHER) and peer_stopped(exc):
-                return EXIT_AFTER_PEER  # quietly: --nproc's launcher names the process that stopped, in one line
-            if (waited := peer_failure(exc)) is not None:
-                exc.message, exc.details = waited, ""  # a collective's internals say less than this line
-            exc.message = f"rank {rank()} of {world_size()}: {exc.message}"
-            exc.args = (exc.message,)
-            raise
-
-
-def peer_failure(exc: BaseException) -> str | None:
-    """What an error that another process caused means here (None for this process's own error)."""
-    cause = str(exc.__cause__ or "")
-    if "timed out" in cause.lower():
-        return (
-            f"waited {timeout_s():g} s for the other processes (LEARN_TUI_DIST_TIMEOUT) and stopped: "
-            "one of them hangs, is paused or died"
-        )
-    if peer_stopped(exc):
-        return "another process stopped (failed or was killed), so this one did too"
-    return None
-
-
-def peer_stopped(exc: BaseException) -> bool:
-    """Whether ``exc`` says that another process left the group (it exited, failed or was killed)."""
-    cause = str(exc.__cause__ or "")
-    return any(words in cause for words in PEER_GONE)
-
-
-def follow(lesson: Any, settings: Any) -> int:
-    """A rank other than 0: train to the end of the run in step with rank 0, printing nothing."""
-    from core.base.events import Diverged, Progress
-    from core.engine import session
-    from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
-    from core.front.ctrl_c import StopAtStepBoundary
-
-    try:
-        trainer = session.start(lesson, settings)
-        start = trainer.step
-        with StopAtStepBoundary() as ctrl_c:  # as rank 0's: ctrl+c stops every process at the same boundary
-            for event in trainer:
-                if not isinstance(event, Progress):
-                    return EXIT_DIVERGED if isinstance(event, Diverged) else EXIT_DONE
-                if ctrl_c.at_boundary(trainer, start, lambda text: None):
-                    return EXIT_INTERRUPTED
-    except KeyboardInterrupt:  # before the first step was done: rank 0 says so
-        return EXIT_INTERRUPTED
-    except (UsageError, CheckpointError, DataError) as exc:
-        # Rank 0 on this machine read the same arguments and files, and says what is wrong, once.
-        if os.environ.get("LOCAL_RANK") == os.environ.get("RANK"):
-            resuming = isinstance(exc, CheckpointError) and settings.resume is not None
-            return EXIT_USAGE if isinstance(exc, UsageError) or resuming else EXIT_FAILED  # as rank 0 exits
-        raise
-    return EXIT_DIVERGED if isinstance(trainer.ended, Diverged) else EXIT_DONE
-
-
-def check_nproc(args: Any) -> None:
-    """``--nproc N``: a whole number from 1, headless only, and not under torchrun (which starts them)."""
-    if getattr(args, "nproc", None) is None:
-        return
-    from core.lesson import parse_count
-
-    args.nproc = parse_count(args.nproc, "--nproc")
-    if not (args.headless or args.json):
-        raise UsageError("--nproc is for headless runs: learn-tui run LESSON --headless --nproc N")
-    if launched():
-        raise UsageError("--nproc starts torchrun's launcher itself; under torchrun leave it out")
 
 
 def check_world_size(state: dict, source: Any) -> None:

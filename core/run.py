@@ -10,11 +10,12 @@ were drawn (so a shuffled ``DataLoader`` repeats its order).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from core.base import rng
+from core.errors import CheckpointError
 
 if TYPE_CHECKING:
     from core.engine.trainer import Trainer
@@ -115,8 +116,6 @@ class Run:
     def state_dict(self, epoch_done: bool) -> dict[str, Any]:
         """Where the loop stands (``epoch_done``: the last event closed an epoch), what it watches and every
         random state: the run's part of a checkpoint."""
-        from core.checkpoint.store import watched_state
-
         return {
             "trainer": (
                 {"epoch": self.epoch + 1, "batch": 0}
@@ -129,13 +128,15 @@ class Run:
             "optimizers": [opt.state_dict() for opt in self.optimizers],
             "totals": dict(vars(self.totals)) if self.totals is not None else {},
             "lesson_state": {name: value for name, value in vars(self.state).items() if _is_plain(value)},
-            "watched": {name: watched_state(obj) for name, obj in self.watched.items()},
         }
 
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+    def load_state_dict(
+        self, state: Mapping[str, Any], restore_watched: Callable[[Run, Mapping[str, Any]], None]
+    ) -> None:
         """Continue a checkpoint: applied when the loop enters ``run.epochs()`` (watched values, lesson state,
         random state) and ``run.batches()`` (the batches already done)."""
         self._resume = state
+        self._restore_watched = restore_watched  # (the checkpoint package's: the trainer passes it)
         self.resumed = True
         if state["trainer"]["batch"]:  # resumed mid-epoch: finish it with the options it began with
             for name, value in state.get("epoch_options", {}).items():
@@ -148,9 +149,7 @@ class Run:
         _restore_rng(state)
 
     def _restore(self, state: Mapping[str, Any]) -> None:
-        from core.checkpoint.store import restore_watched
-
-        restore_watched(self, state)
+        self._restore_watched(self, state)
         for name, value in state["lesson_state"].items():  # plain data: the last evaluation, ...
             setattr(self.state, name, value)
         _restore_rng(state["rng"])
@@ -198,8 +197,6 @@ class Run:
         iterator = iter(data)
         for done in range(skip):
             if next(iterator, _END) is _END:
-                from core.errors import CheckpointError
-
                 raise CheckpointError(
                     f"the checkpoint was saved after batch {skip} of epoch {self.epoch}, which "
                     f"has {done} batches now; was it saved with other options?"
@@ -214,8 +211,6 @@ class Run:
 
 def _restore_rng(state: dict) -> None:
     """A checkpoint's random state; one whose values do not fit (a damaged file) is a CheckpointError."""
-    from core.errors import CheckpointError
-
     try:
         rng.restore(state)
     except (TypeError, ValueError, RuntimeError, KeyError) as exc:

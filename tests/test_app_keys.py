@@ -15,8 +15,8 @@ from app_helpers import (
     wait_for,
 )
 
+from core.base.parse import parse_lr
 from core.errors import UsageError
-from core.lesson import parse_lr
 from tui.app import LearnApp
 from tui.screens.prompt import PromptScreen
 from tui.widgets.code_panel import CodePanel

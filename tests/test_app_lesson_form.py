@@ -9,10 +9,10 @@ from app_helpers import async_test, ready, status, wait_for
 from test_mnist_data import write_mnist
 from textual.widgets import OptionList, Select
 
+from core.base.parse import parse_lr
 from core.engine import catalog
 from core.errors import UsageError
 from core.front import cli
-from core.lesson import parse_lr
 from tui.app import LearnApp
 from tui.screens.lesson_form import LessonForm
 from tui.screens.picker import PickerScreen

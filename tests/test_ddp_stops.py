@@ -177,7 +177,7 @@ def test_ctrl_c_stops_every_rank_at_one_step_rank_0_saves_once_and_it_resumes(jo
 def test_the_last_line_names_the_ranks_that_stopped_first_not_those_that_followed():
     from torch.distributed.elastic.multiprocessing.errors import ProcessFailure
 
-    from core.distributed import EXIT_AFTER_PEER
+    from core.base.exits import EXIT_AFTER_PEER
     from core.front.launch import who_stopped
 
     def failures(**codes: int) -> dict[int, ProcessFailure]:

@@ -8,6 +8,7 @@ from core.engine.catalog import load
 from core.engine.trainer import Trainer
 from core.errors import UsageError
 from core.front import sample as sample_cli
+from core.front.args import add_sample_arguments
 from core.gpt.sampling import sample
 from core.gpt.text import Vocabulary
 
@@ -16,7 +17,7 @@ TEXT = "the cat sat on the mat.\nthe dog sat on the log.\n" * 12
 
 def parse(*argv):
     parser = argparse.ArgumentParser(prog="learn-tui sample")
-    sample_cli.add_arguments(parser)
+    add_sample_arguments(parser)
     return parser.parse_args([str(a) for a in argv])
 
 

@@ -12,7 +12,8 @@ import sys
 from core.front import cli
 cli.parse([])
 import tui.app, tui.screens.picker
-late = {"core.front.compare", "core.front.sample", "core.lesson", "markdown_it", "textual.widgets._markdown"}
+late = {"core.front.compare", "core.front.sample", "markdown_it", "textual.widgets._markdown"}
+late |= {name for name in sys.modules if name.startswith("core.lessons.")}
 print(sorted(late & set(sys.modules)))
 """
 

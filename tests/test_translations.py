@@ -53,8 +53,8 @@ def test_the_catalog_gives_titles_and_notes_in_the_chosen_language():
     i18n.set_language("zh")
     chinese = catalog.localized(info)
     assert chinese.title == "用 autograd 做反向传播" and chinese.id == info.id and chinese.path == info.path
-    assert i18n.localized_notes(info.notes) == chinese.notes  # the notes a loaded lesson carries, recognised
-    assert i18n.localized_notes("A learner's own notes.") == "A learner's own notes."
+    assert catalog.localized_notes(info.notes) == chinese.notes  # the notes a loaded lesson carries, recognised
+    assert catalog.localized_notes("A learner's own notes.") == "A learner's own notes."
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from core.base.settings import RunSettings
+from core.engine import catalog
+from core.errors import LearnTuiError
 from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
@@ -89,9 +91,6 @@ class LearnApp(App):
         return RunSettings(options=options, seed=first.seed, device=first.device)
 
     def _open_with_data_dir(self, ref: str) -> None:
-        from core.engine import catalog
-        from core.errors import LearnTuiError
-
         try:
             lesson: str | Lesson = catalog.load(ref)
         except LearnTuiError:

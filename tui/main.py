@@ -8,13 +8,15 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from core.distributed import launched
+from core.errors import UsageError
+from core.front import cli
+from core.front.remote_args import attach_settings
+
 
 def require_terminal() -> None:
     """The app draws on a terminal and reads its keys: without one it would hang, so say so at once. Under
     torchrun every process would open its own app on the same terminal: say what to run instead."""
-    from core.distributed import launched
-    from core.errors import UsageError
-
     if launched():
         raise UsageError(
             "torchrun started this process: the app runs in one process only; add --headless to train on "
@@ -35,14 +37,10 @@ def open_app(settings: dict[str, Any]) -> int:
 
 
 def dispatch(argv: Sequence[str]) -> int:
-    from core.front import cli
-
     command = cli.parse(argv)
     if not command.opens_app:
         return cli.run_command(command)
     if command.args.command == "attach":
-        from core.front.remote_args import attach_settings
-
         settings = attach_settings(command.args, command.rest)
         require_terminal()
         from tui.attach import run_attached
@@ -52,10 +50,8 @@ def dispatch(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from core.front.cli import guarded
-
     arguments = list(sys.argv[1:] if argv is None else argv)
-    return guarded(lambda: dispatch(arguments))
+    return cli.guarded(lambda: dispatch(arguments))
 
 
 if __name__ == "__main__":

@@ -12,11 +12,12 @@ notes (``tests/test_translations.py`` checks it).
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from core.errors import UsageError
 
 LANGUAGES = ("en", "zh")
 DEFAULT = "en"
@@ -45,8 +46,6 @@ def set_language(language: str | None) -> None:
     """The language given on the command line (None: go back to the environment's)."""
     global _chosen
     if language is not None and language not in LANGUAGES:
-        from core.errors import UsageError
-
         raise UsageError(f"unknown language {language!r}; use one of: {', '.join(LANGUAGES)}")
     _chosen = language
 
@@ -90,34 +89,6 @@ def translation(lesson_id: str) -> Translation | None:
     if not path.is_file():
         return None
     return parse_translation(path.read_text(encoding="utf-8"), str(path))
-
-
-def same_text(a: str, b: str) -> bool:
-    """Two docstrings that differ only in indentation and surrounding blank lines."""
-    return inspect.cleandoc(a or "") == inspect.cleandoc(b or "")
-
-
-@functools.lru_cache(maxsize=1)
-def _notes_by_english() -> dict[str, str]:
-    from core.engine import catalog
-
-    found = {}
-    for info in catalog.catalog():
-        zh = translation(info.id)
-        if zh is not None:
-            found[inspect.cleandoc(info.notes)] = zh.notes
-    return found
-
-
-def localized_notes(notes: str) -> str:
-    """A built-in lesson's notes in the chosen language, recognised by its English text (so a learner's
-    file, or a lesson whose notes were edited since, shows what it says)."""
-    if not is_chinese() or not notes:
-        return notes
-    try:
-        return _notes_by_english().get(inspect.cleandoc(notes), notes)
-    except Exception:  # an unreadable lesson file: its notes stay as they are
-        return notes
 
 
 def display_width(text: str) -> int:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.checkpoint.format import FORMAT
 from core.errors import CheckpointError, UsageError
 
 NOT_OURS = (
@@ -145,8 +146,6 @@ def _old_version(source: Path) -> int | None:
     running any other code; a file that needs anything else is not an old learn-tui checkpoint."""
     import numpy as np
     import torch
-
-    from core.checkpoint.store import FORMAT
 
     try:
         wanted = set(torch.serialization.get_unsafe_globals_in_checkpoint(source))

@@ -11,26 +11,19 @@ opening someone else's file cannot run code; its structure is checked before any
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.base import rng
-from core.base.settings import RunSettings
 from core.checkpoint.file import check_save_path, read_checkpoint, write_atomically
-from core.checkpoint.schema import check_optimizer_fits, check_structure
-from core.distributed import check_world_size, world_size
-from core.errors import CheckpointError, LearnTuiError, UsageError
-from core.lesson import parse_lr
+from core.checkpoint.format import FORMAT, VERSION
+from core.checkpoint.schema import check_structure
+from core.distributed import world_size
+from core.errors import CheckpointError
 
 if TYPE_CHECKING:
     from core.engine.trainer import Trainer
-    from core.lesson import Lesson
 
-__all__ = ["FORMAT", "VERSION", "check_save_path", "load_checkpoint", "resume_trainer", "save_checkpoint"]
-
-FORMAT = "learn-tui checkpoint"
-VERSION = 2  # 2: numpy arrays and numpy's random state stored as tensors (version 1 pickled numpy objects)
+__all__ = ["load_checkpoint", "save_checkpoint"]
 
 
 def save_checkpoint(trainer: Trainer, path: Any) -> str:
@@ -74,20 +67,6 @@ def _loadable(value: Any, where: str) -> Any:
     )
 
 
-def watched_state(obj: Any) -> dict:
-    """One watched module, tensor or numpy array (as a tensor), with its gradients, for a checkpoint."""
-    import numpy as np
-    import torch
-
-    if hasattr(obj, "state_dict"):
-        grads = {n: p.grad.detach().cpu().clone() for n, p in obj.named_parameters() if p.grad is not None}
-        return {"kind": "module", "state": obj.state_dict(), "grads": grads}
-    if hasattr(obj, "detach"):
-        grad = obj.grad.detach().cpu().clone() if obj.grad is not None else None
-        return {"kind": "tensor", "value": obj.detach().cpu().clone(), "grad": grad}
-    return {"kind": "array", "value": torch.from_numpy(np.array(obj, copy=True))}  # restored into the array
-
-
 def load_checkpoint(path: Any, lesson_id: str | None = None) -> dict:
     """Read and check a checkpoint file; raise CheckpointError for a missing, damaged or foreign one."""
     source = Path(path).expanduser()
@@ -123,95 +102,3 @@ def load_checkpoint(path: Any, lesson_id: str | None = None) -> dict:
             f"{shlex.quote(str(source))}"
         )
     return state
-
-
-def restore_watched(run: Any, state: Mapping[str, Any]) -> None:
-    """Load saved values into the lesson's freshly built tensors (called by ``Run.watch``)."""
-    import numpy as np
-    import torch
-
-    saved = state["watched"]
-    if set(saved) != set(run.watched):
-        raise CheckpointError(
-            f"checkpoint holds {sorted(saved)} but the lesson watches {sorted(run.watched)}; "
-            "was it saved with other options?"
-        )
-    if len(state["optimizers"]) != len(run.optimizers):
-        raise CheckpointError(
-            f"checkpoint holds {len(state['optimizers'])} optimizers but the lesson has "
-            f"{len(run.optimizers)}; was it saved with other options?"
-        )
-    for index, (optimizer, opt_state) in enumerate(zip(run.optimizers, state["optimizers"])):
-        check_optimizer_fits(optimizer, opt_state, index)
-    try:
-        for name, obj in run.watched.items():
-            entry = saved[name]
-            kind = "module" if hasattr(obj, "state_dict") else "tensor" if hasattr(obj, "detach") else "array"
-            if entry["kind"] != kind:
-                raise ValueError(f"{name or 'the model'} was saved as a {entry['kind']}, the lesson has a {kind}")
-            if kind == "module":
-                obj.load_state_dict(entry["state"])
-                for pname, param in obj.named_parameters():
-                    grad = entry["grads"].get(pname)
-                    if grad is not None and grad.shape != param.shape:
-                        raise ValueError(
-                            f"the gradient of {pname} has shape {tuple(grad.shape)}, not {tuple(param.shape)}"
-                        )
-                    param.grad = grad.to(param.device) if grad is not None else None
-            else:
-                value = entry["value"]
-                if tuple(value.shape) != tuple(obj.shape):
-                    raise ValueError(f"{name} has shape {tuple(value.shape)}, not {tuple(obj.shape)}")
-                if kind == "tensor":
-                    with torch.no_grad():
-                        obj.copy_(value)
-                    grad = entry["grad"]
-                    obj.grad = grad.to(obj.device) if grad is not None and grad.shape == obj.shape else None
-                else:
-                    np.copyto(obj, value.numpy())
-        for optimizer, opt_state in zip(run.optimizers, state["optimizers"]):
-            optimizer.load_state_dict(opt_state)
-    except (RuntimeError, ValueError, KeyError, TypeError) as exc:
-        detail = " ".join(str(exc).split())  # load_state_dict's message runs over several lines
-        detail = detail if len(detail) <= 200 else detail[:199] + "…"
-        raise CheckpointError(
-            f"checkpoint does not fit this lesson's model ({detail}); was it saved with other options?"
-        ) from exc
-
-
-def resume_trainer(path: Any, lesson: Lesson, settings: RunSettings | None = None) -> Trainer:
-    """A new trainer continuing from ``path``, with the checkpoint's options, lr and seed and ``settings``'
-    device and budget (else the checkpoint's budget); on any error the caller's current run is untouched."""
-    from core.engine.trainer import Trainer
-
-    state = load_checkpoint(path, lesson.id)
-    check_world_size(state, path)
-    outer_rng = rng.capture()
-    try:
-        lesson.config(state["options"])
-        parse_lr(state["lr"])
-    except UsageError as exc:
-        raise CheckpointError(
-            f"{path}'s settings do not fit lesson {lesson.id} ({exc.message}); was it saved "
-            "with another version of the lesson?"
-        ) from None
-    settings = settings or RunSettings()
-    try:
-        trainer = Trainer(
-            lesson,
-            RunSettings(
-                options=state["options"],
-                lr=state["lr"],
-                seed=state["seed"],
-                device=settings.device,
-                steps=settings.steps,
-                epochs=settings.epochs,
-            ),
-        )
-        if settings.steps is None and settings.epochs is None:  # no new budget: the checkpoint's
-            trainer.max_steps, trainer.max_epochs = state["max_steps"], state["max_epochs"]
-        trainer.load_state_dict(state)
-    except LearnTuiError:
-        rng.restore(outer_rng)
-        raise
-    return trainer

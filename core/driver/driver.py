@@ -24,12 +24,14 @@ from core.base.events import Progress
 from core.base.settings import RunSettings
 from core.base.status import ENDED, Status
 from core.driver.frames import Frame, FrameBuilder, Needs
-from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
-from core.driver.requests import RunControl, Unit
+from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice, Unit
+from core.engine.catalog import load
 from core.errors import LearnTuiError
+from core.lesson import Lesson
 
 if TYPE_CHECKING:
     from core.base.events import Event
+    from core.driver.requests import RunControl
     from core.engine.trainer import Trainer
     from core.lesson import Lesson
 
@@ -212,8 +214,7 @@ class Driver:
         return self._run is not None and (self.error is not None or Status(self._run.trainer.status) in ENDED)
 
     def _start(self) -> bool:
-        from core.engine.catalog import load
-        from core.lesson import Lesson
+        from core.driver.requests import RunControl  # (the engine, in the training thread: never the UI's)
 
         try:
             ref = self._lesson_ref

@@ -57,3 +57,13 @@ class Answer:
     what: str  # what was asked: an option's name, an action's, "lr", "open"
     error: str = ""
     reply_to: Any = None
+
+
+def option_word(value: Any) -> str:
+    """How an option's value reads in a notice: ``on``/``off`` for a switch, else the value."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return repr(value) if value == "" else str(value)
+
+
+Unit = Literal["phase", "step", "epoch"]  # what n, . and e advance by

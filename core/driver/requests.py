@@ -11,22 +11,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from core import distributed
 from core.base.events import Diverged, Finished, Progress
 from core.base.settings import RunSettings
 from core.base.status import ENDED, Status
 from core.driver.frames import StepRate, finished_message
 from core.driver.lr_ladder import next_rung
-from core.driver.records import ActionDone, Notice
+from core.driver.records import ActionDone, Notice, Unit, option_word
+from core.engine import session
+from core.engine.snapshot import plain
+from core.engine.trainer import Trainer
 from core.errors import DataError, LearnTuiError, UsageError
 
 if TYPE_CHECKING:
     from core.base.events import Event
     from core.engine.trainer import Trainer
     from core.lesson import Lesson
-
-Unit = Literal["phase", "step", "epoch"]
 
 
 class RunControl:
@@ -47,8 +49,6 @@ class RunControl:
         self.needs_data = False  # the set-up stopped on a DataError: status "needs data", not "crashed"
 
     def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
-        from core.engine import session
-
         return session.start(self.lesson, replace(self.settings, options=options, lr=lr, resume=resume))
 
     # -- where the run stands ------------------------------------------------------------------------
@@ -208,8 +208,6 @@ class RunControl:
 
     def open(self, path: str) -> None:
         """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
-        from core.engine.trainer import Trainer
-
         refuse_restart_of_many()
         self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
         self.stop_moving(f"opened {path} at step {self.trainer.step}")
@@ -217,8 +215,6 @@ class RunControl:
         self.run_id += 1
 
     def call(self, action: str, argument: str | None, description: str) -> ActionDone:
-        from core.engine.snapshot import plain
-
         return ActionDone(plain(self.trainer.call(action, argument)), title=description)
 
     def resume(self) -> Notice | None:
@@ -229,14 +225,5 @@ class RunControl:
 def refuse_restart_of_many() -> None:
     """A new run built here would be rank 0's alone (a served ``--nproc`` run): the others would wait at their
     next collective for a partner that never comes."""
-    from core import distributed
-
     if (processes := distributed.world_size()) > 1:
         raise UsageError(f"a run of {processes} processes can't restart from the app: stop it and start it again")
-
-
-def option_word(value: Any) -> str:
-    """How an option's value reads in a notice: ``on``/``off`` for a switch, else the value."""
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return repr(value) if value == "" else str(value)

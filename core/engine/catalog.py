@@ -9,18 +9,18 @@ a built-in lesson's title and notes in the chosen language (``core.base.i18n``).
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
+import inspect
 import re
 import sys
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from core.base import i18n
 from core.errors import LessonFileError, UsageError
-
-if TYPE_CHECKING:
-    from core.lesson import Lesson  # (imported when a lesson is loaded: the picker lists lessons without it)
+from core.lesson import Lesson
 
 LESSONS_DIR = Path(__file__).parent.parent / "lessons"
 
@@ -82,8 +82,6 @@ def _parse_head(source: str, filename: str) -> ast.Module:
 
 def localized(info: LessonInfo) -> LessonInfo:
     """The lesson's title and notes in the chosen language; a lesson without a translation stays English."""
-    from core.base import i18n
-
     if not i18n.is_chinese() or Path(info.path).parent != LESSONS_DIR:
         return info
     zh = i18n.translation(info.id)
@@ -117,8 +115,6 @@ def load(lesson: str) -> Lesson:
 
 
 def load_file(path: Path, builtin: bool = False) -> Lesson:
-    from core.lesson import Lesson
-
     path = path.expanduser()
     if not path.is_file():
         raise LessonFileError(f"no lesson file at {path}; check the path (see docs/writing-lessons.md)")
@@ -157,3 +153,24 @@ def load_file(path: Path, builtin: bool = False) -> Lesson:
         lesson = replace(lesson, source_file=str(path.resolve()))
         setattr(module, "LESSON", lesson)  # noqa: B010 (a module's attribute, set like any other)
     return lesson
+
+
+@functools.lru_cache(maxsize=1)
+def _notes_by_english() -> dict[str, str]:
+    found = {}
+    for info in catalog():
+        zh = i18n.translation(info.id)
+        if zh is not None:
+            found[inspect.cleandoc(info.notes)] = zh.notes
+    return found
+
+
+def localized_notes(notes: str) -> str:
+    """A built-in lesson's notes in the chosen language, recognised by its English text (so a learner's
+    file, or a lesson whose notes were edited since, shows what it says)."""
+    if not i18n.is_chinese() or not notes:
+        return notes
+    try:
+        return _notes_by_english().get(inspect.cleandoc(notes), notes)
+    except Exception:  # an unreadable lesson file: its notes stay as they are
+        return notes

@@ -16,8 +16,12 @@ from core import yields
 from core.base import rng
 from core.base.device import resolve_device
 from core.base.events import Diverged, Finished, Progress
+from core.base.parse import lr_limit, parse_count, parse_lr
 from core.base.settings import RunSettings
 from core.base.status import Status
+from core.checkpoint import tensors
+from core.checkpoint.store import load_checkpoint, save_checkpoint
+from core.distributed import check_world_size
 from core.engine.divergence import DivergenceWatch
 from core.engine.history import History
 from core.engine.snapshot import Snapshot, UpdateRatios, WeightTrail, first_non_finite, plain, take_snapshot
@@ -29,7 +33,7 @@ from core.errors import (
     UsageError,
     lesson_traceback,
 )
-from core.lesson import Lesson, lr_limit, parse_count, parse_lr
+from core.lesson import Lesson
 from core.phases import BACKWARD, EPOCH, EVAL, LOSS, STEP, UPDATE, Phase
 from core.run import Run
 
@@ -165,6 +169,7 @@ class Trainer:
             "evals": {k: h.state() for k, h in self.evals.items()},
             "last_epoch": self.epoch,
             **self.run.state_dict(self.epoch_done),
+            "watched": {name: tensors.watched_state(obj) for name, obj in self.run.watched.items()},
         }
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -172,7 +177,7 @@ class Trainer:
         lesson again, run its set-up, and restore everything where its loop enters ``run.epochs()``. The
         events the set-up yields before that were shown before the checkpoint: they are not shown again."""
         self.reset()
-        self.run.load_state_dict(state)
+        self.run.load_state_dict(state, tensors.restore_watched)
         self.step, self.loss = state["step"], state["loss"]
         self._divergence.loss_limit = state["loss_limit"]
         self.metrics = dict(state["metrics"])
@@ -409,8 +414,6 @@ class Trainer:
 
     # -- checkpoints ----------------------------------------------------------------------------
     def save(self, path: Any) -> str:
-        from core.checkpoint.store import save_checkpoint
-
         return save_checkpoint(self, path)
 
     @classmethod
@@ -418,6 +421,34 @@ class Trainer:
         cls, path: Any, lesson: Lesson, settings: RunSettings | None = None, /, **changes: Any
     ) -> Trainer:
         """A trainer continuing ``path`` (``settings``: its device and an optional new budget)."""
-        from core.checkpoint.store import resume_trainer
-
-        return resume_trainer(path, lesson, RunSettings.of(settings, **changes))
+        settings = RunSettings.of(settings, **changes)
+        state = load_checkpoint(path, lesson.id)
+        check_world_size(state, path)
+        outer_rng = rng.capture()
+        try:
+            lesson.config(state["options"])
+            parse_lr(state["lr"])
+        except UsageError as exc:
+            raise CheckpointError(
+                f"{path}'s settings do not fit lesson {lesson.id} ({exc.message}); was it saved "
+                "with another version of the lesson?"
+            ) from None
+        try:
+            trainer = cls(
+                lesson,
+                RunSettings(
+                    options=state["options"],
+                    lr=state["lr"],
+                    seed=state["seed"],
+                    device=settings.device,
+                    steps=settings.steps,
+                    epochs=settings.epochs,
+                ),
+            )
+            if settings.steps is None and settings.epochs is None:  # no new budget: the checkpoint's
+                trainer.max_steps, trainer.max_epochs = state["max_steps"], state["max_epochs"]
+            trainer.load_state_dict(state)
+        except LearnTuiError:
+            rng.restore(outer_rng)
+            raise
+        return trainer

@@ -21,7 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from core.base import rng
+from core.base.events import Progress
 from core.base.i18n import pick
+from core.engine import catalog
+from core.engine.trainer import Trainer
 from core.errors import LessonCrashed, UsageError
 from core.exercises import files, record, time_limit, unversioned
 from core.exercises.diagnose import State, first_difference
@@ -127,8 +131,6 @@ def compare(
     """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ (``reference_id``:
     the lesson ``read_exercise`` found, when the caller read it already; ``timeout``: ``PHASE_SECONDS``'s
     stand-in). Raises ``time_limit.TimedOut`` when a phase of the learner's file runs past its limit."""
-    from core.base import rng
-    from core.engine import catalog
 
     base = PHASE_SECONDS if timeout is None else timeout
     reference = catalog.load(reference_id or read_exercise(path)[0])
@@ -175,8 +177,6 @@ def _compare(
     the learner's file runs and is compared with them yield by yield, in place (``record``), each phase within
     ``SLOWER`` times the reference's time or ``watch``'s least limit. One after the other, each run draws the
     same random numbers it would alone."""
-    from core.engine.trainer import Trainer
-
     expected, took, start = [], [], time.perf_counter()
     for ref_record in record.records(Trainer(reference, steps=steps, seed=seed), ref_versions):
         expected.append(ref_record)
@@ -211,15 +211,11 @@ def _compare(
 
 
 def _goes_on(event: Any) -> bool:
-    from core.base.events import Progress
-
     return isinstance(event, Progress)
 
 
 def _reference_at(reference: Any, steps: int, seed: int, index: int) -> Any:
     """A reference run paused at its yield number ``index`` (counting from 0)."""
-    from core.engine.trainer import Trainer
-
     trainer = Trainer(reference, steps=steps, seed=seed)
     for _ in range(index + 1):
         next(trainer, None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.base.i18n import pick
+from core.engine.catalog import find
 from core.errors import UsageError
 
 LEVELS = (1, 2, 3)
@@ -180,8 +181,6 @@ def task_for(code: str) -> str:
 
 def make_exercise(lesson_id: str, level: int) -> tuple[str, list[Removed]]:
     """The exercise file's text and what it took out, from the built-in lesson's current source."""
-    from core.engine.catalog import find
-
     if lesson_id not in LEVEL_ONE:
         raise UsageError(f"no exercises for {lesson_id}; choose one of: {', '.join(LEVEL_ONE)}")
     if level not in LEVELS:

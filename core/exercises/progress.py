@@ -8,13 +8,13 @@ import os
 import tempfile
 from pathlib import Path
 
+from core.data.paths import data_dir
+
 ENV_VAR = "LEARN_TUI_PROGRESS"
 FILE_NAME = "exercises.json"
 
 
 def progress_path() -> Path:
-    from core.data.paths import data_dir
-
     override = os.environ.get(ENV_VAR, "").strip()
     return Path(override).expanduser() if override else data_dir() / FILE_NAME
 

@@ -9,17 +9,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import distributed
+from core.base.parse import parse_count, parse_lr, parse_seed
+from core.base.settings import RunSettings
+from core.checkpoint.file import check_save_path
+from core.engine import catalog
 from core.errors import UsageError
+from core.front.remote_args import check_serve
 
 if TYPE_CHECKING:
-    from core.base.settings import RunSettings
+    from core.front.cli import Command
+from typing import TYPE_CHECKING
+
+from core.base.exits import EXIT_DONE
 
 
 def lesson_option_text(lesson: Any, rest: Sequence[str]) -> dict[str, str]:
     """The lesson's own options given in ``rest`` (``--optimizer SGD`` -> ``{"optimizer": "SGD"}``), not yet
     parsed; an argument that is not one of them is a UsageError."""
-    from core.front.cli import Parser
-
     parser = Parser(prog=f"learn-tui run {lesson.id}", add_help=False, allow_abbrev=False)
     for option in lesson.options:
         extra: dict[str, Any] = {"nargs": "?", "const": "true"} if isinstance(option.default, bool) else {}
@@ -41,9 +47,6 @@ def parse_lesson_options(lesson: Any, rest: Sequence[str]) -> dict[str, Any]:
 
 def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     """Everything that can be checked without importing the lesson (so the app still starts at once)."""
-    from core.engine import catalog
-    from core.front.sample import parse_seed
-    from core.lesson import parse_count, parse_lr
 
     if args.lesson is None:
         raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
@@ -61,10 +64,8 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     args.seed = parse_seed(args.seed if args.seed is not None else "0")
     if args.json and not args.headless:
         args.headless = True  # --json only makes sense without the app
-    from core.front.remote_args import check_serve
-
     check_serve(args)
-    distributed.check_nproc(args)
+    check_nproc(args)
     if args.resume is not None and not Path(args.resume).expanduser().is_file():
         raise UsageError(f"no checkpoint at {args.resume}; check the path")
     if args.resume is not None and rest:
@@ -72,8 +73,6 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     if args.save is not None:
         if not args.headless:
             raise UsageError("--save is for --headless runs; in the app, press ctrl+s to save")
-        from core.checkpoint.store import check_save_path
-
         check_save_path(args.save)  # a path that cannot be written is refused before any training
     if catalog.is_path(args.lesson):
         if not Path(args.lesson).expanduser().is_file():
@@ -93,8 +92,6 @@ def check_data_dir_placement(args: argparse.Namespace) -> None:
 
 def run_settings(args: argparse.Namespace, options: dict[str, Any]) -> RunSettings:
     """What ``learn-tui run`` was given (checked by ``check_run_arguments``), for headless mode and the app."""
-    from core.base.settings import RunSettings
-
     return RunSettings(
         options=options,
         lr=args.lr,
@@ -104,3 +101,103 @@ def run_settings(args: argparse.Namespace, options: dict[str, Any]) -> RunSettin
         epochs=args.epochs,
         resume=args.resume,
     )
+
+
+def check_nproc(args: Any) -> None:
+    """``--nproc N``: a whole number from 1, headless only, and not under torchrun (which starts them)."""
+    if getattr(args, "nproc", None) is None:
+        return
+    args.nproc = parse_count(args.nproc, "--nproc")
+    if not (args.headless or args.json):
+        raise UsageError("--nproc is for headless runs: learn-tui run LESSON --headless --nproc N")
+    if distributed.launched():
+        raise UsageError("--nproc starts torchrun's launcher itself; under torchrun leave it out")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line, as a UsageError."""
+
+    commands: dict[str, Parser]  # the subcommands' parsers, by name (set on the top-level parser)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def format_lesson_options(options: Sequence[Any]) -> str:
+    """Flags with their defaults in one column, the help beside them wrapped to the terminal's width."""
+    import shutil
+    import textwrap
+
+    flags = [f"{option.flag} {option.default!r}" for option in options]
+    width = min(max(map(len, flags)) + 2, 30)
+    room = max(shutil.get_terminal_size().columns - width - 2, 30)
+    lines = []
+    for flag, option in zip(flags, options, strict=True):
+        choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
+        wrapped = textwrap.wrap(option.help + choices, room) or [""]
+        first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
+        lines.append(first + wrapped[0])
+        lines.extend(f"  {'':<{width}}{rest}" for rest in wrapped[1:])
+    return "\n".join(lines)
+
+
+def print_help(command: Command, name: str, about_options: str) -> int:
+    """``learn-tui NAME --help [LESSON]``: the sub-command's help, then the lesson's own options."""
+    print(command.parser.commands[name].format_help())
+    if command.args.lesson:
+        lesson = catalog.load(command.args.lesson)
+        print(f"options of {lesson.id} ({about_options}):")
+        print(format_lesson_options(lesson.options) if lesson.options else "  none")
+    return EXIT_DONE
+
+
+def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lesson", nargs="?", help="a lesson id (see learn-tui list) or a path to a lesson .py file")
+    parser.add_argument("-h", "--help", action="store_true", help="show this help and the lesson's own options")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--steps", help="each variant stops after this many steps")
+    budget.add_argument("--epochs", help="each variant stops after this many epochs")
+    parser.add_argument("--lr", help="learning rates, e.g. 0.01 or 0.01,0.1 (default: the lesson's)")
+    parser.add_argument("--seed", default="0", help="the random seed of every variant (default 0)")
+    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"), help="where to train")
+    parser.add_argument("--json", action="store_true", help="one JSON object per variant, with its loss curve")
+
+
+MAX_TOKENS = 100_000  # one model call per character: more is hours of CPU, and rarely meant
+
+
+def add_sample_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("checkpoint", help="a char-gpt checkpoint (saved with ctrl+s or --save PATH)")
+    parser.add_argument("--prompt", default="", help="the text to continue (default: start a new line)")
+    parser.add_argument(
+        "--tokens", default="500", help=f"how many characters to write, at most {MAX_TOKENS:,} (default 500)"
+    )
+    parser.add_argument(
+        "--temperature", default="0.8", help="> 0: lower is safer, higher is wilder; near 0 is greedy (default 0.8)"
+    )
+    parser.add_argument("--top-k", default="0", help="sample only from the k likeliest characters (default 0: all)")
+    parser.add_argument("--seed", default="0", help="the same seed writes the same text (default 0)")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
+
+
+def add_exercise_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("lesson", nargs="?", help="the lesson (see --list); none: list the exercises")
+    parser.add_argument(
+        "--level", type=int, default=1, choices=(1, 2, 3), help="1: one line, 2: every phase's code, 3: the whole step"
+    )
+    parser.add_argument("--dir", default=".", help="where to write it (default: the current folder)")
+    parser.add_argument("--reset", action="store_true", help="start over; the old file is kept as .bakN")
+    parser.add_argument("--list", action="store_true", help="the lessons with exercises and the levels you passed")
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="your exercise file")
+    parser.add_argument("--steps", type=int, default=None, help="steps to compare (default 3)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a phase of your file that runs longer than this (default 30, or 20x the lesson's own time)",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object")

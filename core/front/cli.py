@@ -17,26 +17,25 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from core import distributed
-from core.base.i18n import LANGUAGES, set_language
+from core.base.exits import EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from core.base.i18n import LANGUAGES, display_width, pad, pick, set_language
+from core.engine import catalog
 from core.errors import DeviceError, LearnTuiError, UsageError
-from core.front.args import check_data_dir_placement, check_run_arguments, parse_lesson_options, run_settings
-
-if TYPE_CHECKING:
-    pass
-
-EXIT_DONE, EXIT_FAILED, EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse that reports a bad argument in one line, as a UsageError."""
-
-    commands: dict[str, Parser]  # the subcommands' parsers, by name (set on the top-level parser)
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see: {self.prog} --help)")
+from core.front.args import (
+    Parser,
+    add_check_arguments,
+    add_compare_arguments,
+    add_exercise_arguments,
+    add_sample_arguments,
+    check_data_dir_placement,
+    check_run_arguments,
+    parse_lesson_options,
+    print_help,
+    run_settings,
+)
+from core.front.remote_args import add_attach_parser, add_serve_argument
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
@@ -79,8 +78,6 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     run.add_argument("--resume", metavar="PATH", help="continue from a checkpoint saved with --save or ctrl+s")
     run.add_argument("--nproc", metavar="N", help="with --headless: train in N processes (docs/scaling.md)")
     run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="notes and help in en or zh")
-    from core.front.remote_args import add_attach_parser, add_serve_argument
-
     add_serve_argument(run)
     attach = add_attach_parser(commands)
     compare = commands.add_parser(
@@ -91,21 +88,12 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         usage="learn-tui compare LESSON [options] [lesson options, each a comma list]",
     )
     sample = commands.add_parser("sample", help="generate text from a char-gpt checkpoint")
-    if argv is None or "compare" in argv:
-        from core.front.compare import add_arguments
-
-        add_arguments(compare)
-    if argv is None or "sample" in argv:
-        from core.front.sample import add_arguments
-
-        add_arguments(sample)
+    add_compare_arguments(compare)
+    add_sample_arguments(sample)
     exercise = commands.add_parser("exercise", help="write a lesson's loop with lines to fill in (learn-tui check it)")
     check = commands.add_parser("check", help="compare your exercise file with its lesson, phase by phase")
-    if argv is None or "exercise" in argv or "check" in argv:
-        from core.front.exercise import add_check_arguments, add_exercise_arguments
-
-        add_exercise_arguments(exercise)
-        add_check_arguments(check)
+    add_exercise_arguments(exercise)
+    add_check_arguments(check)
     parser.commands = {
         "list": listing,
         "run": run,
@@ -157,8 +145,6 @@ def app_settings(command: Command) -> dict[str, Any]:
             )
         return {"lesson": None, "data_dir": args.data_dir}
     check_data_dir_placement(args)
-    from core.engine import catalog
-
     check_run_arguments(args, rest)
     lesson = catalog.load(args.lesson) if rest or args.lr is not None else None
     if lesson is not None:
@@ -170,15 +156,11 @@ def app_settings(command: Command) -> dict[str, Any]:
 def command_list(args: argparse.Namespace) -> int:
     import json
 
-    from core.engine import catalog
-
     infos = catalog.catalog()
     if args.json:  # a stable contract: the English title, whatever the language
         for info in infos:
             print(json.dumps({"id": info.id, "title": info.title, "lecture": info.lecture}))
         return EXIT_DONE
-    from core.base.i18n import display_width, pad
-
     rows = [(info.id, catalog.localized(info).title, lecture_label(info.lecture)) for info in infos]
     id_width, title_width = (max(display_width(row[i]) for row in rows) for i in (0, 1))
     for lesson_id, title, lecture in rows:
@@ -187,56 +169,22 @@ def command_list(args: argparse.Namespace) -> int:
 
 
 def lecture_label(lecture: int | None) -> str:
-    from core.base.i18n import pick
-
     if lecture is None:
         return pick("beyond the course", "课程之外")
     return pick(f"lecture {lecture}", f"第 {lecture} 讲")
 
 
-def format_lesson_options(options: Sequence[Any]) -> str:
-    """Flags with their defaults in one column, the help beside them wrapped to the terminal's width."""
-    import shutil
-    import textwrap
-
-    flags = [f"{option.flag} {option.default!r}" for option in options]
-    width = min(max(map(len, flags)) + 2, 30)
-    room = max(shutil.get_terminal_size().columns - width - 2, 30)
-    lines = []
-    for flag, option in zip(flags, options, strict=True):
-        choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
-        wrapped = textwrap.wrap(option.help + choices, room) or [""]
-        first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
-        lines.append(first + wrapped[0])
-        lines.extend(f"  {'':<{width}}{rest}" for rest in wrapped[1:])
-    return "\n".join(lines)
-
-
-def print_help(command: Command, name: str, about_options: str) -> int:
-    """``learn-tui NAME --help [LESSON]``: the sub-command's help, then the lesson's own options."""
-    from core.engine import catalog
-
-    print(command.parser.commands[name].format_help())
-    if command.args.lesson:
-        lesson = catalog.load(command.args.lesson)
-        print(f"options of {lesson.id} ({about_options}):")
-        print(format_lesson_options(lesson.options) if lesson.options else "  none")
-    return EXIT_DONE
-
-
 def command_run(command: Command) -> int:
-    from core.engine import catalog
-
     args, rest = command.args, command.rest
     if args.help:
         return print_help(command, "run", "flag and default, then what it does")
     check_run_arguments(args, rest)
-    from core.front.headless import run_headless
+    from core.front import launch  # (the engine: numpy, and torch with the lesson)
 
     lesson = catalog.load(args.lesson)
     lesson.check_lr_given(args.lr)
     settings = run_settings(args, parse_lesson_options(lesson, rest))
-    return distributed.headless(run_headless, lesson, args, settings, command.argv)  # alone, or one of torchrun's ranks
+    return launch.run(lesson, args, settings, command.argv)  # alone, or one of torchrun's ranks
 
 
 def run_command(command: Command) -> int:

@@ -11,7 +11,6 @@ printed first). Torch, plotext and rich are imported only when a comparison runs
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 import shutil
@@ -20,24 +19,21 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.base.device import resolve_device
+from core.base.events import Diverged, Finished
+from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED
+from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
+from core.engine import catalog
 from core.errors import LearnTuiError, LessonCrashed, UsageError
+from core.front import headless
+from core.front import progress as progress_display
+from core.front.args import lesson_option_text, print_help
 from core.front.compare_report import chart, downsample, json_record, progress_line, table
+from core.front.ctrl_c import StopAtStepBoundary
 
 MAX_VARIANTS = 32
 CURVE_POINTS = 200  # points per loss curve in the JSON and on the chart
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lesson", nargs="?", help="a lesson id (see learn-tui list) or a path to a lesson .py file")
-    parser.add_argument("-h", "--help", action="store_true", help="show this help and the lesson's own options")
-    budget = parser.add_mutually_exclusive_group()
-    budget.add_argument("--steps", help="each variant stops after this many steps")
-    budget.add_argument("--epochs", help="each variant stops after this many epochs")
-    parser.add_argument("--lr", help="learning rates, e.g. 0.01 or 0.01,0.1 (default: the lesson's)")
-    parser.add_argument("--seed", default="0", help="the random seed of every variant (default 0)")
-    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda", "auto"), help="where to train")
-    parser.add_argument("--json", action="store_true", help="one JSON object per variant, with its loss curve")
 
 
 @dataclass(frozen=True)
@@ -68,8 +64,6 @@ def comma_list(text: str, parse: Any) -> list[Any]:
 
 def variants(lesson: Any, rest: list[str], lr: str | None) -> list[Variant]:
     """Every combination of the comma lists given (lesson options in the lesson's order, then --lr)."""
-    from core.front.args import lesson_option_text
-    from core.lesson import parse_lr
 
     lesson.check_lr_given(lr)
     given = lesson_option_text(lesson, rest)
@@ -109,10 +103,6 @@ def run_variant(lesson: Any, variant: Variant, base: RunSettings, live: bool) ->
     counts from the loop's first ``yield`` (``prime``): the set-up and torch's one-off warm-up of the first
     forward (a second) are left out, so the first variant is not the slowest for nothing. A second
     ctrl+c (or one before the first step is done) ends it at once: status ``interrupted``."""
-    from core.base.events import Diverged, Finished
-    from core.front import headless
-    from core.front import progress as progress_display
-    from core.front.ctrl_c import StopAtStepBoundary
 
     settings = RunSettings.of(base, options=variant.options, lr=variant.lr)
     started, trainer, ctrl_c = time.perf_counter(), None, StopAtStepBoundary()
@@ -158,12 +148,6 @@ def results_so_far(trainer: Any) -> dict[str, Any]:
 def run(command: Any) -> int:
     """``learn-tui compare``: check everything, run the variants, print the chart and the table (or JSON)."""
     import json
-
-    from core.base.device import resolve_device
-    from core.engine import catalog
-    from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, print_help
-    from core.front.sample import parse_seed
-    from core.lesson import parse_count
 
     args, rest = command.args, command.rest
     if args.help:

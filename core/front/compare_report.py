@@ -8,6 +8,8 @@ import math
 import shutil
 from typing import TYPE_CHECKING, Any, TextIO
 
+from core.front.report import format_value, json_safe
+
 if TYPE_CHECKING:
     from core.front.compare import Result
 
@@ -81,8 +83,6 @@ def table(results: list[Result], out: TextIO) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from core.front.headless import format_value
-
     terminal = out.isatty()
     metrics = metric_names(results)
     grid = Table(box=box.SIMPLE_HEAD, header_style="bold" if terminal else "", pad_edge=False, show_edge=False)
@@ -97,8 +97,6 @@ def table(results: list[Result], out: TextIO) -> None:
 
 
 def json_record(lesson: Any, result: Result) -> dict[str, Any]:
-    from core.front.headless import json_safe
-
     record = {
         "event": "variant",
         "lesson": lesson.id,
@@ -119,8 +117,6 @@ def json_record(lesson: Any, result: Result) -> dict[str, Any]:
 
 def progress_line(index: int, total: int, result: Result) -> str:
     """``[2/8] Adam: finished after 100 steps in 0.05 s, loss 0.0012``."""
-    from core.front.headless import format_value
-
     loss = result.summary.get("loss")
     said = result.message or f"{result.status} after {result.steps} steps"
     tail = f", loss {format_value(loss)}" if loss is not None else ""

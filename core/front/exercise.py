@@ -9,34 +9,10 @@ from pathlib import Path
 
 from core.base.i18n import pick
 from core.errors import UsageError
-
-
-def add_exercise_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("lesson", nargs="?", help="the lesson (see --list); none: list the exercises")
-    parser.add_argument(
-        "--level", type=int, default=1, choices=(1, 2, 3), help="1: one line, 2: every phase's code, 3: the whole step"
-    )
-    parser.add_argument("--dir", default=".", help="where to write it (default: the current folder)")
-    parser.add_argument("--reset", action="store_true", help="start over; the old file is kept as .bakN")
-    parser.add_argument("--list", action="store_true", help="the lessons with exercises and the levels you passed")
-
-
-def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="your exercise file")
-    parser.add_argument("--steps", type=int, default=None, help="steps to compare (default 3)")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="stop a phase of your file that runs longer than this (default 30, or 20x the lesson's own time)",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON object")
+from core.exercises import check, make, progress
 
 
 def run_exercise(args: argparse.Namespace) -> int:
-    from core.exercises import make, progress
-
     if args.list or args.lesson is None:
         record = progress.passed()
         for lesson in make.exercise_lessons():
@@ -57,8 +33,6 @@ def run_exercise(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from core.exercises import check, progress
-
     if args.steps is not None and args.steps < 1:
         raise UsageError(f"--steps must be at least 1, got {args.steps}")
     if args.timeout is not None and not 0 < args.timeout < 10**6:  # (nan fails too)

@@ -17,23 +17,26 @@ run is neither summarized nor saved, so a good checkpoint at the ``--save`` path
 from __future__ import annotations
 
 import json
-import math
 import shlex
 import sys
 import time
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from core import distributed
 from core.base.events import Diverged, Finished, Progress
+from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.base.settings import RunSettings
 from core.engine import session
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
-from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.front.ctrl_c import StopAtStepBoundary
 from core.phases import EVAL
+
+if TYPE_CHECKING:
+    from core.engine.trainer import Trainer
+from core.front.report import ended_words, format_summary, json_safe, note
+from core.front.serve import serve_and_train
 
 
 class Output(Protocol):
@@ -42,38 +45,6 @@ class Output(Protocol):
     def event(self, event: Progress) -> None: ...
 
     def close(self) -> None: ...
-
-
-def json_safe(value: Any) -> Any:
-    """JSON has no nan/inf: write them as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    return value
-
-
-def format_value(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:.3f}" if value == 0 or 1e-3 <= abs(value) < 1e6 else f"{value:.3e}"
-    if isinstance(value, list):
-        shown = ", ".join(format_value(v) for v in value[:8])
-        return f"[{shown}{', ...' if len(value) > 8 else ''}]"
-    return str(value)
-
-
-def format_summary(summary: Mapping[str, Any]) -> str:
-    """``w = 2.000  b = 0.000  loss = 0.000``: the lesson's results first, the loss last; text of
-    several lines (a GPT's sample) below that line, under its name, indented."""
-    items = [(k, v) for k, v in summary.items() if k != "loss"] + [("loss", summary.get("loss"))]
-    texts = {k: v.strip("\n") for k, v in items if isinstance(v, str) and "\n" in v.strip("\n")}
-    line = "  ".join(f"{k} = {format_value(v)}" for k, v in items if not isinstance(v, dict) and k not in texts)
-    blocks = [f"{k}:\n" + "\n".join("    " + row for row in v.splitlines()) for k, v in texts.items()]
-    return "\n".join([line, *blocks])
 
 
 def progress_record(progress: Progress) -> dict[str, Any]:
@@ -109,14 +80,6 @@ class JsonLines:
 
     def close(self) -> None:
         pass
-
-
-def note(output: Output | None, text: str) -> None:
-    """One line on stderr, below the progress bar."""
-    if output is not None:
-        output.close()
-    sys.stderr.write(f"learn-tui: {text}\n")  # (one write: a --serve run's server thread prints here too)
-    sys.stderr.flush()
 
 
 def start_trainer(lesson: Any, settings: RunSettings) -> Any:
@@ -169,8 +132,6 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         steps_before = trainer.step
         output = JsonLines(sys.stdout, trainer) if args.json else progress_display.ProgressDisplay(sys.stdout, trainer)
         if getattr(args, "serve", None) is not None:
-            from core.front.serve import serve_and_train
-
             ended, trainer = serve_and_train(lesson, args, settings, trainer, output, ctrl_c)
         else:
             with ctrl_c:
@@ -199,10 +160,9 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
             record["message"] = divergence_advice(ended)
         output.write(record)
     else:
-        where = f"in step {ended.step}" if isinstance(ended, Diverged) else f"after {trainer.step} steps"
-        print(f"{lesson.id}: {status} {where} in {seconds:.1f} s")
+        print(f"{lesson.id}: {ended_words(ended, trainer.step)} in {seconds:.1f} s")
         print(format_summary(summary), flush=True)
-    if (idle := session.nothing_left(settings, trainer, ended, steps_before)) is not None:
+    if (idle := nothing_left(settings, trainer, ended, steps_before)) is not None:
         note(None, idle)
     if isinstance(ended, Diverged):
         note(None, divergence_advice(ended))
@@ -225,3 +185,22 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
             note(None, f"interrupted after {trainer.step} steps")
         return EXIT_INTERRUPTED
     return EXIT_DONE
+
+
+def nothing_left(
+    settings: RunSettings, trainer: Trainer, ended: Finished | Diverged | None, steps_before: int
+) -> str | None:
+    """A resumed run that stopped at once because its checkpoint had reached its budget: one line saying so
+    and how to train on (else None)."""
+    if settings.resume is None or not isinstance(ended, Finished) or trainer.step != steps_before:
+        return None
+    if ended.reason == "steps" and trainer.max_steps is not None:
+        unit, budget = "steps", trainer.max_steps
+    elif ended.reason == "epochs" and trainer.max_epochs is not None:
+        unit, budget = "epochs", trainer.max_epochs
+    else:
+        return None
+    return (
+        f"{settings.resume} already reached its budget of {budget} {unit}, so there was nothing to train; "
+        f"add --{unit} {2 * budget} to train on"
+    )

@@ -11,15 +11,24 @@ with a bad argument (2), a divergence (3) or an interruption (130), which rank 0
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from core.distributed import EXIT_AFTER_PEER, LAUNCHER, world_size_advice
-from core.errors import DeviceError, UsageError
+from core import distributed
+from core.base.device import resolve_device
+from core.base.events import Diverged, Progress
+from core.base.exits import EXIT_AFTER_PEER, EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from core.checkpoint.store import load_checkpoint
+from core.distributed import world_size_advice
+from core.engine import session
+from core.errors import CheckpointError, DataError, DeviceError, LearnTuiError, UsageError
+from core.front.ctrl_c import StopAtStepBoundary
+from core.front.headless import run_headless
 
 
 def worker_argv(argv: Sequence[str]) -> list[str]:
@@ -42,11 +51,7 @@ def launch(argv: Sequence[str], nproc: int, settings: Any) -> int:
     from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
     from torch.distributed.run import get_args_parser, run
 
-    from core.front.cli import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
-
     if settings.resume is not None:  # say it once, here, rather than once per process
-        from core.checkpoint.store import load_checkpoint
-
         saved = load_checkpoint(settings.resume).get("world_size", 1)
         if saved != nproc:
             raise UsageError(world_size_advice(settings.resume, saved, nproc))
@@ -96,3 +101,99 @@ def how_it_stopped(rank: int, exitcode: int, signal_name: str, nproc: int) -> st
     if exitcode < 0:
         return f"rank {rank} of {nproc} was killed by {signal_name}"
     return f"rank {rank} of {nproc} failed (its error is above)"
+
+
+LAUNCHER = "LEARN_TUI_LAUNCHER"  # set by --nproc's launcher for its processes: it names the rank that stopped
+
+
+PEER_GONE = ("Connection closed by peer", "Connection reset by peer", "Broken pipe")  # gloo's words for it
+
+
+@contextlib.contextmanager
+def process_group(device: str) -> Iterator[None]:
+    """Join torchrun's processes (gloo on CPU, nccl on CUDA with this process's GPU) and leave at the end."""
+    import datetime
+
+    import torch
+    import torch.distributed as dist
+
+    cuda = resolve_device(device) == "cuda"
+    if cuda:
+        local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+        if local_rank >= torch.cuda.device_count():
+            raise DeviceError(
+                f"this machine has {torch.cuda.device_count()} GPUs and torchrun started local rank "
+                f"{local_rank}; start at most one process per GPU (--nproc-per-node)"
+            )
+        torch.cuda.set_device(local_rank)  # "cuda" now means this process's GPU
+    timeout = datetime.timedelta(seconds=distributed.timeout_s())
+    dist.init_process_group("nccl" if cuda else "gloo", timeout=timeout)
+    try:
+        yield
+        # Leave together: a rank tearing its group down while rank 0 still saves could abort in gloo's threads
+        # ("terminate called without an active exception"). A peer that already failed ends the wait at once.
+        with contextlib.suppress(Exception):
+            dist.barrier()
+    finally:
+        dist.destroy_process_group()
+
+
+def run(lesson: Any, args: Any, settings: Any, argv: Sequence[str]) -> int:  # noqa: D401
+    """``learn-tui run --headless``: as before in one process; ``--nproc N`` starts N under torchrun's
+    launcher; under torchrun rank 0 runs ``run_headless`` (prints, serves, saves) and the others train silently."""
+    if getattr(args, "nproc", None) is not None:
+        return launch(argv, args.nproc, settings)
+    if not distributed.launched():
+        return run_headless(lesson, args, settings)
+    with process_group(settings.device):
+        try:
+            return run_headless(lesson, args, settings) if distributed.is_main() else follow(lesson, settings)
+        except LearnTuiError as exc:
+            if os.environ.get(LAUNCHER) and peer_stopped(exc):
+                return EXIT_AFTER_PEER  # quietly: --nproc's launcher names the process that stopped, in one line
+            if (waited := peer_failure(exc)) is not None:
+                exc.message, exc.details = waited, ""  # a collective's internals say less than this line
+            exc.message = f"rank {distributed.rank()} of {distributed.world_size()}: {exc.message}"
+            exc.args = (exc.message,)
+            raise
+
+
+def peer_failure(exc: BaseException) -> str | None:
+    """What an error that another process caused means here (None for this process's own error)."""
+    cause = str(exc.__cause__ or "")
+    if "timed out" in cause.lower():
+        return (
+            f"waited {distributed.timeout_s():g} s for the other processes (LEARN_TUI_DIST_TIMEOUT) and stopped: "
+            "one of them hangs, is paused or died"
+        )
+    if peer_stopped(exc):
+        return "another process stopped (failed or was killed), so this one did too"
+    return None
+
+
+def peer_stopped(exc: BaseException) -> bool:
+    """Whether ``exc`` says that another process left the group (it exited, failed or was killed)."""
+    cause = str(exc.__cause__ or "")
+    return any(words in cause for words in PEER_GONE)
+
+
+def follow(lesson: Any, settings: Any) -> int:
+    """A rank other than 0: train to the end of the run in step with rank 0, printing nothing."""
+    try:
+        trainer = session.start(lesson, settings)
+        start = trainer.step
+        with StopAtStepBoundary() as ctrl_c:  # as rank 0's: ctrl+c stops every process at the same boundary
+            for event in trainer:
+                if not isinstance(event, Progress):
+                    return EXIT_DIVERGED if isinstance(event, Diverged) else EXIT_DONE
+                if ctrl_c.at_boundary(trainer, start, lambda text: None):
+                    return EXIT_INTERRUPTED
+    except KeyboardInterrupt:  # before the first step was done: rank 0 says so
+        return EXIT_INTERRUPTED
+    except (UsageError, CheckpointError, DataError) as exc:
+        # Rank 0 on this machine read the same arguments and files, and says what is wrong, once.
+        if os.environ.get("LOCAL_RANK") == os.environ.get("RANK"):
+            resuming = isinstance(exc, CheckpointError) and settings.resume is not None
+            return EXIT_USAGE if isinstance(exc, UsageError) or resuming else EXIT_FAILED  # as rank 0 exits
+        raise
+    return EXIT_DIVERGED if isinstance(trainer.ended, Diverged) else EXIT_DONE

@@ -13,37 +13,17 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+from core.base.device import resolve_device
+from core.base.parse import parse_count, parse_seed
+from core.checkpoint.store import load_checkpoint
 from core.errors import CheckpointError, UsageError
-from core.lesson import parse_count
+from core.front.args import MAX_TOKENS
+from core.gpt.config import model_config
+from core.gpt.model import GPT
+from core.gpt.sampling import parse_temperature, parse_top_k, stream
+from core.gpt.text import Vocabulary
 
 LESSON_ID = "char-gpt"
-MAX_TOKENS = 100_000  # one model call per character: more is hours of CPU, and rarely meant
-MAX_SEED = 2**63 - 1  # what every random generator learn-tui seeds accepts
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("checkpoint", help="a char-gpt checkpoint (saved with ctrl+s or --save PATH)")
-    parser.add_argument("--prompt", default="", help="the text to continue (default: start a new line)")
-    parser.add_argument(
-        "--tokens", default="500", help=f"how many characters to write, at most {MAX_TOKENS:,} (default 500)"
-    )
-    parser.add_argument(
-        "--temperature", default="0.8", help="> 0: lower is safer, higher is wilder; near 0 is greedy (default 0.8)"
-    )
-    parser.add_argument("--top-k", default="0", help="sample only from the k likeliest characters (default 0: all)")
-    parser.add_argument("--seed", default="0", help="the same seed writes the same text (default 0)")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default cpu)")
-
-
-def parse_seed(value: Any) -> int:
-    """A seed for ``--seed`` (run and sample): a whole number from 0 to 2**63 - 1."""
-    try:
-        seed = int(str(value).strip())
-    except ValueError:
-        raise UsageError(f"--seed must be a whole number like 0, got {value!r}") from None
-    if not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed must be a whole number from 0 to {MAX_SEED}, got {value}")
-    return seed
 
 
 def parse_tokens(value: Any) -> int:
@@ -58,10 +38,6 @@ def parse_tokens(value: Any) -> int:
 
 def load_model(state: dict, device: str) -> tuple[Any, Any]:
     """(model, vocabulary) rebuilt from a loaded char-gpt checkpoint."""
-    from core.gpt.config import model_config
-    from core.gpt.model import GPT
-    from core.gpt.text import Vocabulary
-
     entry = state.get("watched", {}).get("")
     weights = entry.get("state") if isinstance(entry, dict) else None
     if not weights or "vocabulary" not in weights:
@@ -82,10 +58,6 @@ def stream_text(args: argparse.Namespace) -> Iterator[str]:
     """The continuation of ``args.prompt``, character by character, once every argument is checked.
 
     A checkpoint that is missing, foreign or not a char-gpt one is a bad argument here (exit 2)."""
-    from core.base.device import resolve_device
-    from core.checkpoint.store import load_checkpoint
-    from core.gpt.sampling import parse_temperature, parse_top_k, stream
-
     tokens = parse_tokens(args.tokens)
     temperature = parse_temperature(args.temperature)
     top_k = parse_top_k(args.top_k)

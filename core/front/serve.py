@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from core.base.events import Diverged, Finished, Progress
 from core.driver.driver import Driver
 from core.engine import catalog
-from core.front.headless import note
+from core.front.report import ended_words, note
 from core.remote import protocol
 from core.remote.messages import Welcome
 from core.remote.server import NOBODY, Server
@@ -100,8 +100,7 @@ def serve_and_train(
         if driver.error is not None:
             reason = "the lesson crashed"
         elif ended is not None:
-            where = f"in step {ended.step}" if isinstance(ended, Diverged) else f"after {current.step} steps"
-            reason = f"the run {'diverged' if isinstance(ended, Diverged) else 'finished'} {where}"
+            reason = f"the run {ended_words(ended, current.step)}"
     finally:
         token_file.unlink(missing_ok=True)  # first: whatever the network does, no stale token is left
         server.close(f"{reason}; the server closed")

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from core.engine.snapshot import named_arrays
+
 SHOWN_VALUES = 6  # values of a leaf (and of its gradient) listed; larger tensors get their norm and mean
 MAX_NODES = 5000  # a graph larger than this is cut (said in the data)
 _DIGITS = re.compile(r"\d+")
@@ -153,8 +155,6 @@ def newest(tensors: Iterable[Any]) -> Any:
 
 def graph_view(run: Any) -> dict:
     """The view "graph": the autograd graph of the newest result in the loop's variables."""
-    from core.engine.snapshot import named_arrays
-
     local = run.loop_variables()
     watched = list(named_arrays(run.watched))
     known = {name for name, _ in watched}  # a loop variable named as watched wins (``w``, not a leftover ``p``)

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from core.engine.snapshot import named_arrays, to_numpy
+from core.pictures.model import loop_value
 
 PATH_POINTS = 500  # the most recent positions kept
 CURVE_POINTS = 121  # values of w on the curve
@@ -75,8 +76,6 @@ def current(run: Any, name: str) -> float | None:
 
 def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> dict:
     """The view's data: see the module's docstring. A model without such weights gets a message."""
-    from core.pictures.model import loop_value
-
     w = current(run, w_name)
     b = current(run, b_name) if b_name else 0.0
     if w is None or b is None:

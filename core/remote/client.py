@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.driver.records import Notice
+from core.engine import catalog
 from core.errors import LessonFileError
 from core.remote import protocol
 from core.remote.codec import CodecError, decode
@@ -39,8 +40,6 @@ STALE = " (the token file may be stale: pass --token-file or restart the server)
 def load_lesson(welcome: Welcome) -> Lesson:
     """The served lesson from this machine: a built-in one by its id; a lesson file only where the same file
     (same path, same sha256) is here: code is never taken from the wire."""
-    from core.engine import catalog
-
     if welcome.sha256 is None:
         return catalog.load(welcome.lesson)
     path = Path(welcome.lesson)

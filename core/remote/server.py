@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.driver.frames import Frame, Needs
 from core.driver.records import Notice
+from core.errors import UsageError
 from core.remote import protocol
 from core.remote.codec import ALLOWED, encode
 from core.remote.messages import Bye, Refused, Welcome
@@ -104,8 +105,6 @@ class Server:
             )
             self.port = self._server.sockets[0].getsockname()[1]
         except OSError as exc:
-            from core.errors import UsageError
-
             self._error = UsageError(f"cannot serve on {self.host}:{self.port}: {exc.strerror}; try another port")
             self._ready.set()
             return

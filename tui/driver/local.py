@@ -15,6 +15,7 @@ from core.driver.driver import Driver
 from core.driver.frames import Frame
 from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 from tui.driver.messages import DriverFailure, DriverNotice, LessonLoaded, RequestDone, TrainingFrame
+from tui.formatting import plain_result
 
 if TYPE_CHECKING:
     from textual.message import Message
@@ -30,8 +31,6 @@ def to_message(record: Any) -> Message:
     if isinstance(record, Notice):
         return DriverNotice(record.text, record.severity, record.title)
     if isinstance(record, ActionDone):
-        from tui.formatting import plain_result
-
         return DriverNotice(plain_result(record.result), title=record.title)
     if isinstance(record, Failure):
         return DriverFailure(record.message, record.details, record.title)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from core.driver.frames import NOTHING_YET, Frame  # noqa: F401  (the screen's modules import them from here)
+from core.driver.frames import Frame
 from core.driver.records import Severity
 
 if TYPE_CHECKING:

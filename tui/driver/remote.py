@@ -22,7 +22,7 @@ UNSENT = f"{LOST}: try again when it reconnects"
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
-    from core.driver.requests import Unit
+    from core.driver.records import Unit
     from core.lesson import Lesson
 
 

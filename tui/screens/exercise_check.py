@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from core.base.i18n import pick
 from core.base.status import Status
+from core.engine import catalog
+from core.errors import LearnTuiError
+from core.exercises import make
 from tui.widgets.check_panel import CheckPanel, differing_values
+from tui.widgets.code_panel import CodePanel
 
 if TYPE_CHECKING:
     from core.exercises.check import Comparison
@@ -46,7 +50,6 @@ class Outcome:
 
 def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcome:
     """The comparison up to ``target`` (step, phase, line: the learner's position), in the calling thread."""
-    from core.errors import LearnTuiError
     from core.exercises.check import compare
     from core.exercises.time_limit import TimedOut
 
@@ -133,8 +136,6 @@ class ExerciseCheck:
         self.panel.show(self.verdict(outcome))
         line = outcome.mismatch.line if outcome.mismatch is not None else outcome.stuck
         if line is not None and self.screen.is_mounted:
-            from tui.widgets.code_panel import CodePanel
-
             title = (
                 pick("✗ differs from the reference here", "✗ 此处与参考代码不同")
                 if outcome.mismatch is not None
@@ -185,15 +186,11 @@ class ExerciseCheck:
 
     def reload(self) -> None:
         """Reopen the view on the saved file, from step 0; the check re-runs to where the learner was."""
-        from tui.screens.training import TrainingScreen
-
         reached = self.target or self.checked
         if reached is not None:
             REACHED[str(self.path)] = (reached[0], reached[1], None)  # (lines may have moved)
         screen = self.screen
-        screen.app.switch_screen(
-            TrainingScreen(str(self.path), screen.settings, paused=True, show_speed=screen.show_speed)
-        )
+        screen.app.switch_screen(screen.reopened())
         screen.app.notify(
             pick(f"{self.path.name} changed: reloaded from step 0", f"{self.path.name} 已修改：从第 0 步重新加载")
         )
@@ -201,8 +198,6 @@ class ExerciseCheck:
     # -- hints ----------------------------------------------------------------------------------------------------
     def hint(self) -> str:
         """The next hint for the first TODO that is wrong (the task, then the calls it needs, then the line)."""
-        from core.errors import LearnTuiError
-        from core.exercises import make
         from core.exercises.check import read_exercise
 
         try:
@@ -228,8 +223,6 @@ class ExerciseCheck:
 
     def _todo_index(self, lesson_id: str, removed: list[Any]) -> int:
         """The TODO before the phase where the runs part; else the first TODO still in the file; else the first."""
-        from core.engine import catalog
-
         item = self.outcome.mismatch if self.outcome is not None else None
         if item is not None and item.phase is not None:
             lines = Path(catalog.find(lesson_id).path).read_text(encoding="utf-8").splitlines()

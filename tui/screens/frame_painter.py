@@ -23,7 +23,7 @@ from tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from tui.driver.messages import Frame
+    from core.driver.frames import Frame
     from tui.widgets.grad_table import GradTable
     from tui.widgets.param_table import ParamTable
 

@@ -23,7 +23,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 from textual.worker import Worker, WorkerState
 
+from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
+from core.engine import catalog
 from core.errors import LearnTuiError
 
 if TYPE_CHECKING:
@@ -116,9 +118,6 @@ def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 
 def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
     """The learning rate, the seed and the budget: optional, empty for the lesson's own."""
-    from core.front.sample import parse_seed
-    from core.lesson import parse_count, parse_lr
-
     budget = (
         f"{lesson.epochs} epochs"
         if lesson.epochs is not None
@@ -201,8 +200,6 @@ class LessonForm(ModalScreen[Any]):
             self.run_worker(self._load, thread=True, exit_on_error=False, name="load lesson options", group="form")
 
     def _load(self) -> Lesson:
-        from core.engine import catalog
-
         return catalog.load(str(self.lesson_ref))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

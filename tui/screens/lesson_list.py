@@ -13,6 +13,8 @@ from rich.text import Text
 from textual.widgets import OptionList
 
 from core.base.i18n import pick
+from core.engine import catalog
+from core.exercises import make, progress
 
 # The course 《PyTorch深度学习实践》 (Liu Er), by lecture.
 LECTURES = {
@@ -56,8 +58,6 @@ def lecture_heading(lecture: int | None) -> str:
 
 def matches(info, typed: str) -> bool:
     """Whether the lesson's id or title (either language) holds the typed text, ignoring case."""
-    from core.engine import catalog
-
     wanted = typed.strip().casefold()
     return not wanted or any(wanted in text.casefold() for text in (info.id, info.title, catalog.localized(info).title))
 
@@ -74,8 +74,6 @@ def lesson_row(info, marks: Text | None = None) -> Padding:
 def exercise_marks() -> dict[str, Text]:
     """Lesson id -> ``✓1 ✓2 ·3``: the exercise levels passed (``learn-tui check``'s small JSON record); only
     lessons with a level passed (``learn-tui exercise --list`` lists them all)."""
-    from core.exercises import make, progress
-
     record = progress.passed()
     marks = {}
     for lesson in make.exercise_lessons():
@@ -96,8 +94,6 @@ def first_lesson(option_list: OptionList) -> int | None:
 @functools.lru_cache(maxsize=1)
 def lesson_infos() -> tuple[list, list[str]]:
     """The built-in lessons, and a line for each lesson file that could not be read (read once per run)."""
-    from core.engine import catalog
-
     try:
         return catalog.catalog(), []
     except Exception:  # one broken file: list the others and say which one

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as Row
 
-from core.driver.requests import option_word
+from core.driver.records import option_word
 from core.errors import LearnTuiError
 from tui.driver.messages import RequestDone
 

@@ -22,6 +22,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.base.i18n import pick
+from core.engine import catalog
+from core.errors import UsageError
 from tui.keys import FOCUS_KEYS, Key
 from tui.screens.lesson_list import exercise_marks, first_lesson, lecture_heading, lesson_infos, lesson_row, matches
 
@@ -73,8 +75,6 @@ class PickerScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        from core.engine import catalog
-
         infos, self.problems = lesson_infos()
         self.english = {info.id: info for info in infos}  # the filter matches English titles too
         self.infos = [catalog.localized(info) for info in infos]
@@ -235,7 +235,6 @@ class PickerScreen(Screen):
             self.app.push_screen(LessonForm(lesson_id), lambda answer: answer and self.app.open_lesson(*answer))
 
     def action_open_file(self) -> None:
-        from core.errors import UsageError
         from tui.screens.prompt import PromptScreen
 
         def check(text: str) -> str:

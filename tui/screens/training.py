@@ -23,23 +23,29 @@ from textual.worker import Worker, WorkerState
 
 from core.base.settings import RunSettings
 from core.base.status import Status
-from core.driver.frames import Needs
+from core.driver.frames import Frame, Needs
+from core.engine import catalog
 from tui.driver.local import TrainingDriver
 from tui.driver.messages import (
     DriverFailure,
     DriverNotice,
-    Frame,
     LessonLoaded,
     TrainingFrame,
 )
 from tui.keys import FOCUS_KEYS, Key
 from tui.screens import training_dialogs
+from tui.screens.error_dialog import ErrorDialog
+from tui.screens.exercise_check import ExerciseCheck
 from tui.screens.frame_painter import HINTS, FramePainter
+from tui.screens.help import HelpScreen, help_rows
 from tui.screens.kept_runs import KeptRuns
+from tui.screens.lesson_form import ask_for_data
+from tui.screens.lesson_list import lesson_infos
 from tui.screens.training_keys import BUILT_IN, is_exercise, lesson_keys, training_keys
+from tui.views import make_view, title
 from tui.widgets.code_panel import CodePanel
 from tui.widgets.grad_table import GradTable
-from tui.widgets.key_bar import KeyBar
+from tui.widgets.key_bar import KeyBar, panel_bindings
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.loss_sparkline import LossSparkline
 from tui.widgets.notes_panel import NotesPanel
@@ -126,12 +132,8 @@ class TrainingScreen(Screen):
 
     def _preview(self) -> None:
         """Show the lesson's code and notes at once, from its file, while torch is still loading."""
-        from core.engine import catalog
-
         if not isinstance(self.lesson_ref, str):
             return
-        from tui.screens.lesson_list import lesson_infos
-
         ref = self.lesson_ref
         try:
             info = (
@@ -143,6 +145,10 @@ class TrainingScreen(Screen):
             return
         self.query_one(CodePanel).set_source(info.path)
         self.notes_panel.set_notes(info.notes)
+
+    def reopened(self) -> TrainingScreen:
+        """A new view of the same lesson file from step 0, paused (an exercise file saved in an editor)."""
+        return TrainingScreen(self.lesson_ref, self.settings, paused=True, show_speed=self.show_speed)
 
     def on_unmount(self) -> None:
         self.driver.stop()
@@ -160,8 +166,6 @@ class TrainingScreen(Screen):
         self._add_views(lesson)
         self._add_lesson_keys(lesson)
         if is_exercise(lesson) and self.exercise is None:
-            from tui.screens.exercise_check import ExerciseCheck
-
             self.exercise = ExerciseCheck(self, lesson.source_file)
             self.exercise.mount()
 
@@ -175,8 +179,6 @@ class TrainingScreen(Screen):
         self.refresh_bindings()
 
     def _add_views(self, lesson: Lesson) -> None:
-        from tui.views import make_view, title
-
         tabs = self.query_one(TabbedContent)
         for index, name in enumerate(lesson.views):
             widget = make_view(name)
@@ -195,15 +197,11 @@ class TrainingScreen(Screen):
         self.notify(message.text, title=message.title, severity=message.severity, markup=False)
 
     def on_driver_failure(self, message: DriverFailure) -> None:
-        from tui.screens.error_dialog import ErrorDialog
-
         self.app.push_screen(ErrorDialog(message.title, message.message, message.details))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One handler for a worker that died anyway: show why, keep the app up."""
         if event.state == WorkerState.ERROR:
-            from tui.screens.error_dialog import ErrorDialog
-
             error = event.worker.error
             self.app.push_screen(ErrorDialog("The training worker stopped", f"{type(error).__name__}: {error}"))
 
@@ -222,8 +220,6 @@ class TrainingScreen(Screen):
             if frame.state == Status.DIVERGED:
                 self.notify(frame.message, title="diverged", severity="warning", markup=False)
             elif frame.state == Status.NEEDS_DATA:
-                from tui.screens.lesson_form import ask_for_data
-
                 ask_for_data(self, frame.message)  # the whole message, and a field for the data folder
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -357,9 +353,6 @@ class TrainingScreen(Screen):
         (tabs.action_next_tab if offset > 0 else tabs.action_previous_tab)()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen, help_rows
-        from tui.widgets.key_bar import panel_bindings
-
         keys = [key for key, _ in self.shown_keys()]
         panel = [binding for binding, _ in panel_bindings(self)]
         self.app.push_screen(HelpScreen(help_rows(self.app, keys, panel) + help_rows(self.app, FOCUS_KEYS)))

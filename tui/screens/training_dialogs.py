@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from core.base.parse import parse_lr
 from core.errors import UsageError
-from core.lesson import parse_lr
 from tui import formatting
 from tui.screens.options import OptionsScreen
 from tui.screens.prompt import PromptScreen

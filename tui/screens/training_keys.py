@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.base.status import MOVABLE, SAVABLE, STARTED, STEPPABLE
+from core.exercises.make import EXERCISE_SUFFIX
 from tui.keys import FOCUS_KEYS, Key
 
 if TYPE_CHECKING:
@@ -105,8 +106,6 @@ MORE_KEYS = (
 
 def is_exercise(lesson: Lesson) -> bool:
     """A lesson loaded from a file ``learn-tui exercise`` wrote (its id ends in ``-exercise``)."""
-    from core.exercises.make import EXERCISE_SUFFIX
-
     return bool(lesson.source_file) and lesson.id.endswith(EXERCISE_SUFFIX)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from tui.widgets.generic_view import GenericView
+
 
 def title(view: str) -> str:
     """The tab's name for the lesson view ``view``, as the lesson notes say it: "hidden_states" → "Hidden states"."""
@@ -24,8 +26,6 @@ def module_name(view: str) -> str:
 
 def make_view(view: str) -> Any:
     """A widget for the lesson view ``view``: its module's VIEW, else the generic pretty-printer."""
-    from tui.widgets.generic_view import GenericView
-
     name = module_name(view)
     try:
         module = importlib.import_module(name)

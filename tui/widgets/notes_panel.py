@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownFence
 
-from core.base.i18n import localized_notes
+from core.engine.catalog import localized_notes
 from tui.widgets.safe_panel import SafePanel
 
 NO_NOTES = "*This lesson has no notes.*"

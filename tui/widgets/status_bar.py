@@ -13,8 +13,8 @@ from rich.text import Text
 from textual.dom import NoScreen
 from textual.widget import Widget
 
+from core.driver.frames import Frame
 from tui import formatting
-from tui.driver.messages import Frame
 from tui.widgets.safe_panel import SafePanel
 
 SEPARATOR = " │ "
