@@ -15,7 +15,8 @@ import torch
 from lessons_for_tests import manual_sgd_lesson, shuffled_mlp_lesson
 
 from core.checkpoint import file as checkpoint_file
-from core.checkpoint.store import check_save_path, load_checkpoint
+from core.checkpoint.file import check_save_path
+from core.checkpoint.store import load_checkpoint
 from core.engine.trainer import Trainer
 from core.errors import CheckpointError, UsageError
 

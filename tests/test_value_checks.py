@@ -8,6 +8,7 @@ import math
 import pytest
 import torch
 
+from core.base.parse import parse_lr
 from core.base.settings import RunSettings
 from core.base.status import Status
 from core.driver.driver import Driver
@@ -16,7 +17,7 @@ from core.engine.catalog import load
 from core.engine.trainer import Trainer
 from core.errors import LessonCrashed, UsageError
 from core.front.cli import app_settings, main, parse
-from core.lesson import Lesson, parse_lr
+from core.lesson import Lesson
 from core.phases import LOSS, STEP, UPDATE
 
 TINY = {

@@ -11,7 +11,6 @@ the process's random generators, so each side's generator state is put back befo
 
 from __future__ import annotations
 
-import ast
 import functools
 import time
 from collections.abc import Callable, Iterator
@@ -26,9 +25,10 @@ from core.base.events import Progress
 from core.base.i18n import pick
 from core.engine import catalog
 from core.engine.trainer import Trainer
-from core.errors import LessonCrashed, UsageError
-from core.exercises import files, record, time_limit, unversioned
+from core.errors import LessonCrashed
+from core.exercises import record, time_limit, unversioned
 from core.exercises.diagnose import State, first_difference
+from core.exercises.files import read_exercise
 
 DEFAULT_STEPS = 3
 PHASE_SECONDS = 30.0  # the least time one phase of the learner's file gets (learn-tui check --timeout)
@@ -62,30 +62,6 @@ class CheckResult:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def read_exercise(path: Path) -> tuple[str, int]:
-    """The reference lesson and level an exercise file names (``EXERCISE_OF``, ``EXERCISE_LEVEL``), read with ast."""
-    files.exercise_source(path)  # a file, readable, UTF-8 text: else a UsageError that says so
-    try:
-        tree = unversioned.parsed(path)
-    except SyntaxError as exc:
-        where = f"{files.shown(path)}, line {exc.lineno}" if exc.lineno else files.shown(path)
-        raise UsageError(f"{where}: {exc.msg}; fix the syntax and check again") from None
-    except (OSError, ValueError) as exc:  # (changed since it was read)
-        raise UsageError(f"can't read {files.shown(path)}: {exc}") from None
-    found: dict[str, Any] = {}
-    for node in tree.body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.value, ast.Constant):
-            continue
-        target = node.targets[0]
-        if isinstance(target, ast.Name) and target.id in ("EXERCISE_OF", "EXERCISE_LEVEL"):
-            found[target.id] = node.value.value
-    if not isinstance(found.get("EXERCISE_OF"), str) or not isinstance(found.get("EXERCISE_LEVEL"), int):
-        raise UsageError(
-            f"{path} is not an exercise file (no EXERCISE_OF = ...); make one with learn-tui exercise LESSON"
-        )
-    return found["EXERCISE_OF"], found["EXERCISE_LEVEL"]
 
 
 def _add_locals(state: State, trainer: Any) -> None:

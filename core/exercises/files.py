@@ -4,14 +4,17 @@ read-only one) is one ``UsageError`` naming the fix; nothing is written unless t
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import errno
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from core.base.i18n import pick
 from core.errors import UsageError
+from core.exercises import unversioned
 
 SHOWN = 100  # characters of a path a message shows (a 5,000-character name is cut in the middle)
 
@@ -159,3 +162,27 @@ def write_new(folder: Path, path: Path, text: str, reset: bool) -> Path | None:
             )
         ) from None
     return backup
+
+
+def read_exercise(path: Path) -> tuple[str, int]:
+    """The reference lesson and level an exercise file names (``EXERCISE_OF``, ``EXERCISE_LEVEL``), read with ast."""
+    exercise_source(path)  # a file, readable, UTF-8 text: else a UsageError that says so
+    try:
+        tree = unversioned.parsed(path)
+    except SyntaxError as exc:
+        where = f"{shown(path)}, line {exc.lineno}" if exc.lineno else shown(path)
+        raise UsageError(f"{where}: {exc.msg}; fix the syntax and check again") from None
+    except (OSError, ValueError) as exc:  # (changed since it was read)
+        raise UsageError(f"can't read {shown(path)}: {exc}") from None
+    found: dict[str, Any] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.value, ast.Constant):
+            continue
+        target = node.targets[0]
+        if isinstance(target, ast.Name) and target.id in ("EXERCISE_OF", "EXERCISE_LEVEL"):
+            found[target.id] = node.value.value
+    if not isinstance(found.get("EXERCISE_OF"), str) or not isinstance(found.get("EXERCISE_LEVEL"), int):
+        raise UsageError(
+            f"{path} is not an exercise file (no EXERCISE_OF = ...); make one with learn-tui exercise LESSON"
+        )
+    return found["EXERCISE_OF"], found["EXERCISE_LEVEL"]

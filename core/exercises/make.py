@@ -16,6 +16,7 @@ from pathlib import Path
 from core.base.i18n import pick
 from core.engine.catalog import find
 from core.errors import UsageError
+from core.exercises import files
 
 LEVELS = (1, 2, 3)
 PHASE_NAMES = ("FORWARD", "LOSS", "ZERO_GRAD", "BACKWARD", "UPDATE")
@@ -258,8 +259,6 @@ def exercise_path(folder: Path, lesson_id: str, level: int) -> Path:
 
 def write_exercise(lesson_id: str, level: int, folder: Path, reset: bool = False) -> tuple[Path, Path | None]:
     """Write the exercise; an existing file is refused unless ``reset``, which first keeps it as ``.bakN``."""
-    from core.exercises import files
-
     text, _ = make_exercise(lesson_id, level)
     path = exercise_path(folder, lesson_id, level)
     return path, files.write_new(folder, path, text, reset)

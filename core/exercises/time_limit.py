@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from core.base.i18n import pick
 from core.errors import LearnTuiError
+from core.exercises import unversioned
 
 T = TypeVar("T")
 RESEND_SECONDS = 1.0  # a file whose bare `except:` swallowed the stop is stopped again this often
@@ -72,8 +73,6 @@ def timed_out(seconds: float, what: str, file: Path, stuck: int | None) -> Timed
 
 def enclosing_loop(file: Path, line: int) -> int | None:
     """The first line of the innermost ``while``/``for`` around ``line`` in ``file`` (None: not in a loop)."""
-    from core.exercises import unversioned
-
     try:
         tree = unversioned.parsed(file)
     except (OSError, SyntaxError, ValueError):

@@ -19,6 +19,8 @@ from core.base.status import Status
 from core.engine import catalog
 from core.errors import LearnTuiError
 from core.exercises import make
+from core.exercises.files import read_exercise
+from core.exercises.time_limit import TimedOut
 from tui.widgets.check_panel import CheckPanel, differing_values
 from tui.widgets.code_panel import CodePanel
 
@@ -51,7 +53,6 @@ class Outcome:
 def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcome:
     """The comparison up to ``target`` (step, phase, line: the learner's position), in the calling thread."""
     from core.exercises.check import compare
-    from core.exercises.time_limit import TimedOut
 
     step, phase, line = target
     matched = 0
@@ -198,7 +199,6 @@ class ExerciseCheck:
     # -- hints ----------------------------------------------------------------------------------------------------
     def hint(self) -> str:
         """The next hint for the first TODO that is wrong (the task, then the calls it needs, then the line)."""
-        from core.exercises.check import read_exercise
 
         try:
             lesson_id, level = read_exercise(self.path)
