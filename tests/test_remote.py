@@ -63,12 +63,12 @@ class Served:
     """A headless --json run (plain progress lines: ``json=False``) serving on a free port, in its own process
     (as a learner starts it)."""
 
-    def __init__(self, tmp_path, *args, json=True):
-        env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path)}
+    def __init__(self, tmp_path, *args, json=True, cwd=REPO):
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
         argv = [sys.executable, "-m", "tui.main", "run", "linear-regression", "--headless", *(["--json"] * json)]
         self.out = open(tmp_path / "run.jsonl", "w+b")  # noqa: SIM115  (a pipe nobody reads would stall the run)
         self.proc = subprocess.Popen(
-            [*argv, "--serve", "127.0.0.1:0", *args], cwd=REPO, env=env, stdout=self.out, stderr=subprocess.PIPE
+            [*argv, "--serve", "127.0.0.1:0", *args], cwd=cwd, env=env, stdout=self.out, stderr=subprocess.PIPE
         )
         first = self.proc.stderr.readline().decode()
         found = re.search(r"serving on 127\.0\.0\.1:(\d+); token (\S+) \(also in (\S+),", first)

@@ -2,13 +2,19 @@
 
 The screen is the app's own ``TrainingScreen`` with a ``RemoteDriver`` in place of the in-process one: the
 same keys, panels and dialogs, acting on the remote run. The status bar names the address. Quitting leaves
-the run training; attaching again shows its history so far.
+the run training; attaching again shows its history so far. ``run_attached`` makes the first connection
+before the app opens: a run that cannot be reached, a peer that is not one, a refusal or a lesson this machine
+does not have is one line and an exit status, with no app drawn and nothing loaded.
 """
 
 from __future__ import annotations
 
+import threading
+
 from textual.binding import Binding
 
+from core.remote.client import Client, GaveUp
+from core.remote.lesson_check import lesson_ref
 from tui.app import LearnApp
 from tui.driver.messages import LessonLoaded
 from tui.driver.remote import RemoteDriver
@@ -22,11 +28,19 @@ class AttachedScreen(TrainingScreen):
     BINDINGS = [key.binding for key in ATTACHED_KEYS]  # (in place of the training view's bindings of those keys)
 
     def __init__(
-        self, host: str, port: int, token: str, *, show_speed: bool = True, token_from_file: bool = False
+        self,
+        host: str,
+        port: int,
+        token: str,
+        *,
+        show_speed: bool = True,
+        token_from_file: bool = False,
+        client: Client | None = None,
     ) -> None:
         self.address = f"{host}:{port}"
         super().__init__(self.address, show_speed=show_speed)
-        self.driver = RemoteDriver(self, host, port, token, token_from_file=token_from_file)  # type: ignore[assignment]
+        driver = RemoteDriver(self, host, port, token, token_from_file=token_from_file, client=client)
+        self.driver = driver  # type: ignore[assignment]
 
     def on_lesson_loaded(self, message: LessonLoaded) -> None:
         """(Textual calls TrainingScreen's handler too, after this one: name the address once it has run.)"""
@@ -48,20 +62,42 @@ class AttachApp(LearnApp):
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False)]
 
     def __init__(
-        self, host: str, port: int, token: str, *, show_speed: bool = True, token_from_file: bool = False
+        self,
+        host: str,
+        port: int,
+        token: str,
+        *,
+        show_speed: bool = True,
+        token_from_file: bool = False,
+        client: Client | None = None,
     ) -> None:
+        """``client``: one already connected (``run_attached``); without it the screen connects by itself."""
         super().__init__(None, preload_torch=False, show_speed=show_speed)
         self.address = (host, port, token)
         self.token_from_file = token_from_file
+        self.client = client
         self.TITLE = f"learn-tui attach {host}:{port}"
 
     def on_mount(self) -> None:
         host, port, token = self.address
-        screen = AttachedScreen(host, port, token, show_speed=self.show_speed, token_from_file=self.token_from_file)
+        screen = AttachedScreen(
+            host, port, token, show_speed=self.show_speed, token_from_file=self.token_from_file, client=self.client
+        )
         self.push_screen(screen)
 
 
-def run_attached(host: str, port: int, token: str, token_from_file: bool = False) -> int:
-    app = AttachApp(host, port, token, token_from_file=token_from_file)
-    app.run()
-    return app.return_code or 0
+def run_attached(host: str, port: int, token: str, token_from_file: bool = False, **timing: float) -> int:
+    """Reach the run (``Client.reach``: ``UsageError`` for a wrong token, ``AttachError`` for the rest, each one
+    line), check the lesson it names (``lesson_ref``), then open the app on that connection. 1 when the client
+    gave up reconnecting; ``timing``: the client's ``reach``, ``retry``, ``give_up`` seconds."""
+    client = Client(host, port, token, None, token_from_file=token_from_file, **timing)
+    thread = threading.Thread(target=client.run, name="learn-tui attach", daemon=True)
+    thread.start()
+    try:
+        lesson_ref(client.reach())  # (before anything is imported or drawn)
+        app = AttachApp(host, port, token, token_from_file=token_from_file, client=client)
+        app.run()
+    finally:
+        client.stop()
+        thread.join(5)
+    return app.return_code or (1 if isinstance(client.ended, GaveUp) else 0)

@@ -20,6 +20,8 @@ from core.remote import protocol
 from core.remote.messages import Welcome
 from core.remote.server import NOBODY, Server
 
+CHECKPOINTS = "checkpoints"  # where the driver's save puts a checkpoint given no path (ctrl+s)
+
 if TYPE_CHECKING:
     from core.base.events import Event
     from core.base.settings import RunSettings
@@ -41,6 +43,13 @@ def welcome_for(lesson: Lesson, given: str) -> Welcome:
     return Welcome(str(path), hashlib.sha256(path.read_bytes()).hexdigest())
 
 
+def checkpoint_folders(args: Any) -> tuple[Path, ...]:
+    """Where this run's checkpoints are, the only folders a client's ``open`` reads: ``checkpoints/`` (where
+    ctrl+s saves) and ``--save``'s folder."""
+    saved = (Path(args.save).expanduser().parent,) if getattr(args, "save", None) else ()
+    return tuple(dict.fromkeys((Path(CHECKPOINTS), *saved)))
+
+
 def serve_and_train(
     lesson: Lesson, args: Any, settings: RunSettings, trainer: Trainer, output: Any, ctrl_c: StopAtStepBoundary
 ) -> tuple[Finished | Diverged | None, Trainer]:
@@ -48,7 +57,7 @@ def serve_and_train(
     may have reset the run or opened a checkpoint)."""
     host, port = protocol.parse_address(args.serve, "--serve")
     token = protocol.new_token()
-    server = Server(welcome_for(lesson, str(args.lesson)), token, host, port, say)
+    server = Server(welcome_for(lesson, str(args.lesson)), token, host, port, say, checkpoint_folders(args))
     trainer.prime()  # a set-up that fails does so before anything is served, as in any headless run
     start, stop = trainer.step, {"interrupted": False}
     shown = [trainer.run]  # the run the output shows: a reset makes a new one, an opened checkpoint a new trainer

@@ -1,55 +1,51 @@
 """The client side of ``learn-tui attach``: says hello with the token, hands the server's records to a sink,
 sends requests, and reconnects after a drop.
 
-``Client.run`` blocks (the app runs it in a thread worker) in an asyncio loop of its own; ``send`` and ``stop``
-may be called from any thread. What the sink gets: the decoded records (``Frame``, ``Notice``, ``Answer``...),
-the server's ``Welcome`` (after each connection), a ``Refused`` or ``Bye`` (after which it stops), and
-``Notice("connection lost, retrying")`` / ``Notice("reconnected")`` of its own. A connection closed under it and
-one gone silent (no line, not even the server's heartbeat, for ``SILENCE`` seconds) are both lost. The client
-writes an empty line of its own at least every ``protocol.HEARTBEAT``, so the server can tell it left too.
+``Client.run`` blocks in an asyncio loop of its own (in a thread); ``send``, ``stop``, ``reach`` and
+``hand_over`` may be called from any thread. The first connection must reach a learn-tui server (a ``Welcome``
+or a ``Refused``, ``handshake.py``) within ``REACH`` seconds, else the client ends with a ``GaveUp`` saying why,
+which ``reach`` raises as one line. Reconnecting is for a session that worked: the pause between tries doubles
+from ``RETRY`` to ``RETRY_MAX``, and after ``GIVE_UP`` seconds the client gives up, visibly. The sink gets the
+decoded records, each connection's ``Welcome``, a last ``Refused``, ``Bye`` or ``GaveUp``, and ``Notice(LOST)``
+/ ``Notice("reconnected")``; a client made without one holds what comes (the latest frame only) until
+``hand_over``. A closed connection, a garbled line and ``SILENCE`` seconds without a line (not even the
+server's heartbeat) are all lost; the client writes its own heartbeat every ``protocol.HEARTBEAT``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import secrets
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import threading
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
 
+from core.driver.frames import Frame
 from core.driver.records import Notice
-from core.engine import catalog
-from core.errors import LessonFileError
+from core.errors import UsageError
 from core.remote import protocol
 from core.remote.codec import CodecError, decode
+from core.remote.handshake import AttachError, NotAServer, Reached, close, handshake, why_not
+from core.remote.lesson_check import shown
 from core.remote.messages import Bye, Refused, Welcome
 
-if TYPE_CHECKING:
-    from core.lesson import Lesson
-
-RETRY = 1.0  # seconds between attempts to reconnect
+REACH = 10.0  # seconds the first connection has to reach a learn-tui server (a Welcome or a Refused)
+RETRY, RETRY_MAX = 0.5, 10.0  # seconds between attempts to reconnect: doubling from RETRY up to RETRY_MAX
+GIVE_UP = 180.0  # seconds a lost session is retried before the client gives up
 SILENCE = 4 * protocol.HEARTBEAT  # seconds without a line (the server writes one at least every HEARTBEAT): lost
-CONNECT = 5.0  # seconds to wait for a connection before trying again
 LOST = "connection lost, retrying"
+HELD = 100  # records held at most until a sink is handed over (the latest frame, and the first others)
 STALE = " (the token file may be stale: pass --token-file or restart the server)"
 
 
-def load_lesson(welcome: Welcome) -> Lesson:
-    """The served lesson from this machine: a built-in one by its id; a lesson file only where the same file
-    (same path, same sha256) is here: code is never taken from the wire."""
-    if welcome.sha256 is None:
-        return catalog.load(welcome.lesson)
-    path = Path(welcome.lesson)
-    if not path.is_file():
-        raise LessonFileError(
-            f"the run serves the lesson file {path}, which is not on this machine: attach from where it is"
-        )
-    if hashlib.sha256(path.read_bytes()).hexdigest() != welcome.sha256:
-        raise LessonFileError(f"{path} here differs from the file the run serves: attach with the same file")
-    return catalog.load(str(path))
+@dataclass(frozen=True)
+class GaveUp:
+    """The client stopped trying (a record of this side only, never on the wire): why, in one line."""
+
+    reason: str
 
 
 class Client:
@@ -58,17 +54,27 @@ class Client:
         host: str,
         port: int,
         token: str,
-        sink: Callable[[Any], None],
+        sink: Callable[[Any], None] | None,
         *,
+        reach: float = REACH,
         retry: float = RETRY,
+        give_up: float = GIVE_UP,
         token_from_file: bool = False,
     ) -> None:
-        """``token_from_file``: the token came from the server's token file here, which a refusal may blame."""
-        self.host, self.port, self.token, self.sink, self.retry = host, port, token, sink, retry
+        """``token_from_file``: the token came from the server's token file here, which a refusal may blame.
+        ``reach``, ``retry`` and ``give_up``: the seconds above (tests make them short)."""
+        self.host, self.port, self.token = host, port, token
+        self.reach_s, self.retry, self.give_up = reach, retry, give_up
         self.token_from_file = token_from_file
         self.session = secrets.token_hex(8)  # the same app reconnecting replaces its old connection
         self.needs: dict[str, bool] | None = None  # sent again after each reconnection
         self.connected = False
+        self.first: Welcome | Refused | GaveUp | None = None  # how the first connection went
+        self.ended: Refused | Bye | GaveUp | None = None  # why the client stopped, if not asked to
+        self.contacted = threading.Event()  # ``first`` is known (or the client stopped before)
+        self.done = threading.Event()  # ``run`` returned
+        self._sink, self._held = sink, list[Any]()  # records held until a sink is handed over
+        self._sink_lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._outbox: asyncio.Queue[bytes] | None = None
         self._stopping: asyncio.Event | None = None
@@ -97,67 +103,162 @@ class Client:
         self._stop_asked = True
         loop, stopping = self._loop, self._stopping
         if loop is not None and stopping is not None:
-            loop.call_soon_threadsafe(stopping.set)
+            with contextlib.suppress(RuntimeError):  # (the loop already closed)
+                loop.call_soon_threadsafe(stopping.set)
+
+    def reach(self) -> Welcome:
+        """Wait for the first connection's outcome (``run`` going in another thread): the server's ``Welcome``,
+        or ``UsageError`` (a wrong token: exit 2) or ``AttachError`` (anything else: exit 1), in one line."""
+        while not self.contacted.wait(0.1):
+            pass
+        first = self.first
+        if isinstance(first, Welcome) and first.protocol != protocol.PROTOCOL:
+            raise AttachError(
+                f"{self.address} speaks protocol {first.protocol}: attach with the run's learn-tui version"
+            )
+        if isinstance(first, Welcome):
+            return first
+        if isinstance(first, Refused):
+            text = f"{self.address} refused this terminal: {shown(first.reason)}"
+            raise UsageError(text) if first.reason.startswith("wrong token") else AttachError(text)
+        raise AttachError(first.reason if first is not None else f"stopped before reaching {self.address}")
+
+    def hand_over(self, sink: Callable[[Any], None]) -> None:
+        """From now on records go to ``sink``, starting with those held since the client started (handed over
+        outside the lock: the client's thread holds what comes meanwhile, and it follows in order)."""
+        while True:
+            with self._sink_lock:
+                held, self._held = self._held, []
+                if not held:
+                    self._sink = sink
+                    return
+            for record in held:
+                sink(record)
 
     # -- the client's thread -----------------------------------------------------------------------------
     def run(self) -> None:
-        asyncio.run(self._main())
+        try:
+            asyncio.run(self._main())
+        except Exception as exc:  # a bug here: said in one line where the view shows it, not over the screen
+            self._emit(GaveUp(f"the connection to {self.address} failed: {type(exc).__name__}: {exc}"))
+        finally:
+            self.connected = False
+            self.contacted.set()
+            self.done.set()
+
+    def _emit(self, record: Any) -> None:
+        if self.first is None and isinstance(record, (Welcome, Refused, GaveUp)):
+            self.first = record
+            self.contacted.set()
+        if isinstance(record, (Refused, Bye, GaveUp)):
+            self.ended = record
+        with self._sink_lock:
+            if self._sink is not None:
+                self._sink(record)
+            elif isinstance(record, Frame):  # the latest frame only
+                self._held = [held for held in self._held if not isinstance(held, Frame)] + [record]
+            elif len(self._held) < HELD:
+                self._held.append(record)
 
     async def _main(self) -> None:
-        self._loop, self._stopping, lost = asyncio.get_running_loop(), asyncio.Event(), False
+        self._loop, self._stopping = asyncio.get_running_loop(), asyncio.Event()
         if self._stop_asked:
             return
-        while not self._stopping.is_set():
-            try:
-                connection = await self._connect()
-            except (OSError, TimeoutError) as exc:
-                if not lost:
-                    why = "no answer" if isinstance(exc, TimeoutError) else exc.strerror or exc
-                    self.sink(Notice(f"cannot reach {self.address} ({why}); retrying", "warning"))
-                    lost = True
-                await self._wait(self.retry)
-                continue
-            if connection is None:  # stopped while connecting
+        try:
+            reached = await self._unless_stopped(handshake(self.host, self.port, self._hello(), self.reach_s))
+        except (OSError, TimeoutError, NotAServer) as exc:
+            self._emit(GaveUp(why_not(exc, self.address, self.reach_s)))
+            return
+        if reached is None:
+            return
+        reader, writer, welcome = reached
+        if not isinstance(welcome, Welcome):
+            close(writer)
+            self._emit(self._refusal(welcome))
+            return
+        self._emit(welcome)
+        lost: list[float] = []  # when the line was lost, and the pause before the next try: kept across
+        while True:  # sessions that end at once (a peer that welcomes, then sends garbage), reset by one that lasted
+            began = self._loop.time()
+            if await self._session(reader, writer):
+                return
+            if not lost or self._loop.time() - began >= SILENCE:
+                lost[:] = [self._loop.time(), self.retry]
+            connection = await self._reconnect(welcome, lost)
+            if connection is None:
                 return
             reader, writer = connection
-            try:
-                finished = await self._session(reader, writer, lost)
-            except (OSError, ValueError, CodecError):  # a drop, a line over the limit, a garbled line
-                finished = False
-            finally:
-                self.connected = False
-                writer.close()
-            if finished or self._stopping.is_set():
-                return
-            self.sink(Notice(LOST, "warning"))
-            lost = True
-            await self._wait(self.retry)
 
-    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-        """A connection; None when stopped first (an unreachable host can take minutes to say so), and
-        ``TimeoutError`` after ``CONNECT`` seconds."""
+    def _refusal(self, record: Refused) -> Refused:
+        if self.token_from_file and record.reason.startswith("wrong token"):
+            return Refused(record.reason + STALE)
+        return record
+
+    async def _reconnect(
+        self, welcome: Welcome, lost: list[float]
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        """A session that worked was lost (at ``lost[0]``): try again, each pause (``lost[1]``) twice the last,
+        for ``give_up`` seconds. The new connection, or None (stopped, refused, another run there, or given up:
+        the sink was told)."""
+        assert self._stopping is not None and self._loop is not None
+        self._emit(Notice(LOST, "warning"))
+        started, pause = lost
+        while not self._stopping.is_set():
+            left = self.give_up - (self._loop.time() - started)
+            if left <= 0:
+                minutes = f"{self.give_up / 60:.3g} min" if self.give_up >= 60 else f"{self.give_up:g} s"
+                self._emit(GaveUp(f"lost {self.address} for {minutes}: gave up reconnecting (attach again later)"))
+                return None
+            await self._wait(min(pause, left))
+            pause = lost[1] = min(pause * 2, RETRY_MAX)
+            if self._stopping.is_set():
+                return None
+            try:
+                reached = await self._unless_stopped(
+                    handshake(self.host, self.port, self._hello(), min(self.reach_s, max(left, 0.1)))
+                )
+            except (OSError, TimeoutError, NotAServer):
+                continue  # (a peer that is not the run counts as one more failed attempt)
+            if reached is None:
+                return None
+            reader, writer, record = reached
+            if isinstance(record, Refused):
+                close(writer)
+                self._emit(self._refusal(record))
+                return None
+            if record != welcome:
+                close(writer)
+                self._emit(GaveUp(f"{self.address} now serves another lesson ({shown(record.lesson)}): detached"))
+                return None
+            self._emit(Notice("reconnected"))
+            self._emit(record)
+            return reader, writer
+        return None
+
+    async def _unless_stopped(self, work: Coroutine[Any, Any, Reached]) -> Reached | None:
+        """``work``'s result, or None when ``stop`` came first (an unreachable host can take minutes)."""
         assert self._stopping is not None
-        connecting = asyncio.create_task(asyncio.open_connection(self.host, self.port, limit=protocol.RECORD_LIMIT))
-        stopping = asyncio.create_task(self._stopping.wait())
-        done, _ = await asyncio.wait({connecting, stopping}, timeout=CONNECT, return_when=asyncio.FIRST_COMPLETED)
+        task, stopping = asyncio.ensure_future(work), asyncio.ensure_future(self._stopping.wait())
+        done, _ = await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
         stopping.cancel()
-        if connecting in done:
-            return connecting.result()
-        connecting.cancel()
-        if stopping in done:
-            return None
-        raise TimeoutError
+        if task in done:
+            return task.result()
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+        return None
 
     async def _wait(self, seconds: float) -> None:
         assert self._stopping is not None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
 
-    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, lost: bool) -> bool:
-        """One connection; True when it ended for good (refused, the run ended, or stopped here)."""
+    def _hello(self) -> bytes:
+        return (json.dumps({"hello": protocol.PROTOCOL, "token": self.token, "session": self.session}) + "\n").encode()
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        """One welcomed connection; True when it ended for good (refused, the run ended, or stopped here)."""
         assert self._stopping is not None
-        hello = {"hello": protocol.PROTOCOL, "token": self.token, "session": self.session}
-        writer.write((json.dumps(hello) + "\n").encode())
         self._outbox = asyncio.Queue()
         self.connected = True
         if self.needs is not None:
@@ -177,23 +278,26 @@ class Client:
                 if line == b"\n":
                     continue  # the server's heartbeat
                 record = decode(line)
-                if isinstance(record, Refused) and self.token_from_file and record.reason.startswith("wrong token"):
-                    record = Refused(record.reason + STALE)
-                if isinstance(record, Welcome) and lost:
-                    self.sink(Notice("reconnected"))
-                self.sink(record)
+                if isinstance(record, Welcome):
+                    continue  # (only a handshake's welcome counts)
+                self._emit(self._refusal(record) if isinstance(record, Refused) else record)
                 if isinstance(record, (Refused, Bye)):
                     return True
+        except (OSError, ValueError, CodecError):  # a drop, a line over the limit, a garbled line
+            return False
         finally:
+            self.connected = False
             sender.cancel()
             stopping.cancel()
+            close(writer)
 
     async def _send(self, writer: asyncio.StreamWriter) -> None:
         assert self._outbox is not None
-        while True:
-            try:
-                line = await asyncio.wait_for(self._outbox.get(), protocol.HEARTBEAT)
-            except TimeoutError:
-                line = b"\n"  # the heartbeat: the server drops a client silent for long
-            writer.write(line)
-            await writer.drain()
+        with contextlib.suppress(ConnectionError):
+            while not writer.is_closing():
+                try:
+                    line = await asyncio.wait_for(self._outbox.get(), protocol.HEARTBEAT)
+                except TimeoutError:
+                    line = b"\n"  # the heartbeat: the server drops a client silent for long
+                writer.write(line)
+                await writer.drain()

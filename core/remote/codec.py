@@ -4,16 +4,21 @@ A record is a frozen dataclass of ``core`` (a ``Frame`` with its ``Progress`` an
 ...): it is written as a JSON object whose ``"@"`` names its class, with one key per field. Decoding builds
 only the classes of ``ALLOWED`` (an allow-list, looked up by that name: nothing is imported by a name read
 from the wire, and nothing is unpickled); an unknown name, an unknown field or a value of the wrong shape is
-a ``CodecError``. JSON has no tuples: the fields that hold tuples are listed here and turned back into
-tuples, so a decoded frame equals the one sent. Floats keep nan and inf (Python's ``NaN``/``Infinity``).
+a ``CodecError``, and so is a field whose value is not of its declared type (a step that is text, a
+snapshot that is a list): what ``decode`` returns is as well-formed as what the driver built. JSON has no
+tuples: the fields that hold tuples are listed here and turned back into tuples, so a decoded frame equals
+the one sent. Floats keep nan and inf (Python's ``NaN``/``Infinity``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import types
+import typing
+from collections.abc import Mapping
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, Union
 
 from core.base.events import Progress
 from core.base.status import Status
@@ -87,7 +92,7 @@ def decode(line: str | bytes) -> Any:
         data = json.loads(line)
     except (ValueError, RecursionError) as exc:
         raise CodecError(f"not JSON ({exc})") from None
-    if not isinstance(data, dict) or data.get(TAG) not in ALLOWED:
+    if not isinstance(data, dict) or not isinstance(data.get(TAG), str) or data[TAG] not in ALLOWED:
         raise CodecError("not a record this version knows")
     try:
         return _build(data)
@@ -120,7 +125,46 @@ def _build(value: Any) -> Any:
         built[key] = _tuples(built[key])
     for key in TUPLE_VALUES.get(name, ()) & built.keys():
         built[key] = {k: _tuples(v) for k, v in _mapping(built[key]).items()}
+    hints = _hints(name)
+    for key, value in built.items():
+        if not _is(value, hints[key]):
+            raise TypeError(f"{name}.{key} is not {hints[key]}")
     return cls(**built)
+
+
+def _hints(name: str) -> dict[str, Any]:
+    """A record's field types (its annotations resolved once, with the record classes in scope)."""
+    if name not in HINTS:
+        HINTS[name] = typing.get_type_hints(ALLOWED[name], localns={**ALLOWED, **ENUMS})
+    return HINTS[name]
+
+
+HINTS: dict[str, dict[str, Any]] = {}
+
+
+def _is(value: Any, hint: Any) -> bool:
+    """``value`` is of the annotated type ``hint`` (the few forms the records use; an int is a float, a bool is
+    neither)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (Union, types.UnionType):
+        return any(_is(value, arm) for arm in args)
+    if origin is Literal:
+        return isinstance(value, str) and value in args
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_is(item, args[0]) for item in value)
+        return len(value) == len(args) and all(_is(item, arm) for item, arm in zip(value, args, strict=True))
+    if origin is Mapping:
+        return isinstance(value, dict) and all(isinstance(k, str) and _is(v, args[1]) for k, v in value.items())
+    if isinstance(value, bool):
+        return hint is bool
+    if hint is float:
+        return isinstance(value, (int, float))
+    return isinstance(value, hint)
 
 
 def _tuples(value: Any) -> Any:

@@ -8,6 +8,8 @@ ZeroMQ or websockets would bring one (and a C extension or an HTTP stack) for no
 
 from __future__ import annotations
 
+import hmac
+import json
 import os
 import secrets
 from pathlib import Path
@@ -64,6 +66,25 @@ def check_request(data: Any) -> tuple[str, dict[str, Any], int | None]:
     return name, args, ident
 
 
+def check_hello(line: bytes, token: str, attached: str | None) -> tuple[str, str]:
+    """(why a connection's first line is refused, or "", and its session); ``attached``: the session of the
+    client attached now, if any (the same app reconnecting replaces it; another is refused)."""
+    try:
+        hello = json.loads(line)
+    except (ValueError, RecursionError):  # (a hello nested thousands deep)
+        hello = None
+    if not isinstance(hello, dict) or not isinstance(hello.get("token"), str):
+        return "no hello with a token: attach with learn-tui attach", ""
+    if hello.get("hello") != PROTOCOL:
+        return f"this server speaks protocol {PROTOCOL}: attach with the same learn-tui version", ""
+    if not hmac.compare_digest(hello["token"].encode(), token.encode()):
+        return "wrong token: use the one the server printed (or its token file)", ""
+    session = str(hello.get("session", ""))
+    if attached is not None and (not session or session != attached):
+        return "another terminal is attached to this run (one at a time): detach it first", ""
+    return "", session
+
+
 def _fits(value: Any, allowed: tuple) -> bool:
     """``allowed`` is types (``bool`` only where named: ``True`` is an int too) or the values themselves."""
     if isinstance(value, bool) and bool not in allowed:
@@ -71,6 +92,26 @@ def _fits(value: Any, allowed: tuple) -> bool:
     if all(isinstance(a, type) for a in allowed):
         return isinstance(value, allowed)
     return value in allowed
+
+
+def checkpoint_in(text: str, folders: tuple[Path, ...]) -> str | None:
+    """The checkpoint a client's ``open`` may name: a name in one of the served run's checkpoint ``folders``
+    (the first that has it), or a path that lands directly in one (links followed); else None, the same for a
+    path that exists as for one that does not: a client learns nothing of the files elsewhere."""
+    given = Path(text)
+    bare = len(given.parts) == 1 and not given.is_absolute() and text not in (".", "..")
+    try:
+        homes = {Path(os.path.realpath(folder)) for folder in folders}
+        if bare:
+            candidates = [folder / given for folder in folders]
+            given = next((path for path in candidates if path.is_file()), candidates[0])
+        real = Path(os.path.realpath(given))
+    except (OSError, ValueError):  # (a NUL byte, a name too long)
+        return None
+    if real.parent not in homes:
+        return None
+    relative = os.path.relpath(real)
+    return relative if not relative.startswith("..") else str(real)
 
 
 def parse_address(text: str, flag: str) -> tuple[str, int]:

@@ -7,23 +7,26 @@ never notices. Frames are paced by the socket: the driver builds the next one on
 slow network skips frames instead of queueing them. When the client leaves, the run goes on (a paused run is
 resumed: nobody is left to unpause it), with no snapshots taken for nobody. A client that says nothing, not even
 its heartbeat, for ``SILENT`` seconds has left; at the end of the run the client gets ``GOODBYE`` seconds to take
-the ``Bye``, so the run's save never waits on the network.
+the ``Bye``, so the run's save never waits on the network. The end closes every connection (no handler is
+cancelled: asyncio would print a traceback); what the loop still reports is one line. Nothing is written to a
+closing connection. ``open`` names a checkpoint in the run's ``folders`` (``protocol.checkpoint_in``), and a
+request the driver refuses at once is answered as one it refuses later: the run goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import threading
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.driver.frames import Frame, Needs
-from core.driver.records import Notice
-from core.errors import UsageError
+from core.driver.records import Answer, Notice
+from core.errors import LearnTuiError, UsageError
 from core.remote import protocol
 from core.remote.codec import ALLOWED, encode
 from core.remote.messages import Bye, Refused, Welcome
@@ -53,8 +56,20 @@ class Client:
 
 
 class Server:
-    def __init__(self, welcome: Welcome, token: str, host: str, port: int, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        welcome: Welcome,
+        token: str,
+        host: str,
+        port: int,
+        log: Callable[[str], None],
+        folders: tuple[Path, ...] = (),
+    ) -> None:
+        """``folders``: where the run's checkpoints are (ctrl+s, ``--save``), the only ones ``open`` reads."""
         self.welcome, self.token, self.host, self.port, self.log = welcome, token, host, port, log
+        self.folders = folders
+        self._writers: set[asyncio.StreamWriter] = set()  # every open connection, welcomed or not
+        self._closing = False
         self.driver: Driver | None = None  # set before ``start``
         self.client: Client | None = None
         self.records_sent = self.bytes_sent = 0
@@ -99,6 +114,7 @@ class Server:
     # -- the server's thread ------------------------------------------------------------------------------
     def _serve(self) -> None:
         loop = self._loop = asyncio.new_event_loop()
+        loop.set_exception_handler(self._loop_error)
         try:
             self._server = loop.run_until_complete(
                 asyncio.start_server(self._handle, self.host, self.port, limit=protocol.REQUEST_LIMIT)
@@ -112,18 +128,27 @@ class Server:
         loop.run_forever()
         loop.close()
 
+    def _loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """What asyncio would print as a traceback: one line (the run goes on)."""
+        error = context.get("exception")
+        self.log(f"the server: {context.get('message', 'an error')}{f' ({type(error).__name__})' if error else ''}")
+
     async def _shutdown(self, reason: str) -> None:
         client, self.client = self.client, None  # (its handler then neither resumes the run nor says it left)
+        self._closing = True  # (a connection not yet welcomed leaves without a word)
         if client is not None:  # a slow or silent client gets a second to hear why, no more
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._say(client.writer, Bye(reason)), GOODBYE)
-            client.writer.transport.abort()
         if self._server is not None:
             self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()  # each handler ends on its closed connection
         tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            _, left = await asyncio.wait(tasks, timeout=GOODBYE)
+            for task in left:  # (none expected: a handler ends itself quietly even when cancelled)
+                task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)
         asyncio.get_running_loop().call_soon(asyncio.get_running_loop().stop)
 
     def _offer(self, client: Client, record: Any) -> None:
@@ -132,30 +157,54 @@ class Server:
         elif isinstance(record, Frame) and self.driver is not None:
             self.driver.frame_done()
 
-    async def _say(self, writer: asyncio.StreamWriter, record: Any) -> None:
-        """Write one record (None: the heartbeat, an empty line)."""
+    async def _say(self, writer: asyncio.StreamWriter, record: Any) -> bool:
+        """Write one record (None: the heartbeat, an empty line); False once the connection is closing (then
+        nothing is written: asyncio would log each write to a lost connection)."""
+        if writer.is_closing():
+            return False
         line = b"\n" if record is None else (encode(record) + "\n").encode()
         if len(line) > protocol.RECORD_LIMIT:
             line = (encode(Notice(f"a {type(record).__name__} too big to send was skipped", "warning")) + "\n").encode()
         writer.write(line)
         self.records_sent += 1
         self.bytes_sent += len(line)
-        with contextlib.suppress(ConnectionError):
+        try:
             await writer.drain()
+        except ConnectionError:
+            return False
+        return not writer.is_closing()
 
     async def _refuse(self, writer: asyncio.StreamWriter, reason: str) -> None:
+        if self._closing:
+            return
         peer = writer.get_extra_info("peername")
         self.log(f"refused a client{f' from {peer[0]}' if peer else ''}: {reason}")
         await self._say(writer, Refused(reason))
         writer.close()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One connection, from its hello to its end. It never raises, cancelled included: asyncio (3.11)
+        would print a traceback for a connection handler that did."""
+        self._writers = {w for w in self._writers if not w.is_closing() or w.transport.get_write_buffer_size()}
+        self._writers.add(writer)
+        try:
+            await self._connection(reader, writer)
+        except (asyncio.CancelledError, ConnectionError):
+            pass
+        except Exception as exc:  # a bug here: one line, and the run goes on
+            self.log(f"a connection failed ({type(exc).__name__}: {exc}); the run goes on")
+        finally:
+            writer.close()  # (after what was written: a refusal is read; the run's end aborts what still flushes)
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             line = await asyncio.wait_for(reader.readline(), protocol.HELLO_TIMEOUT)
         except (TimeoutError, ValueError, ConnectionError):  # ValueError: a line over the limit
             await self._refuse(writer, "no hello with a token: attach with learn-tui attach")
             return
-        refusal, session = self._check_hello(line)
+        if self._closing:
+            return
+        refusal, session = protocol.check_hello(line, self.token, self.client.session if self.client else None)
         if refusal:
             await self._refuse(writer, refusal)
             return
@@ -181,25 +230,7 @@ class Server:
                 self.log("the client detached; training goes on")
             writer.close()
 
-    def _check_hello(self, line: bytes) -> tuple[str, str]:
-        """(why this hello is refused, or "", and its session)."""
-        try:
-            hello = json.loads(line)
-        except (ValueError, RecursionError):  # (a hello nested thousands deep)
-            hello = None
-        if not isinstance(hello, dict) or not isinstance(hello.get("token"), str):
-            return "no hello with a token: attach with learn-tui attach", ""
-        if hello.get("hello") != protocol.PROTOCOL:
-            return f"this server speaks protocol {protocol.PROTOCOL}: attach with the same learn-tui version", ""
-        if not hmac.compare_digest(hello["token"].encode(), self.token.encode()):
-            return "wrong token: use the one the server printed (or its token file)", ""
-        session = str(hello.get("session", ""))
-        if self.client is not None and (not session or session != self.client.session):
-            return "another terminal is attached to this run (one at a time): detach it first", ""
-        return "", session
-
     async def _read(self, reader: asyncio.StreamReader, client: Client) -> None:
-        driver = self._driver()
         while True:
             try:
                 line = await asyncio.wait_for(reader.readline(), SILENT)
@@ -224,13 +255,24 @@ class Server:
                 return
             if self.client is not client:
                 return
-            if name == "needs":
-                driver.needs = Needs(**args)
-                driver.refresh()
-            elif name in protocol.ANSWERED:
-                getattr(driver, name)(**args, reply_to=ident)
-            else:
-                getattr(driver, name)(**args)
+            try:
+                self._request(client, name, args, ident)
+            except LearnTuiError as exc:  # refused at once (a bad value): answered, and the run goes on
+                client.offer(Answer(name, str(exc), ident) if ident is not None else Notice(str(exc), "error"))
+
+    def _request(self, client: Client, name: str, args: dict[str, Any], ident: int | None) -> None:
+        driver = self._driver()
+        if name == "needs":
+            driver.needs = Needs(**args)
+            driver.refresh()
+        elif name == "open" and (path := protocol.checkpoint_in(args["path"], self.folders)) is None:
+            folders = " or ".join(f"{folder}/" for folder in self.folders) or "no folder"
+            refusal = f"open takes the name of a checkpoint this run saved, in {folders} (e.g. NAME.pt)"
+            client.offer(Answer("open", refusal, ident) if ident is not None else Notice(refusal, "error"))
+        elif name in protocol.ANSWERED:
+            getattr(driver, name)(**{**args, **({"path": path} if name == "open" else {})}, reply_to=ident)
+        else:
+            getattr(driver, name)(**args)
 
     async def _send(self, client: Client) -> None:
         try:
@@ -245,14 +287,17 @@ class Server:
             try:
                 await asyncio.wait_for(client.wake.wait(), protocol.HEARTBEAT)
             except TimeoutError:  # nothing to say: say so (a paused run), so the client can tell a silent line
-                await self._say(client.writer, None)
+                if not await self._say(client.writer, None):
+                    return
                 continue
             client.wake.clear()
             while client.queue:
                 record = client.queue.popleft()
-                await self._say(client.writer, record)
+                said = await self._say(client.writer, record)
                 if isinstance(record, Frame):
                     driver.frame_done()
+                if not said:
+                    return  # the connection is closing: its handler ends it
 
     def _driver(self) -> Driver:
         assert self.driver is not None

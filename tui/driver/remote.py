@@ -12,7 +12,8 @@ from core.base.status import Status
 from core.driver.frames import Frame, Needs
 from core.driver.records import Answer, LessonReady, Notice
 from core.errors import LearnTuiError
-from core.remote.client import LOST, Client, load_lesson
+from core.remote.client import LOST, Client, GaveUp
+from core.remote.lesson_check import load_lesson, shown
 from core.remote.messages import Bye, Refused, Welcome
 from tui.driver.local import to_message
 from tui.driver.messages import DriverNotice, RequestDone, TrainingFrame
@@ -27,9 +28,20 @@ if TYPE_CHECKING:
 
 
 class RemoteDriver:
-    def __init__(self, target: MessagePump, host: str, port: int, token: str, *, token_from_file: bool = False) -> None:
+    def __init__(
+        self,
+        target: MessagePump,
+        host: str,
+        port: int,
+        token: str,
+        *,
+        token_from_file: bool = False,
+        client: Client | None = None,
+    ) -> None:
+        """``client``: one already running in a thread of its own, its first connection made (``run_attached``);
+        without it the driver makes its own and runs it in the screen's worker."""
         self._target = target
-        self.client = Client(host, port, token, self._receive, token_from_file=token_from_file)
+        self._own_client = client is None
         self.lesson: Lesson | None = None
         self._needs = Needs()
         self._waiting: dict[int, tuple[MessagePump, str]] = {}  # request id -> the dialog waiting, what it asked
@@ -38,6 +50,10 @@ class RemoteDriver:
         self._state = Status.LOADING
         self.last_saved: str | None = None
         self._last: Frame | None = None  # the latest frame, shown dimmed while the connection is lost
+        if client is None:
+            self.client = Client(host, port, token, self._receive, token_from_file=token_from_file)
+        else:
+            self.client = client
 
     @property
     def needs(self) -> Needs:
@@ -99,7 +115,11 @@ class RemoteDriver:
 
     def run(self) -> None:
         """The connection, in the screen's thread worker, until the screen goes away or the run ends."""
-        self.client.run()
+        if self._own_client:
+            self.client.run()
+            return
+        self.client.hand_over(self._receive)  # what came while the app started, then the rest (this thread
+        self.client.done.wait()  # loads the lesson on the welcome: the screen draws meanwhile)
 
     def _send(
         self, name: str, args: dict[str, Any] | None = None, reply_to: MessagePump | None = None, what: str = ""
@@ -131,8 +151,14 @@ class RemoteDriver:
             if waiting is not None:
                 waiting[0].post_message(to_message(record))
         elif isinstance(record, Refused):
-            self._post(DriverNotice(f"refused: {record.reason}", "error"))
-            self._post(TrainingFrame(Frame(Status.FAILED, message=f"{self.client.address} refused: {record.reason}")))
+            reason = shown(record.reason)
+            self._post(DriverNotice(f"refused: {reason}", "error"))
+            self._post(TrainingFrame(Frame(Status.FAILED, message=f"{self.client.address} refused: {reason}")))
+        elif isinstance(record, GaveUp):
+            self._answer_waiting()
+            self._post(DriverNotice(record.reason, "error"))
+            self._state = Status.FAILED
+            self._show_last(Status.FAILED, record.reason)
         elif isinstance(record, Bye):
             self._post(DriverNotice(record.reason, title="the run ended"))
         elif isinstance(record, Frame):
@@ -140,16 +166,22 @@ class RemoteDriver:
             self._post(to_message(record))
         elif isinstance(record, Notice):
             if record.path:
-                self.last_saved = record.path
+                self.last_saved = record.path  # (the run's own path of it: its open takes that, or the name)
             self._post(DriverNotice(record.text, record.severity, record.title))
             if record.text == LOST:
                 self._answer_waiting()
-                if self._last is not None:  # keys wait; the panels keep what they show
-                    message = f"{self.client.address}: {LOST}"
-                    shown = dict(snapshot=None, losses=None, evals={})  # (the panels keep their own pictures)
-                    self._post(TrainingFrame(replace(self._last, state=Status.LOADING, message=message, **shown)))
+                if self._last is not None:  # keys wait
+                    self._show_last(Status.LOADING, f"{self.client.address}: {LOST}")
         else:
             self._post(to_message(record))
+
+    def _show_last(self, state: Status, message: str) -> None:
+        """The latest frame (if any) in ``state`` under ``message``; the panels keep what they show."""
+        if self._last is None:
+            self._post(TrainingFrame(Frame(state, message=message)))
+        else:  # (no snapshot, history or evaluations: the panels keep their own pictures)
+            frame = replace(self._last, state=state, message=message, snapshot=None, losses=None, evals={})
+            self._post(TrainingFrame(frame))
 
     def _welcome(self, welcome: Welcome) -> None:
         if self.lesson is not None:
