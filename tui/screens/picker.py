@@ -28,6 +28,11 @@ from tui.keys import FOCUS_KEYS, Key
 from tui.screens.lesson_list import exercise_marks, first_lesson, lecture_heading, lesson_infos, lesson_row, matches
 
 if TYPE_CHECKING:
+    from textual import getters
+
+    from core.base.settings import RunSettings
+    from core.lesson import Lesson
+    from tui.app import LearnApp
     from tui.widgets.notes_panel import NotesPanel
 
 
@@ -71,6 +76,9 @@ PICKER_KEYS = (
 
 
 class PickerScreen(Screen):
+    if TYPE_CHECKING:  # (LearnApp is the app this screen runs in; at run time Textual's own app property answers)
+        app = getters.app(LearnApp)
+
     BINDINGS = [key.binding for key in (*PICKER_KEYS, *FOCUS_KEYS)]
 
     def __init__(self) -> None:
@@ -232,7 +240,12 @@ class PickerScreen(Screen):
 
         lesson_id = self._highlighted_id()
         if lesson_id is not None:
-            self.app.push_screen(LessonForm(lesson_id), lambda answer: answer and self.app.open_lesson(*answer))
+            self.app.push_screen(LessonForm(lesson_id), self._start_with)
+
+    def _start_with(self, answer: tuple[Lesson, RunSettings] | None) -> None:
+        """The options form's answer: the lesson and its settings, or None when it was closed."""
+        if answer:
+            self.app.open_lesson(*answer)
 
     def action_open_file(self) -> None:
         from tui.screens.prompt import PromptScreen
@@ -251,8 +264,12 @@ class PickerScreen(Screen):
                 placeholder="my_lesson.py",
                 validate=check,
             ),
-            lambda path: path and self.app.open_lesson(path),
+            self._open_path,
         )
+
+    def _open_path(self, path: str | None) -> None:
+        if path:
+            self.app.open_lesson(path)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, help_rows

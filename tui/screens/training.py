@@ -182,8 +182,9 @@ class TrainingScreen(Screen):
         tabs = self.query_one(TabbedContent)
         for index, name in enumerate(lesson.views):
             widget = make_view(name)
-            pane = TabPane(title(name), widget, id=f"tab-view-{index}")
-            self._views[pane.id] = (name, widget)
+            pane_id = f"tab-view-{index}"
+            pane = TabPane(title(name), widget, id=pane_id)
+            self._views[pane_id] = (name, widget)
             tabs.add_pane(pane, before="tab-notes")
 
     def on_training_frame(self, message: TrainingFrame) -> None:

@@ -91,7 +91,8 @@ class Canvas:
         for row in range(self.height):
             upper, lower = self.pixels[2 * row], self.pixels[2 * row + 1]
             out.append(indent)
-            run_style, run = None, []
+            run_style: Style | None = None
+            run: list[str] = []
             for column in range(self.width):
                 mark = self.marks.get((column, row))
                 if mark is not None:

@@ -72,7 +72,11 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         """A smaller panel must still show the line that just ran (after the new size is laid out)."""
         if self.current > 0:
-            self.call_after_refresh(lambda: self.current > 0 and self._keep_visible(self.current - 1))
+            self.call_after_refresh(self._keep_current_visible)
+
+    def _keep_current_visible(self) -> None:
+        if self.current > 0:  # (it may have gone back to 0 before the refresh)
+            self._keep_visible(self.current - 1)
 
     def _keep_visible(self, index: int) -> None:
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height

@@ -114,7 +114,7 @@ class LossPlot(SafePanel, PlotextPlot):
 
     def render(self) -> Text:
         """The chart as text (what ``render_line`` paints, line by line)."""
-        return Text("\n").join(Text.assemble(*((s.text, s.style) for s in strip)) for strip in self.strips())
+        return Text("\n").join(Text.assemble(*((s.text, s.style or "") for s in strip)) for strip in self.strips())
 
     def strips(self) -> list[Strip]:
         key = (self._version, self.size, self.app.theme)
@@ -185,7 +185,7 @@ class LossPlot(SafePanel, PlotextPlot):
             plt.yscale("log")
         if steps:  # whole step numbers, as many as the width holds
             ticks = step_ticks(min(steps), max(steps), max(self.size.width // 10, 2))
-            plt.xticks(ticks, [str(tick) for tick in ticks])
+            plt.xticks(list(ticks), [str(tick) for tick in ticks])
         if not compact:
             plt.xlabel("step")
         if empty:
@@ -205,8 +205,9 @@ class LossPlot(SafePanel, PlotextPlot):
         if len(ticks) < 2:
             return
         bottom, top = (math.log10(ticks[0]), math.log10(ticks[-1])) if log else (ticks[0], ticks[-1])
-        self.plt.ylim(bottom, top, yside=side)
-        self.plt.yticks(ticks, labels, yside=side)
+        yside = 1 if side == "left" else 2  # (plotext's numbers for its two axes, as its stubs type them)
+        self.plt.ylim(bottom, top, yside=yside)
+        self.plt.yticks(ticks, labels, yside=yside)
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 A bug in one panel (a plotext corner case, a lesson's odd view data) must cost that panel, not the learner's
 run: Textual ends the whole app on an exception from a widget's ``render``. ``SafePanel`` goes first in a
 widget's bases (``class GradTable(SafePanel, DataTable)``); it guards ``render``, ``render_line``, ``show``,
-``show_*`` and ``_draw`` (the redraw that resizes and timers call), its own and every subclass's. A failed
+``show_*`` and ``_draw`` (the redraw that resizes and timers call), the base widget's and every subclass's. A failed
 ``show`` leaves its one-line message in the panel until a later ``show`` succeeds; a failed render is tried
 again at the next repaint.
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 import traceback
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -21,6 +22,20 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.app import RenderResult
+    from textual.widget import Widget
+
+    # To the type checker SafePanel is a Widget: it is only ever a widget's first base, and its methods use the
+    # widget's size, children, mount, log and refresh. At run time it must stay a plain
+    # mixin: Textual finds a widget's CSS (DEFAULT_CSS, type selectors such as DataTable) by following each class's
+    # first DOMNode base, so a Widget here would hide the real widget class's.
+    _MixinBase = Widget
+else:
+    _MixinBase = object
+
+T = TypeVar("T")
 
 ERROR_STYLE = "bold red"
 MAX_DETAIL = 200  # characters of the exception's text kept on the panel's one line
@@ -45,34 +60,52 @@ def _is_guarded(name: str) -> bool:
     return name in ("render", "render_line", "show", "_draw") or name.startswith("show_")
 
 
-def _guard(name: str, method: Callable) -> Callable:
-    if name == "render":
+_GUARDS: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()  # the wrappers _guard made
 
-        def wrapper(self: Any) -> Any:
-            return self.safe_draw(lambda: method(self), self.error_text)
-    elif name == "render_line":
 
-        def wrapper(self: Any, y: int) -> Strip:
-            return self.safe_draw(lambda: method(self, y), lambda message: self.error_strip(message, y))
-    else:
+def _guard_render(method: Callable[[SafePanel], RenderResult]) -> Callable[[SafePanel], RenderResult]:
+    def wrapper(self: SafePanel) -> RenderResult:
+        return self.safe_draw(lambda: method(self), self.error_text)
 
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            failures = self._panel_failures
-            try:
-                result = method(self, *args, **kwargs)
-            except Exception as exc:
-                self.panel_failed(exc, lasting=True)
-                return None
-            if self.panel_error and self._panel_failures == failures:  # (a nested guarded call may have failed)
-                self.panel_recovered()
-            return result
-
-    wrapper = functools.wraps(method)(wrapper)
-    wrapper._panel_guard = True  # type: ignore[attr-defined]  # noqa: SLF001 (a mark on our own wrapper)
     return wrapper
 
 
-class SafePanel:
+def _guard_render_line(method: Callable[[SafePanel, int], Strip]) -> Callable[[SafePanel, int], Strip]:
+    def wrapper(self: SafePanel, y: int) -> Strip:
+        return self.safe_draw(lambda: method(self, y), lambda message: self.error_strip(message, y))
+
+    return wrapper
+
+
+def _guard_call(method: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(self: SafePanel, *args: Any, **kwargs: Any) -> Any:
+        failures = self._panel_failures
+        try:
+            result = method(self, *args, **kwargs)
+        except Exception as exc:
+            self.panel_failed(exc, lasting=True)
+            return None
+        if self.panel_error and self._panel_failures == failures:  # (a nested guarded call may have failed)
+            self.panel_recovered()
+        return result
+
+    return wrapper
+
+
+def _guard(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    guarded: Callable[..., Any]
+    if name == "render":
+        guarded = _guard_render(method)
+    elif name == "render_line":
+        guarded = _guard_render_line(method)
+    else:
+        guarded = _guard_call(method)
+    wrapper = functools.wraps(method)(guarded)
+    _GUARDS.add(wrapper)
+    return wrapper
+
+
+class SafePanel(_MixinBase):
     """Mixin for every panel widget and lesson view: put it first in the bases."""
 
     panel_error: str | None = None  # the message of a failed show(), shown until the next one succeeds
@@ -82,7 +115,12 @@ class SafePanel:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         for name, method in list(vars(cls).items()):
-            if _is_guarded(name) and callable(method) and not getattr(method, "_panel_guard", False):
+            if _is_guarded(name) and callable(method) and method not in _GUARDS:
+                setattr(cls, name, _guard(name, method))
+        # The base widget's own drawing, guarded too (a Static's content can fail when it is drawn).
+        for name in ("render", "render_line"):
+            method = getattr(cls, name)
+            if method not in _GUARDS:
                 setattr(cls, name, _guard(name, method))
 
     def panel_failed(self, error: Exception, *, lasting: bool) -> str:
@@ -91,7 +129,7 @@ class SafePanel:
         first = message != self.last_failure
         self.last_failure = message
         if first:
-            self.log.error("".join(traceback.format_exception(error)))  # type: ignore[attr-defined]
+            self.log.error("".join(traceback.format_exception(error)))
         if lasting:
             self.panel_error = message
             self._show_note(message)
@@ -99,40 +137,40 @@ class SafePanel:
 
     def draws_error(self) -> bool:
         """A failed show() stands and this panel is a leaf (a container shows a PanelNote child instead)."""
-        return bool(self.panel_error) and not self.children  # type: ignore[attr-defined]
+        return bool(self.panel_error) and not self.children
 
     def panel_recovered(self) -> None:
         self.panel_error = None
-        for note in self.query_children(PanelNote):  # type: ignore[attr-defined]
+        for note in self.query_children(PanelNote):
             note.remove()
-        self.refresh(layout=True)  # type: ignore[attr-defined]
+        self.refresh(layout=True)
 
     def _show_note(self, message: str) -> None:
-        children = [child for child in self.children if not isinstance(child, PanelNote)]  # type: ignore[attr-defined]
+        children = [child for child in self.children if not isinstance(child, PanelNote)]
         if not children:  # a leaf draws the message itself (render and render_line see panel_error)
-            self.refresh(layout=True)  # type: ignore[attr-defined]
+            self.refresh(layout=True)
             return
-        notes = list(self.query_children(PanelNote))  # type: ignore[attr-defined]
+        notes = list(self.query_children(PanelNote))
         if notes:
             notes[0].update(Text(message))
-        elif self.is_mounted:  # type: ignore[attr-defined]
-            self.mount(PanelNote(Text(message)), before=children[0])  # type: ignore[attr-defined]
+        elif self.is_mounted:
+            self.mount(PanelNote(Text(message)), before=children[0])
 
     def one_line(self, message: str) -> str:
         """``message`` cut to the panel's width: one line, however narrow the panel (the log has it all)."""
-        width = self.size.width  # type: ignore[attr-defined]
+        width = self.size.width
         return set_cell_size(message, width - 1) + "…" if 0 < width < cell_len(message) else message
 
     def error_text(self, message: str) -> Text:
         return Text(self.one_line(message), style=ERROR_STYLE, no_wrap=True)
 
     def error_strip(self, message: str, y: int) -> Strip:
-        width = self.size.width  # type: ignore[attr-defined]
+        width = self.size.width
         if y != 0:
             return Strip.blank(width)
         return Strip([Segment(self.one_line(message), Style.parse(ERROR_STYLE))]).crop_extend(0, width, None)
 
-    def safe_draw(self, draw: Callable[[], Any], error: Callable[[str], Any]) -> Any:
+    def safe_draw(self, draw: Callable[[], T], error: Callable[[str], T]) -> T:
         """``draw()`` (a render or a line of it), or ``error(message)`` while a failed show() stands or when
         ``draw`` fails."""
         if self.draws_error():
@@ -141,16 +179,6 @@ class SafePanel:
             return draw()
         except Exception as exc:
             return error(self.panel_failed(exc, lasting=False))
-
-    # The base widget's own drawing, guarded too (a Static's content can fail when it is drawn).
-    def render(self) -> Any:
-        return self.safe_draw(super().render, self.error_text)  # type: ignore[misc]
-
-    def render_line(self, y: int) -> Strip:
-        return self.safe_draw(
-            lambda: super(SafePanel, self).render_line(y),  # type: ignore[misc]
-            lambda message: self.error_strip(message, y),
-        )
 
 
 class PanelText(SafePanel, Static):
