@@ -5,12 +5,16 @@ from dataclasses import dataclass
 import pytest
 
 from core.base.events import Progress
+from core.base.rate import StepRate
 from core.base.settings import RunSettings
 from core.base.status import Status
+from core.checkpoint.errors import MidStep, UnusableCheckpoint
 from core.driver import frames as worker_frames
 from core.driver.frames import FrameBuilder, Needs
 from core.driver.requests import RunControl
 from core.engine.catalog import load
+from core.lesson import Lesson
+from core.phases import LOSS, STEP
 
 
 def test_training_frames_carry_snapshots_at_a_bounded_rate_and_at_once_on_refresh(monkeypatch):
@@ -101,8 +105,6 @@ def test_training_frames_are_paced_to_what_the_screen_shows(monkeypatch):
 def test_steps_per_second_follow_the_last_seconds_of_wall_time():
     """The issue saw 0.18 steps/s while 2.4 ran and 15.6 while 43 ran: a fixed window opened while the run
     was idle or slow. A sliding window over the readings of the last seconds reads what runs now."""
-    from core.driver.frames import StepRate
-
     rate = StepRate()
     rate.tick(0.0, 0)
     rate.tick(10.0, 1)  # a first step that took 10 s (set-up, a slow batch)
@@ -115,3 +117,25 @@ def test_steps_per_second_follow_the_last_seconds_of_wall_time():
     for i in range(1, 13):  # a slow model: 2.4 steps/s
         rate.tick(100.0 + 0.25 * i, 431 + int(2.4 * 0.25 * i))
     assert rate.value == pytest.approx(2.4, rel=0.15)
+
+
+def test_the_app_adds_its_own_keys_to_what_the_trainer_says_to_do(tmp_path):
+    """The trainer says "finish this step first" and "save one from a run"; the app's driver adds n and ctrl+s."""
+
+    def train(run):
+        for _ in run.epochs(1):
+            yield LOSS, 1.0
+            yield STEP
+            yield LOSS, float("nan")  # diverges in the middle of step 2
+            yield STEP
+
+    run = RunControl(Lesson(id="t", title="t", lecture=None, train=train), RunSettings(), paused=True)
+    while run.note(next(run.trainer)):
+        pass
+    with pytest.raises(MidStep, match="finish this step first$"):
+        run.trainer.save(tmp_path / "x.pt")
+    with pytest.raises(MidStep, match=r"finish this step first \(press n\)$"):
+        run.save(str(tmp_path / "x.pt"))
+    (tmp_path / "junk.pt").write_bytes(b"not a checkpoint")
+    with pytest.raises(UnusableCheckpoint, match=r"open one a learn-tui run saved \(with ctrl\+s\)$"):
+        run.open(str(tmp_path / "junk.pt"))

@@ -4,12 +4,13 @@ import os
 
 import pytest
 import torch
-from lessons_for_tests import manual_sgd_lesson, shuffled_mlp_lesson
+from lessons_for_tests import crashing_lesson, manual_sgd_lesson, shuffled_mlp_lesson
 
 from core.base.events import Progress
+from core.checkpoint.errors import MidStep
 from core.engine import catalog
 from core.engine.trainer import Trainer
-from core.errors import CheckpointError
+from core.errors import CheckpointError, LessonCrashed
 from core.phases import LOSS
 
 
@@ -62,9 +63,14 @@ def test_resume_keeps_lr_history_and_budget(tmp_path):
 def test_saving_mid_step_is_refused_with_what_to_do(tmp_path):
     trainer = Trainer(shuffled_mlp_lesson())
     trainer.advance("phase")
-    with pytest.raises(CheckpointError, match="finish this step"):
+    with pytest.raises(MidStep, match="finish this step first$"):  # the app adds its key (press n)
         trainer.save(tmp_path / "x.pt")
     assert not (tmp_path / "x.pt").exists()
+    crashed = Trainer(crashing_lesson())
+    with pytest.raises(LessonCrashed):
+        crashed.advance("step")  # it crashes in the middle of its first step: finishing that step is no fix
+    with pytest.raises(CheckpointError, match="^this run crashed; fix the lesson and reset before saving$"):
+        crashed.save(tmp_path / "x.pt")
 
 
 def test_the_write_is_atomic(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ import pickle
 import random
 import socket
 import stat
+import zipfile
 
 import numpy as np
 import pytest
@@ -75,13 +76,31 @@ def test_a_checkpoint_holds_only_what_a_weights_only_load_accepts(tmp_path):
     assert torch.serialization.get_unsafe_globals_in_checkpoint(path) == []
 
 
-def test_an_old_checkpoint_with_numpy_objects_says_to_save_again(tmp_path):
+def as_written_by_numpy_1(path):
+    """The same file as numpy 1 pickles it: its rebuilding functions in ``numpy.core``, not ``numpy._core``."""
+    with zipfile.ZipFile(path) as saved_zip:
+        entries = [(info.filename, saved_zip.read(info)) for info in saved_zip.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as rewritten:
+        for name, data in entries:
+            rewritten.writestr(
+                name, data.replace(b"numpy._core.", b"numpy.core.") if name.endswith("data.pkl") else data
+            )
+    return path
+
+
+@pytest.mark.parametrize("numpy_major", [2, 1])
+def test_an_old_checkpoint_with_numpy_objects_says_to_save_again(tmp_path, numpy_major):
     def as_version_1(state):
         state["version"] = 1
         state["rng"]["numpy"] = np.random.get_state()  # what version 1 pickled
         state["watched"]["w"]["value"] = np.array(1.0)
+        state["metrics"]["loss"] = np.float64(0.5)  # a numpy scalar from a lesson's metrics
 
     old = tamper(saved(tmp_path, manual_sgd_lesson), as_version_1)
+    if numpy_major == 1:
+        assert "numpy.core.multiarray._reconstruct" in torch.serialization.get_unsafe_globals_in_checkpoint(
+            as_written_by_numpy_1(old)
+        )
     one_line_error(CheckpointError, lambda: load_checkpoint(old), r"older learn-tui \(version 1\).*save a new one")
     future = tamper(saved(tmp_path, name="new.pt"), lambda state: state.update(version=3))
     one_line_error(CheckpointError, lambda: load_checkpoint(future), "update learn-tui")

@@ -116,6 +116,8 @@ def test_a_resume_file_that_does_not_load_is_a_bad_argument(capsys, tmp_path, co
         path.write_bytes(content)
     code, out, err = run_cli(capsys, "run", "linear-regression", "--headless", "--resume", str(path))
     assert code == 2 and out == "" and err.count("\n") == 1 and str(path) in err
+    if content != "other lesson":  # the core says to save one from a run; the command line says how, not the app
+        assert err.endswith("open one a learn-tui run saved (with --save PATH)\n") and "ctrl+s" not in err
 
 
 def test_a_device_the_machine_lacks_is_a_bad_argument(capsys):

@@ -7,8 +7,9 @@ import io
 from types import SimpleNamespace
 
 from core.base.events import Progress
+from core.base.rate import StepRate, format_rate
 from core.base.status import Status
-from core.front.progress import ProgressDisplay, StepRate
+from core.front.progress import ProgressDisplay, progress_line
 from core.phases import STEP
 
 
@@ -41,9 +42,21 @@ def test_elsewhere_progress_is_plain_lines():
 
 
 def test_steps_per_second_follow_the_recent_pace_not_the_whole_run():
-    rate = StepRate(window=3.0)
-    rate.add(0.0, 0)
-    rate.add(10.0, 1)  # a slow start: one step in ten seconds
+    rate = StepRate()
+    rate.tick(0.0, 0)
+    rate.tick(10.0, 1)  # a slow start: one step in ten seconds
     for tenth in range(1, 51):  # then 40 steps/s for five seconds
-        value = rate.add(10.0 + tenth / 10, 1 + 4 * tenth)
-    assert 39 < value < 41
+        value = rate.tick(10.0 + tenth / 10, 1 + 4 * tenth)
+    assert value is not None and 39 < value < 41
+
+
+def test_a_headless_line_writes_steps_per_second_as_the_apps_status_bar_does():
+    assert [format_rate(rate) for rate in (None, 0.1834, 2.4, 43.21, 150.4)] == [
+        "– steps/s",
+        "0.183 steps/s",
+        "2.4 steps/s",
+        "43.2 steps/s",
+        "150 steps/s",
+    ]
+    assert progress_line(step(1), 150.4).endswith("lr 0.01  150 steps/s")
+    assert progress_line(step(1), None).endswith("lr 0.01  - steps/s")  # a plain line's unknowns are ASCII dashes

@@ -101,6 +101,21 @@ def test_nan_loss_diverges_with_the_step_named():
     assert isinstance(ended, Diverged) and "step 2" in ended.message and "nan" in ended.reason
 
 
+@pytest.mark.parametrize(
+    "budget, message",
+    [
+        ({"steps": 0}, "steps must be at least 1, got 0"),
+        ({"epochs": "x"}, "epochs must be a whole number like 100, got 'x'"),
+        ({"steps": 3, "epochs": 1}, "a run's budget is steps or epochs, not both"),
+    ],
+)
+def test_a_bad_budget_is_refused_in_the_runs_terms_not_the_command_lines(budget, message):
+    """The command line and the app's form check a budget first and name their own flag or field."""
+    with pytest.raises(UsageError) as caught:
+        Trainer(shuffled_mlp_lesson(), **budget)
+    assert str(caught.value) == message
+
+
 def test_budget_in_steps_and_epochs():
     trainer = Trainer(shuffled_mlp_lesson(), steps=7)
     ended = list(trainer)[-1]
@@ -170,7 +185,7 @@ def test_reset_starts_over_with_the_current_lr():
 
 def test_live_options_change_between_events_and_fixed_ones_refuse():
     trainer = Trainer(shuffled_mlp_lesson())
-    with pytest.raises(UsageError, match="reset"):
+    with pytest.raises(UsageError, match="^option width is fixed during a run; start a new run"):
         trainer.set_option("width", 4)
     with pytest.raises(UsageError, match="no option"):
         trainer.set_option("nope", 1)

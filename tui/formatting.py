@@ -38,14 +38,6 @@ def shape(dims: tuple[int, ...]) -> str:
     return "×".join(str(d) for d in dims) if dims else "scalar"
 
 
-def rate(steps_per_s: float | None) -> str:
-    if steps_per_s is None:
-        return "– steps/s"
-    if steps_per_s >= 100:
-        return f"{steps_per_s:.0f} steps/s"
-    return f"{steps_per_s:.3g} steps/s"
-
-
 def plain_result(result: Any) -> str:
     """An action's plain-data result as a readable line (for a notification): a string as it is; a dict
     as ``batch size 100 · from epoch 2`` (underscores in keys become spaces); a nested list or dict

@@ -19,12 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.checkpoint.errors import UnusableCheckpoint
 from core.checkpoint.format import FORMAT
 from core.errors import CheckpointError, UsageError
 
-NOT_OURS = (
-    "is not a learn-tui checkpoint, or holds objects learn-tui will not load; open a file saved with ctrl+s or --save"
-)
+NOT_OURS = "is not a learn-tui checkpoint, or holds objects learn-tui will not load; open one a learn-tui run saved"
 
 
 def check_save_path(path: Any) -> Path:
@@ -32,7 +31,7 @@ def check_save_path(path: Any) -> Path:
     not: call it before training so that a bad ``--save`` path is refused before any work is done."""
     text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
     if not text.strip():
-        raise UsageError("the checkpoint path is empty; give a file name, e.g. --save run.pt")
+        raise UsageError("the checkpoint path is empty; give a file name, e.g. run.pt")
     if text.endswith(("/", os.sep)):
         raise UsageError(f"{text} ends with '/', so it names a folder; give a file name in it, e.g. {text}run.pt")
     try:
@@ -128,14 +127,14 @@ def read_checkpoint(source: Path) -> Any:
     except pickle.UnpicklingError:
         version = _old_version(source)
         if version is not None:
-            raise CheckpointError(
+            raise UnusableCheckpoint(
                 f"{source} is a checkpoint of an older learn-tui (version {version}) that "
                 "held numpy objects; run the lesson again and save a new one"
             ) from None
-        raise CheckpointError(f"{source} {NOT_OURS}") from None
+        raise UnusableCheckpoint(f"{source} {NOT_OURS}") from None
     except Exception as exc:
-        raise CheckpointError(
-            f"{source} is damaged or not a learn-tui checkpoint ({type(exc).__name__}); open another file"
+        raise UnusableCheckpoint(
+            f"{source} is damaged or not a learn-tui checkpoint ({type(exc).__name__}); open one a learn-tui run saved"
         ) from None
 
 
@@ -144,17 +143,14 @@ def _old_version(source: Path) -> int | None:
 
     Its numpy arrays are read with exactly numpy's array-rebuilding functions allowed, still without
     running any other code; a file that needs anything else is not an old learn-tui checkpoint."""
-    import numpy as np
     import torch
 
     try:
         wanted = set(torch.serialization.get_unsafe_globals_in_checkpoint(source))
-        numpy_types = [np.ndarray, np.dtype, np._core.multiarray._reconstruct]  # type: ignore[attr-defined]  # noqa: SLF001
-        numpy_types += [type(np.dtype(code)) for code in "?bhilqBHILQefdgFD"]
-        allowed = {f"{obj.__module__}.{obj.__name__}": obj for obj in numpy_types}
+        allowed = _numpy_rebuilders()
         if not wanted or not wanted <= set(allowed):
             return None
-        with warnings.catch_warnings(), torch.serialization.safe_globals(list(allowed.values())):
+        with warnings.catch_warnings(), torch.serialization.safe_globals([(f, n) for n, f in allowed.items()]):
             warnings.simplefilter("ignore")
             state = torch.load(source, map_location="cpu", weights_only=True)
     except Exception:
@@ -162,6 +158,28 @@ def _old_version(source: Path) -> int | None:
     if isinstance(state, dict) and state.get("format") == FORMAT and isinstance(state.get("version"), int):
         return state["version"]
     return None
+
+
+def _numpy_rebuilders() -> dict[str, Any]:
+    """numpy's functions that rebuild arrays, dtypes and scalars, by every name a pickle may give them: numpy 2
+    writes ``numpy._core.multiarray._reconstruct``, numpy 1 ``numpy.core.multiarray._reconstruct``, and a
+    checkpoint written under either is read under either (pyproject allows numpy>=1.24)."""
+    import importlib
+
+    import numpy as np
+
+    try:
+        multiarray = importlib.import_module("numpy._core.multiarray")  # numpy 2 (and 1.26's alias of numpy 1's)
+    except ImportError:
+        multiarray = importlib.import_module("numpy.core.multiarray")  # numpy 1 before 1.26
+    found: dict[str, Any] = {"numpy.ndarray": np.ndarray, "numpy.dtype": np.dtype}
+    for name in ("_reconstruct", "scalar"):
+        for module in ("numpy._core.multiarray", "numpy.core.multiarray"):
+            found[f"{module}.{name}"] = getattr(multiarray, name)
+    for code in "?bhilqBHILQefdgFD":  # the dtype classes of numpy>=1.25 (numpy.dtypes.Float32DType, ...)
+        kind = type(np.dtype(code))
+        found[f"{kind.__module__}.{kind.__name__}"] = kind
+    return found
 
 
 def _temp_name(target: Path) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.checkpoint.errors import UnusableCheckpoint
 from core.errors import CheckpointError
 
 NONE = type(None)
@@ -59,8 +60,8 @@ def check_structure(state: dict, source: Any) -> None:
     try:
         _check(state)
     except Malformed as exc:
-        raise CheckpointError(
-            f"{source} is a damaged learn-tui checkpoint ({exc}); save it again from its run (ctrl+s or --save)"
+        raise UnusableCheckpoint(
+            f"{source} is a damaged learn-tui checkpoint ({exc}); save it again from its run"
         ) from None
 
 

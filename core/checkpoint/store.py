@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.checkpoint.errors import UnusableCheckpoint
 from core.checkpoint.file import check_save_path, read_checkpoint, write_atomically
 from core.checkpoint.format import FORMAT, VERSION
 from core.checkpoint.schema import check_structure
@@ -71,13 +72,13 @@ def load_checkpoint(path: Any, lesson_id: str | None = None) -> dict:
     """Read and check a checkpoint file; raise CheckpointError for a missing, damaged or foreign one."""
     source = Path(path).expanduser()
     if not source.is_file():
-        raise CheckpointError(f"no checkpoint at {source}; check the path (save one with ctrl+s or --save)")
+        raise UnusableCheckpoint(f"no checkpoint at {source}; check the path, or save one from a run")
     state = read_checkpoint(source)  # tensors and plain values only: never runs code from the file
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise CheckpointError(f"{source} is not a learn-tui checkpoint; open a file saved with ctrl+s or --save")
+        raise UnusableCheckpoint(f"{source} is not a learn-tui checkpoint; open one a learn-tui run saved")
     version = state.get("version")
     if type(version) is int and version < VERSION:
-        raise CheckpointError(
+        raise UnusableCheckpoint(
             f"{source} is a checkpoint of an older learn-tui (version {version}); run the "
             "lesson again and save a new one"
         )
@@ -89,9 +90,8 @@ def load_checkpoint(path: Any, lesson_id: str | None = None) -> dict:
     check_structure(state, source)
     lesson_file = state.get("lesson_file")
     if lesson_file is not None and not isinstance(lesson_file, str):
-        raise CheckpointError(
-            f"{source} is a damaged learn-tui checkpoint ('lesson_file' is not text); save it "
-            "again from its run (ctrl+s or --save)"
+        raise UnusableCheckpoint(
+            f"{source} is a damaged learn-tui checkpoint ('lesson_file' is not text); save it again from its run"
         )
     if lesson_id is not None and state["lesson"] != lesson_id:
         import shlex

@@ -11,7 +11,6 @@ models), so drawing never takes much from training.
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,8 +28,6 @@ SNAPSHOT_INTERVAL = 0.25  # while training, tables and lesson views get a snapsh
 CHART_INTERVAL = 2.0  # while training, the loss chart (plotext: the costliest panel) gets its history this often
 COST_FACTOR = 40  # a frame may cost the training thread at most 1/40 of the interval (snapshots of big models)
 SPARKLINE_POINTS = 160
-RATE_WINDOW = 3.0  # seconds of wall time over which steps/s is measured (a sliding window)
-MIN_RATE_SPAN = 0.2  # seconds of readings needed before a first steps/s is shown
 
 
 NOTHING_YET = Progress(Status.READY, None, 0, 1, 0, 0.0, None)
@@ -89,39 +86,6 @@ class Needs:
     snapshot: bool = True  # parameters and gradients (the Params and Grads tabs)
     views: bool = True  # the lesson's own views
     ratios: bool = True  # the update/parameter ratio column (the Grads tab): a copy of every weight
-
-
-class StepRate:
-    """Steps per second over the last ``RATE_WINDOW`` seconds of wall time while the run moves, from a
-    reading at every frame: a slow model's few steps and a fast one's thousands both read true."""
-
-    def __init__(self) -> None:
-        self.value: float | None = None  # the latest measurement (None: none yet)
-        self._readings: deque[tuple[float, int]] = deque()  # (time, steps done) since the run last started moving
-
-    def tick(self, now: float, step: int) -> None:
-        readings = self._readings
-        readings.append((now, step))
-        while len(readings) > 2 and now - readings[1][0] >= RATE_WINDOW:
-            readings.popleft()
-        then, first = readings[0]
-        if now - then >= MIN_RATE_SPAN and step > first:
-            self.value = (step - first) / (now - then)
-
-    def close(self, step: int, now: float | None = None) -> None:
-        """The run stopped: a last reading, then the next start measures afresh (the pause is not counted)."""
-        if self._readings:
-            self.tick(time.perf_counter() if now is None else now, step)
-        self._readings.clear()
-
-    def restart(self) -> None:
-        """The run starts moving again: the pause is not part of the window."""
-        self._readings.clear()
-
-    def forget(self) -> None:
-        """A new run (reset, a checkpoint opened): the old speed says nothing about it."""
-        self.value = None
-        self._readings.clear()
 
 
 class FrameBuilder:

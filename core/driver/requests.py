@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from core import distributed
 from core.base.events import Diverged, Finished, Progress
+from core.base.rate import StepRate
 from core.base.settings import RunSettings
 from core.base.status import ENDED, Status
-from core.driver.frames import StepRate, finished_message
+from core.checkpoint.errors import MidStep, UnusableCheckpoint
+from core.driver.frames import finished_message
 from core.driver.lr_ladder import next_rung
 from core.driver.records import ActionDone, Notice, Unit, option_word
 from core.engine import session
+from core.engine.divergence import diverged_message
 from core.engine.snapshot import plain
 from core.engine.trainer import Trainer
 from core.errors import DataError, LearnTuiError, UsageError
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
     from core.base.events import Event
     from core.engine.trainer import Trainer
     from core.lesson import Lesson
+
+
+SAVE_KEY = "with ctrl+s"  # how the app saves a checkpoint: added where one is refused ("… save one from a run")
 
 
 class RunControl:
@@ -49,7 +55,10 @@ class RunControl:
         self.needs_data = False  # the set-up stopped on a DataError: status "needs data", not "crashed"
 
     def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
-        return session.start(self.lesson, replace(self.settings, options=options, lr=lr, resume=resume))
+        try:
+            return session.start(self.lesson, replace(self.settings, options=options, lr=lr, resume=resume))
+        except UnusableCheckpoint as exc:
+            raise exc.saying(SAVE_KEY) from None
 
     # -- where the run stands ------------------------------------------------------------------------
     @property
@@ -123,10 +132,8 @@ class RunControl:
         advice on the old learning rate) is stale now. A finished or crashed run's message still holds."""
         trainer, ended = self.trainer, self.trainer.ended
         if trainer.status == Status.DIVERGED and isinstance(ended, Diverged) and ended.reason:
-            self.message = (
-                f"training diverged in step {ended.step}: {ended.reason}. The learning rate is "
-                f"now {trainer.lr:g}: continue with it, or reset."
-            )
+            advice = f"The learning rate is now {trainer.lr:g}: continue with it, or reset."
+            self.message = diverged_message(ended.step, ended.reason, advice)
         elif trainer.status not in (Status.FINISHED, Status.CRASHED):
             self.message = ""
 
@@ -202,14 +209,20 @@ class RunControl:
             if event is None or not self.note(event):
                 break
         target = path or str(Path("checkpoints") / f"{self.lesson.id}-step{trainer.step}.pt")
-        saved = self.last_saved = trainer.save(target)
+        try:
+            saved = self.last_saved = trainer.save(target)
+        except MidStep as exc:  # (it ended mid-step: diverged; n carries on to the step's end)
+            raise exc.saying("press n") from None
         text = f"saved {saved} at step {trainer.step}; press o to open it later"
         return Notice(text, title="checkpoint saved", path=saved)
 
     def open(self, path: str) -> None:
         """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
         refuse_restart_of_many()
-        self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
+        try:
+            self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
+        except UnusableCheckpoint as exc:
+            raise exc.saying(SAVE_KEY) from None
         self.stop_moving(f"opened {path} at step {self.trainer.step}")
         self.line = self.prev_line = 0
         self.run_id += 1

@@ -17,6 +17,13 @@ from core.engine.snapshot import first_non_finite
 PARAM_CHECK_SECONDS = 1.0
 
 
+def diverged_message(step: int, reason: str, advice: str) -> str:
+    """The one sentence about a divergence, then what to do, which each front end says its own way:
+    ``training diverged in step 3: loss is nan. `` + the trainer's "Lower the learning rate (it is 0.5: try
+    0.05 or lower).", the command line's "rerun with --lr 0.05", the app's "continue with it, or reset"."""
+    return f"training diverged in step {step}: {reason}. {advice}"
+
+
 class DivergenceWatch:
     def __init__(self, factor: float | None) -> None:
         """``factor``: the lesson's ``divergence_factor`` (None: only nan/inf losses diverge)."""

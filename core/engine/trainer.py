@@ -20,9 +20,10 @@ from core.base.parse import lr_limit, parse_count, parse_lr
 from core.base.settings import RunSettings
 from core.base.status import Status
 from core.checkpoint import tensors
+from core.checkpoint.errors import MidStep
 from core.checkpoint.store import load_checkpoint, save_checkpoint
 from core.distributed import check_world_size
-from core.engine.divergence import DivergenceWatch
+from core.engine.divergence import DivergenceWatch, diverged_message
 from core.engine.history import History
 from core.engine.snapshot import Snapshot, UpdateRatios, WeightTrail, first_non_finite, plain, take_snapshot
 from core.errors import (
@@ -52,9 +53,9 @@ class Trainer:
         self.device = resolve_device(settings.device)
         steps, epochs = settings.steps, settings.epochs
         if steps is not None and epochs is not None:
-            raise UsageError("give either --steps or --epochs, not both")
-        self.max_steps = parse_count(steps, "--steps") if steps is not None else None
-        self.max_epochs = parse_count(epochs, "--epochs") if epochs is not None else None
+            raise UsageError("a run's budget is steps or epochs, not both")  # (the front ends refuse both first)
+        self.max_steps = parse_count(steps, "steps") if steps is not None else None
+        self.max_epochs = parse_count(epochs, "epochs") if epochs is not None else None
         if steps is None and epochs is None:
             self.max_steps, self.max_epochs = lesson.steps, lesson.epochs
         self._gen: Any = None  # the lesson's train(run) generator
@@ -84,7 +85,7 @@ class Trainer:
         """Change a live option between events (it takes effect where the loop next reads it)."""
         option = self.lesson.option(name)
         if not option.live:
-            raise UsageError(f"--{option.flag[2:]} can't change during a run; reset with the new value")
+            raise UsageError(f"option {name} is fixed during a run; start a new run with the new value")
         self.options[name] = option.parse(value, self.run)  # the one check: the CLI's, and the run's own
         self.run.set_live_option(name, self.options[name])
 
@@ -143,10 +144,10 @@ class Trainer:
         """Everything a checkpoint needs to continue this run exactly (``core.checkpoint.store`` writes it):
         settings, counters, histories, the run's place in its epoch, the watched tensors, the optimizers'
         states and every random state. Taken between steps only."""
-        if self.step_open:
-            raise CheckpointError("a checkpoint is taken between steps: finish this step first (press n)")
         if self.status == Status.CRASHED:
             raise CheckpointError("this run crashed; fix the lesson and reset before saving")
+        if self.step_open:  # (the app adds its key for a step: MidStep.saying)
+            raise MidStep("a checkpoint is taken between steps: finish this step first")
         if not self.run.entered_epochs:
             raise CheckpointError(
                 f"lesson {self.lesson.id} has not entered run.epochs() yet: take a step first "
@@ -338,11 +339,8 @@ class Trainer:
         """The run stops itself, after ``phase`` at ``line``."""
         self.status = Status.DIVERGED
         at = self._record(phase, line, None)
-        message = (
-            f"training diverged in step {at.step}: {reason}. Lower the learning rate "
-            f"(it is {self._lr:g}: try {self._lr / 10:g} or lower)."
-        )
-        self.ended = Diverged(at, reason, message)
+        advice = f"Lower the learning rate (it is {self._lr:g}: try {self._lr / 10:g} or lower)."
+        self.ended = Diverged(at, reason, diverged_message(at.step, reason, advice))
         return self.ended
 
     def continue_after_divergence(self) -> None:

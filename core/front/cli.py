@@ -36,6 +36,7 @@ from core.front.args import (
     run_settings,
 )
 from core.front.remote_args import add_attach_parser, add_serve_argument
+from core.front.report import in_cli_words
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
@@ -241,12 +242,12 @@ def guarded(action: Callable[[], int]) -> int:
             print("learn-tui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (UsageError, DeviceError) as exc:  # a device the machine lacks is a bad argument here
-        print(f"learn-tui: error: {exc}", file=sys.stderr)
+        print(f"learn-tui: error: {in_cli_words(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except LearnTuiError as exc:
         if exc.details:
             print(exc.details.rstrip(), file=sys.stderr)
-        print(f"learn-tui: error: {exc}", file=sys.stderr)
+        print(f"learn-tui: error: {in_cli_words(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 

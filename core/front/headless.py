@@ -28,6 +28,7 @@ from core.base.events import Diverged, Finished, Progress
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.base.settings import RunSettings
 from core.engine import session
+from core.engine.divergence import diverged_message
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
 from core.front.ctrl_c import StopAtStepBoundary
@@ -35,7 +36,7 @@ from core.phases import EVAL
 
 if TYPE_CHECKING:
     from core.engine.trainer import Trainer
-from core.front.report import ended_words, format_summary, json_safe, note
+from core.front.report import ended_words, format_summary, in_cli_words, json_safe, note
 from core.front.serve import serve_and_train
 
 
@@ -89,7 +90,7 @@ def start_trainer(lesson: Any, settings: RunSettings) -> Any:
     except CheckpointError as exc:
         if settings.resume is None:
             raise
-        raise UsageError(exc.message) from None
+        raise UsageError(in_cli_words(exc)) from None
 
 
 def train(trainer: Any, output: Output, ctrl_c: StopAtStepBoundary) -> Finished | Diverged | None:
@@ -111,9 +112,8 @@ def ended_status(ended: Finished | Diverged | None) -> str:
 
 
 def divergence_advice(ended: Diverged) -> str:
-    return (
-        f"training diverged in step {ended.step}: {ended.reason}. Lower the learning rate: rerun with "
-        f"--lr {ended.lr / 10:g} or lower"
+    return diverged_message(
+        ended.step, ended.reason, f"Lower the learning rate: rerun with --lr {ended.lr / 10:g} or lower"
     )
 
 

@@ -2,42 +2,26 @@
 the time left, the latest loss, lr and speed); elsewhere (a pipe, a file, CI) a plain line now and then.
 
 rich comes with Textual but is not the app: core may use it (core never imports textual). steps/s is
-measured over the last few seconds of wall time, so a slow start or a pause does not skew it for long.
+measured over the last few seconds of wall time (``core.base.rate``, as in the app's status bar), so a slow
+start or a pause does not skew it for long.
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
 from typing import Any, TextIO
 
 from core.base.events import Progress
+from core.base.rate import StepRate, format_rate
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the bar on a terminal
 LINE_INTERVAL = 1.0  # seconds between plain lines when the output is not a terminal
-RATE_WINDOW_S = 3.0  # steps/s is measured over about this much wall time
-
-
-class StepRate:
-    """Steps per second over a sliding window of wall time (None until two readings are apart)."""
-
-    def __init__(self, window: float = RATE_WINDOW_S) -> None:
-        self.window = window
-        self.readings: deque[tuple[float, int]] = deque()
-
-    def add(self, now: float, step: int) -> float | None:
-        self.readings.append((now, step))
-        while len(self.readings) > 2 and now - self.readings[1][0] >= self.window:
-            self.readings.popleft()
-        (then, first), (_, last) = self.readings[0], self.readings[-1]
-        return (last - first) / (now - then) if now > then else None
 
 
 def progress_line(event: Progress, rate: float | None) -> str:
     """``step 12  epoch 1  loss 0.4321  lr 0.01  43 steps/s``."""
     loss = "-" if event.loss is None else f"{event.loss:.4g}"
-    speed = "-" if rate is None else f"{rate:.3g}" if rate < 100 else f"{rate:.0f}"
-    return f"step {event.step}  epoch {event.epoch}  loss {loss}  lr {event.lr:g}  {speed} steps/s"
+    return f"step {event.step}  epoch {event.epoch}  loss {loss}  lr {event.lr:g}  {format_rate(rate, '-')}"
 
 
 class ProgressDisplay:
@@ -58,7 +42,7 @@ class ProgressDisplay:
         self.total = trainer.max_epochs or trainer.max_steps
         self.shown_step = trainer.step
         self.rate = StepRate()
-        self.rate.add(time.perf_counter(), trainer.step)
+        self.rate.tick(time.perf_counter(), trainer.step)
         self.pending: Progress | None = None  # the latest completed step not drawn yet
         if self.bar is not None:
             done = trainer.step if self.unit == "steps" else trainer.epoch
@@ -94,7 +78,7 @@ class ProgressDisplay:
 
     def update(self, event: Progress, force: bool = False) -> None:
         now = time.perf_counter()
-        rate = self.rate.add(now, event.step)
+        rate = self.rate.tick(now, event.step)
         if not force and now - self.last < (REDRAW_INTERVAL if self.bar is not None else LINE_INTERVAL):
             self.pending = event
             return

@@ -18,6 +18,7 @@ from core.base.parse import parse_count, parse_seed
 from core.checkpoint.store import load_checkpoint
 from core.errors import CheckpointError, UsageError
 from core.front.args import MAX_TOKENS
+from core.front.report import in_cli_words
 from core.gpt.config import model_config
 from core.gpt.model import GPT
 from core.gpt.sampling import parse_temperature, parse_top_k, stream
@@ -66,7 +67,7 @@ def stream_text(args: argparse.Namespace) -> Iterator[str]:
     try:
         model, vocab = load_model(load_checkpoint(args.checkpoint, LESSON_ID), device)
     except CheckpointError as exc:
-        raise UsageError(exc.message) from None
+        raise UsageError(in_cli_words(exc)) from None
     return stream(model, vocab, args.prompt, tokens, temperature, top_k, seed)
 
 

@@ -93,14 +93,6 @@ def grid_points(box: list[list[float]], columns: int, rows: int) -> torch.Tensor
     return torch.stack([grid_x.reshape(-1), grid_y.reshape(-1)], dim=1)
 
 
-def grid_cell(point: list[float], box: list[list[float]], columns: int, rows: int) -> tuple[int, int]:
-    """(column, row) of the grid cell (``grid_points``' nearest centre) that holds ``point``."""
-    (x_low, x_high), (y_low, y_high) = box
-    column = round((point[0] - x_low) / (x_high - x_low) * (columns - 1))
-    row = round((y_high - point[1]) / (y_high - y_low) * (rows - 1))
-    return min(max(column, 0), columns - 1), min(max(row, 0), rows - 1)
-
-
 def percent(values: torch.Tensor, columns: int) -> list[list[int]]:
     return (values * 100).round().to(torch.int64).reshape(-1, columns).tolist()
 

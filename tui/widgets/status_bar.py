@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.dom import NoScreen
 from textual.widget import Widget
 
+from core.base.rate import format_rate
 from core.driver.frames import Frame
 from tui import formatting
 from tui.widgets.safe_panel import SafePanel
@@ -66,7 +67,7 @@ class StatusBar(SafePanel, Widget):
             fields.append(("lr", Text(self._lr(frame))))
         fields.append(("loss", Text(loss_text(frame))))
         if self.show_speed:
-            fields.append(("speed", Text(formatting.rate(frame.steps_per_s))))
+            fields.append(("speed", Text(format_rate(frame.steps_per_s))))
         for name, value in (flags or {}).items():
             fields.append(("flag", Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta")))
         self._set(fields)
