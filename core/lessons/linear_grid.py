@@ -85,10 +85,6 @@ def train(run):
         y_pred = forward(x)
         return (y_pred - y) * (y_pred - y)
 
-    def mse_of(w_val, b_val):
-        w[0], b[0] = w_val, b_val
-        return float(loss(x_data, y_data).mean())
-
     run.state.homework = homework
 
     for epoch in run.epochs(1):
