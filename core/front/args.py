@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import distributed
+from core.base.exits import EXIT_DONE
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.checkpoint.file import check_save_path
@@ -18,9 +19,6 @@ from core.front.remote_args import check_serve
 
 if TYPE_CHECKING:
     from core.front.cli import Command
-from typing import TYPE_CHECKING
-
-from core.base.exits import EXIT_DONE
 
 
 def lesson_option_text(lesson: Any, rest: Sequence[str]) -> dict[str, str]:
@@ -119,7 +117,7 @@ class Parser(argparse.ArgumentParser):
 
     commands: dict[str, Parser]  # the subcommands' parsers, by name (set on the top-level parser)
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see: {self.prog} --help)")
 
 
