@@ -168,6 +168,9 @@ class Driver:
     def call(self, action: str, argument: str | None, description: str, reply_to: Any = None) -> None:
         self._ask(description, lambda run: run.call(action, argument, description), reply_to)
 
+    def set_break(self, text: str, reply_to: Any = None) -> None:
+        self._ask("break", lambda run: run.set_break(text), reply_to)
+
     def refresh(self) -> None:
         """Send a frame with a snapshot and the history (e.g. a panel that needs one became visible)."""
         self._ask("refresh", lambda run: self._frames.snapshot_now())
@@ -271,7 +274,7 @@ class Driver:
                 break
             if observe is not None:
                 observe(event)
-            if type(event) is Progress and run.goal is None:  # the per-event path: what note() does for it
+            if type(event) is Progress and run.goal is None and run.stop_when is None:  # what note() does for it
                 run.prev_line, run.line = run.line, event.line
             elif not run.note(event) or run.reached(event):
                 break
@@ -286,6 +289,8 @@ class Driver:
             state = Status.FAILED if self._failed else Status.LOADING
             self._sink(Frame(state, message=self._failed))
             return
+        while self._run.notices:  # said while training (a break that held), before the frame that shows it
+            self._sink(self._run.notices.pop(0))
         self._sink(self._frames.build(self._run))
         self._frames.sent()
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import distributed
 from core.base.events import Diverged, Finished, Progress
+from core.base.i18n import pick
 from core.base.rate import StepRate
 from core.base.settings import RunSettings
 from core.base.status import ENDED, Status
@@ -22,10 +23,11 @@ from core.checkpoint.errors import MidStep, UnusableCheckpoint
 from core.driver.frames import finished_message
 from core.driver.lr_ladder import next_rung
 from core.driver.records import ActionDone, Notice, Unit, option_word
-from core.engine import session
+from core.engine import session, until
 from core.engine.divergence import diverged_message
 from core.engine.snapshot import plain
 from core.engine.trainer import Trainer
+from core.engine.until_watch import UntilWatch
 from core.errors import DataError, LearnTuiError, UsageError
 
 if TYPE_CHECKING:
@@ -53,6 +55,8 @@ class RunControl:
         self.rate = StepRate()
         self.last_saved: str | None = None  # the latest checkpoint written, offered by the open dialog
         self.needs_data = False  # the set-up stopped on a DataError: status "needs data", not "crashed"
+        self.stop_when: UntilWatch | None = None  # b: the break, read where each step ends (None: no break)
+        self.notices: list[Notice] = []  # said while training (a break that held): the driver sends them
 
     def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
         try:
@@ -93,13 +97,30 @@ class RunControl:
         """Record an event; False (and stop moving) when it ends or stops the run (Diverged, Finished)."""
         if isinstance(event, Progress):
             self.prev_line, self.line = self.line, event.line
-            return True
+            return self.stop_when is None or not self._break_held(event)
         if isinstance(event, (Diverged, Finished)):
             if self.trainer.line != self.line:  # a divergence stops right after the yield that showed it
                 self.prev_line, self.line = self.line, self.trainer.line
             self.stop_moving(event.message if isinstance(event, Diverged) else finished_message(event))
             return False
         return True  # an event this app does not show: training goes on
+
+    def _break_held(self, event: Progress) -> bool:
+        """The break's condition held where this event ends a step: pause there, once (b sets another)."""
+        assert self.stop_when is not None
+        try:
+            held = self.stop_when.event(event, self.trainer)
+        except LearnTuiError as exc:  # a value that is not a number, a lesson without gradients
+            self.stop_when = None
+            self.stop_moving(pick(f"break removed: {exc}", f"断点已取消：{exc}"))
+            self.notices.append(Notice(self.message, "error", title=pick("break", "断点")))
+            return True
+        if held is None:
+            return False
+        self.stop_when = None
+        self.stop_moving(pick(f"break: {held.describe()}; paused", f"断点：{held.describe()}；已暂停"))
+        self.notices.append(Notice(self.message, "warning", title=pick("break", "断点")))
+        return True
 
     def reached(self, event: Event) -> bool:
         """True (and stop moving) when ``event`` completes the goal of n, . or e."""
@@ -226,6 +247,20 @@ class RunControl:
         self.stop_moving(f"opened {path} at step {self.trainer.step}")
         self.line = self.prev_line = 0
         self.run_id += 1
+
+    def set_break(self, text: str) -> Notice:
+        """b: pause at the end of the first step where ``text`` holds (``core/engine/until.py``); empty: no break.
+        A condition that is not one, or names a parameter the lesson lacks, is refused and the old break kept."""
+        if not text.strip():
+            self.stop_when = None
+            return Notice(pick("no break: the run goes on to its end", "已清除断点：运行到结束"))
+        watch = UntilWatch(until.parse(text, "break"), self.trainer.step, "break", self._tell)
+        watch.check(self.trainer)
+        self.stop_when, shown = watch, watch.condition.text
+        return Notice(pick(f"break: the run pauses where {shown} holds", f"断点：{shown} 成立时暂停"))
+
+    def _tell(self, text: str) -> None:
+        self.notices.append(Notice(text, "information", title=pick("break", "断点")))
 
     def call(self, action: str, argument: str | None, description: str) -> ActionDone:
         return ActionDone(plain(self.trainer.call(action, argument)), title=description)

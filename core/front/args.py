@@ -13,7 +13,7 @@ from core.base.exits import EXIT_DONE
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.checkpoint.file import check_save_path
-from core.engine import catalog
+from core.engine import catalog, until
 from core.errors import UsageError
 from core.front.remote_args import check_serve
 
@@ -64,6 +64,7 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
         args.headless = True  # --json only makes sense without the app
     check_serve(args)
     check_nproc(args)
+    check_until(args)
     if args.resume is not None and not Path(args.resume).expanduser().is_file():
         raise UsageError(f"no checkpoint at {args.resume}; check the path")
     if args.resume is not None and rest:
@@ -77,6 +78,17 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
             raise UsageError(f"no lesson file at {args.lesson}; check the path (or see learn-tui list)")
     else:
         catalog.find(args.lesson)
+
+
+def check_until(args: argparse.Namespace) -> None:
+    """``--until EXPR``: a condition (``core/engine/until.py``) for a headless run, parsed here, before any training."""
+    if getattr(args, "until", None) is None:
+        return
+    if not args.headless:
+        raise UsageError("--until is for --headless runs; in the app, press b to pause where a condition holds")
+    if getattr(args, "serve", None) is not None:
+        raise UsageError("--until and --serve don't go together: attach and press b to pause where a condition holds")
+    args.until = until.parse(args.until, "--until")
 
 
 def check_data_dir_placement(args: argparse.Namespace) -> None:

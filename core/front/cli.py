@@ -77,6 +77,11 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         "--save", metavar="PATH", help="with --headless: save a checkpoint here when the run ends or ctrl+c stops it"
     )
     run.add_argument("--resume", metavar="PATH", help="continue from a checkpoint saved with --save or ctrl+s")
+    run.add_argument(
+        "--until",
+        metavar="EXPR",
+        help='with --headless: stop at the first step where EXPR holds, e.g. "loss < 0.1 or accuracy > 0.9" (README)',
+    )
     run.add_argument("--nproc", metavar="N", help="with --headless: train in N processes (docs/scaling.md)")
     run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="notes and help in en or zh")
     add_serve_argument(run)

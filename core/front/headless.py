@@ -5,6 +5,10 @@ step (``"event": "step"``), one per evaluation (``"eval"``), then a final ``"sum
 the lesson's results plainly (``loss``, ``w``, ``b``, ``accuracy``, ``prediction``, ...). Notes (saved,
 not saved, interrupted) go to stderr.
 
+``--until EXPR`` (``core/engine/until.py``, read by ``core/engine/until_watch.py``) ends the run at the end of
+the first step where EXPR holds, like a finished one (exit 0, saved there with ``--save``, which resumes): the
+summary's ``status`` is ``stopped`` and its ``until`` the part that held; the text output names it too.
+
 With ``--serve`` the app's own driver runs the loop (``core/front/serve.py``) and the same progress is
 printed while ``learn-tui attach`` watches and steers the run.
 
@@ -26,9 +30,11 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from core import distributed
 from core.base.events import Diverged, Finished, Progress
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
+from core.base.i18n import pick
 from core.base.settings import RunSettings
 from core.engine import session
 from core.engine.divergence import diverged_message
+from core.engine.until_watch import Held, UntilWatch
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
 from core.front.ctrl_c import StopAtStepBoundary
@@ -93,22 +99,40 @@ def start_trainer(lesson: Any, settings: RunSettings) -> Any:
         raise UsageError(in_cli_words(exc)) from None
 
 
-def train(trainer: Any, output: Output, ctrl_c: StopAtStepBoundary) -> Finished | Diverged | None:
-    """Pull events to the end of the run (its last event), or to the step boundary where ctrl+c asked
-    to stop (None). Ctrl-C is caught from the end of the first step on; before, it stops at once."""
+def train(
+    trainer: Any, output: Output, ctrl_c: StopAtStepBoundary, until: UntilWatch | None = None
+) -> Finished | Diverged | Held | None:
+    """Pull events to the end of the run (its last event), to the end of the first step where ``until``'s
+    condition held (``Held``), or to the step boundary where ctrl+c asked to stop (None). Ctrl-C is caught
+    from the end of the first step on; before, it stops at once."""
     start = trainer.step
     for event in trainer:
         if not isinstance(event, Progress):
             return event
         output.event(event)
+        if until is not None and (held := until.event(event, trainer)) is not None:
+            return held
         if ctrl_c.at_boundary(trainer, start, lambda text: note(output, text)):
             return None
     return trainer.ended
 
 
-def ended_status(ended: Finished | Diverged | None) -> str:
-    """How a run that ``train`` returned from ended: finished, diverged or interrupted (None)."""
+def ended_status(ended: Finished | Diverged | Held | None) -> str:
+    """How a run that ``train`` returned from ended: finished, diverged, stopped (--until) or interrupted (None)."""
+    if isinstance(ended, Held):
+        return "stopped"
     return "interrupted" if ended is None else "diverged" if isinstance(ended, Diverged) else "finished"
+
+
+def watch_until(args: Any, trainer: Any, output: Output) -> UntilWatch | None:
+    """``--until``'s watch of this run (None without one), its parameter names checked before the first step."""
+    condition = getattr(args, "until", None)
+    if condition is None:
+        return None
+    tell = lambda text: note(output, text)  # noqa: E731
+    watch = UntilWatch(condition, trainer.step, "--until", tell, shared=distributed.world_size() > 1)
+    watch.check(trainer)
+    return watch
 
 
 def divergence_advice(ended: Diverged) -> str:
@@ -127,6 +151,8 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
     started = time.perf_counter()
     output: Output | None = None
     ctrl_c = StopAtStepBoundary()
+    ended: Finished | Diverged | Held | None
+    until: UntilWatch | None = None
     try:
         trainer = start_trainer(lesson, settings)
         steps_before = trainer.step
@@ -134,8 +160,9 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         if getattr(args, "serve", None) is not None:
             ended, trainer = serve_and_train(lesson, args, settings, trainer, output, ctrl_c)
         else:
+            until = watch_until(args, trainer, output)
             with ctrl_c:
-                ended = train(trainer, output, ctrl_c)
+                ended = train(trainer, output, ctrl_c, until)
     except KeyboardInterrupt:
         when = "stopped at once (ctrl+c twice)" if ctrl_c.requested else "interrupted before the first step was done"
         note(output, f"{when}: nothing saved{left_as_it_was(args.save)}")
@@ -158,10 +185,24 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         }
         if isinstance(ended, Diverged):
             record["message"] = divergence_advice(ended)
+        if isinstance(ended, Held):
+            record["until"] = ended.held
         output.write(record)
+    elif isinstance(ended, Held):
+        print(
+            pick(
+                f"{lesson.id}: stopped after {trainer.step} steps in {seconds:.1f} s: {ended.describe()}",
+                f"{lesson.id}：{trainer.step} 步后停下（{seconds:.1f} 秒）：{ended.describe()}",
+            )
+        )
+        print(format_summary(summary), flush=True)
     else:
         print(f"{lesson.id}: {ended_words(ended, trainer.step)} in {seconds:.1f} s")
         print(format_summary(summary), flush=True)
+    if isinstance(ended, Held) and isinstance(output, JsonLines):
+        note(None, pick(f"stopped: {ended.describe()}", f"已停下：{ended.describe()}"))
+    elif isinstance(ended, Finished) and until is not None:
+        note(None, until.never_held(trainer))
     if (idle := nothing_left(settings, trainer, ended, steps_before)) is not None:
         note(None, idle)
     if isinstance(ended, Diverged):
@@ -171,7 +212,7 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         return EXIT_DIVERGED
     if args.save:
         path = trainer.save(args.save)
-        if ended is None:
+        if ended is None or isinstance(ended, Held):
             processes = f" --nproc {distributed.world_size()}" if distributed.world_size() > 1 else ""
             note(
                 None,
@@ -188,7 +229,7 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
 
 
 def nothing_left(
-    settings: RunSettings, trainer: Trainer, ended: Finished | Diverged | None, steps_before: int
+    settings: RunSettings, trainer: Trainer, ended: Finished | Diverged | Held | None, steps_before: int
 ) -> str | None:
     """A resumed run that stopped at once because its checkpoint had reached its budget: one line saying so
     and how to train on (else None)."""

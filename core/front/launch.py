@@ -26,6 +26,8 @@ from core.base.exits import EXIT_AFTER_PEER, EXIT_DIVERGED, EXIT_DONE, EXIT_FAIL
 from core.checkpoint.store import load_checkpoint
 from core.distributed import world_size_advice
 from core.engine import session
+from core.engine.until import Condition
+from core.engine.until_watch import UntilWatch
 from core.errors import CheckpointError, DataError, DeviceError, LearnTuiError, UsageError
 from core.front.ctrl_c import StopAtStepBoundary
 from core.front.headless import run_headless
@@ -147,7 +149,9 @@ def run(lesson: Any, args: Any, settings: Any, argv: Sequence[str]) -> int:  # n
         return run_headless(lesson, args, settings)
     with process_group(settings.device):
         try:
-            return run_headless(lesson, args, settings) if distributed.is_main() else follow(lesson, settings)
+            if distributed.is_main():
+                return run_headless(lesson, args, settings)
+            return follow(lesson, settings, getattr(args, "until", None))
         except LearnTuiError as exc:
             if os.environ.get(LAUNCHER) and peer_stopped(exc):
                 return EXIT_AFTER_PEER  # quietly: --nproc's launcher names the process that stopped, in one line
@@ -177,15 +181,21 @@ def peer_stopped(exc: BaseException) -> bool:
     return any(words in cause for words in PEER_GONE)
 
 
-def follow(lesson: Any, settings: Any) -> int:
-    """A rank other than 0: train to the end of the run in step with rank 0, printing nothing."""
+def follow(lesson: Any, settings: Any, condition: Condition | None = None) -> int:
+    """A rank other than 0: train to the end of the run in step with rank 0, printing nothing (``condition``:
+    ``--until``'s, agreed with rank 0 at each step's end)."""
     try:
         trainer = session.start(lesson, settings)
         start = trainer.step
+        until = UntilWatch(condition, start, shared=True) if condition is not None else None
+        if until is not None:
+            until.check(trainer)
         with StopAtStepBoundary() as ctrl_c:  # as rank 0's: ctrl+c stops every process at the same boundary
             for event in trainer:
                 if not isinstance(event, Progress):
                     return EXIT_DIVERGED if isinstance(event, Diverged) else EXIT_DONE
+                if until is not None and until.event(event, trainer) is not None:
+                    return EXIT_DONE
                 if ctrl_c.at_boundary(trainer, start, lambda text: None):
                     return EXIT_INTERRUPTED
     except KeyboardInterrupt:  # before the first step was done: rank 0 says so

@@ -13,7 +13,7 @@ Lecture 7 pushed all rows through the network at once. Here the data goes in min
 With 759 rows and batches of 32 an epoch has 24 iterations, the last one holding the 23 leftover
 rows. The Batch tab shows the epoch, the iteration and the rows of the current batch. Watch the
 order: with shuffle on, each epoch draws a new permutation, so the batches hold different rows;
-with shuffle off every epoch walks rows 0, 1, 2, ... in the same batches. Press `b` to type a new
+with shuffle off every epoch walks rows 0, 1, 2, ... in the same batches. Press `m` to type a new
 batch size and `f` to flip shuffle; the change applies from the next epoch (the loader of the
 epoch in progress keeps going). Smaller batches: more, noisier steps per epoch.
 
@@ -181,7 +181,7 @@ LESSON = Lesson(
     views={"batch": batch_view, "weights": weight_matrices},
     actions={"set_batch_size": set_batch_size, "toggle_shuffle": toggle_shuffle},
     controls=(
-        Control("b", "batch size", "set_batch_size", prompt="Batch size from the next epoch (e.g. 32):"),
+        Control("m", "batch size", "set_batch_size", prompt="Batch size from the next epoch (e.g. 32):"),
         Control("f", "shuffle on/off", "toggle_shuffle"),
     ),
 )

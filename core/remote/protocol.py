@@ -38,10 +38,11 @@ REQUESTS: dict[str, dict[str, tuple]] = {
     "save": {},
     "open": {"path": _TEXT},
     "call": {"action": _TEXT, "argument": (str, type(None)), "description": _TEXT},
+    "set_break": {"text": _TEXT},
     "refresh": {},
     "needs": {"chart": (bool,), "snapshot": (bool,), "views": (bool,), "ratios": (bool,)},
 }
-ANSWERED = frozenset({"set_lr", "set_option", "open", "call"})  # the ones a dialog waits on (an ``id``)
+ANSWERED = frozenset({"set_lr", "set_option", "open", "call", "set_break"})  # the ones a dialog waits on (an ``id``)
 
 
 class ProtocolError(ValueError):

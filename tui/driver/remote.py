@@ -103,6 +103,9 @@ class RemoteDriver:
         args = {"action": action, "argument": argument, "description": description}
         self._send("call", args, reply_to, description)
 
+    def set_break(self, text: str, reply_to: MessagePump | None = None) -> None:
+        self._send("set_break", {"text": text}, reply_to, "break")
+
     def refresh(self) -> None:
         self.client.send("refresh")
 

@@ -95,6 +95,7 @@ class TrainingScreen(Screen):
         self.kept = KeptRuns()  # runs kept as references on the Loss chart (c)
         self._references: tuple = ()  # what the chart shows of them now
         self.exercise: Any = None  # an ExerciseCheck when the file is an exercise (exercise_check.py)
+        self._break_text = ""  # the last condition set with b (its dialog starts from it)
 
     def compose(self) -> ComposeResult:
         yield StatusBar(self.lesson_id, show_speed=self.show_speed, id="status")
@@ -293,6 +294,12 @@ class TrainingScreen(Screen):
 
     def action_type_lr(self) -> None:
         self.app.push_screen(training_dialogs.lr_dialog(self.driver, self.frame.lr if self.frame else None))
+
+    def action_set_break(self) -> None:
+        def remember(text: str | None) -> None:
+            self._break_text = text if text is not None else self._break_text
+
+        self.app.push_screen(training_dialogs.break_dialog(self.driver, self._break_text), remember)
 
     def action_reset(self) -> None:
         self.driver.reset()

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from core.base.i18n import pick
 from core.base.parse import parse_lr
+from core.engine import until
 from core.errors import UsageError
 from tui import formatting
 from tui.screens.options import OptionsScreen
@@ -45,6 +47,29 @@ def open_dialog(driver: TrainingDriver) -> PromptScreen:
         validate=checkpoint_path,
         submit=driver.open,
         hint="enter: open · escape: keep this run",
+    )
+
+
+def break_condition(text: str) -> str:
+    """A break's condition, checked here as ``--until`` checks it (the run checks the names it reads)."""
+    if text.strip():
+        until.parse(text, "break")
+    return text
+
+
+def break_dialog(driver: TrainingDriver, current: str) -> PromptScreen:
+    """b: where the run pauses, at the end of the first step where the condition holds (once; empty: no break)."""
+    return PromptScreen(
+        pick("Pause where:", "在此条件成立时暂停："),
+        value=current,
+        placeholder='loss < 0.1 · accuracy > 0.9 and step > 100 · grad_norm("fc.weight") > 10 · nan',
+        validate=break_condition,
+        submit=driver.set_break,
+        hint=pick(
+            "compare loss, step, epoch, lr, a metric, grad_norm with and/or/not · enter: set · empty: no break "
+            "· escape: keep",
+            "用 and/or/not 比较 loss、step、epoch、lr、指标、grad_norm · enter：设置 · 留空：取消断点 · escape：不变",
+        ),
     )
 
 

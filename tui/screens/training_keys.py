@@ -76,6 +76,15 @@ MORE_KEYS = (
         "see and change the lesson's live options (booleans, choices, numbers, text)",
         when=STARTED,
     ),
+    Key(
+        "b",
+        "set_break",
+        "Break",
+        "pause at the end of the first step where a condition holds, e.g. loss < 0.1, accuracy > 0.9, step >= 500, "
+        'grad_norm("fc.weight") > 10, nan (as run --until; empty: no break)',
+        when=STARTED,
+        in_bar=False,  # (the bar is full at 80 columns: the help lists it)
+    ),
     Key("g", "toggle_log", "Log scale", "loss chart: log scale on or off"),
     Key(
         "c",
