@@ -206,7 +206,7 @@ def test_requests_made_while_disconnected_are_answered_and_a_lost_line_answers_t
     driver.set_lr(0.1, reply_to=dialog)
     driver.toggle()
     assert [(m.what, m.error) for m in dialog.messages] == [("lr", UNSENT)]
-    assert screen.messages[-1].text == UNSENT
+    assert screen.messages[-1].record.text == UNSENT
     driver.client.send = lambda *args: True  # connected: the request goes out, its answer is awaited
     driver.set_option("optimizer", "Adam", reply_to=dialog)
     driver._receive(Notice(LOST, "warning"))

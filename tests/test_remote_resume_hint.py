@@ -10,7 +10,9 @@ from core.front import headless
 
 
 def interrupted_run(monkeypatch, tmp_path, capsys, processes):
-    def train(trainer, output, ctrl_c, until=None):  # ctrl+c pressed during step 3: the run stops at its end
+    def train(
+        trainer, output, ctrl_c, until=None, driver=None
+    ):  # ctrl+c pressed during step 3: the run stops at its end
         while trainer.step < 3:
             output.event(next(trainer))
         return None

@@ -158,7 +158,7 @@ def test_the_attached_view_given_such_a_welcome_loads_nothing_and_says_so(tmp_pa
     driver = RemoteDriver(type("Pump", (), {"post_message": lambda self, m: posted.append(m)})(), "h", 1, "t")
     driver._receive(Welcome("evil_lesson.py"))
     assert not (tmp_path / "MARKER").exists() and driver.lesson is None and driver.stopped
-    assert "nothing was loaded" in posted[-1].frame.message
+    assert "nothing was loaded" in posted[-1].record.message
 
 
 # -- 6: the first connection reaches a learn-tui run, or attach says why in one line ------------------------
@@ -232,7 +232,7 @@ def test_the_attached_view_shows_giving_up_and_answers_no_more():
     posted = []
     driver = RemoteDriver(type("Pump", (), {"post_message": lambda self, m: posted.append(m)})(), "h", 1, "t")
     driver._receive(GaveUp("lost h:1 for 3 min: gave up reconnecting (attach again later)"))
-    assert posted[-1].frame.message.startswith("lost h:1 for 3 min") and driver.idle
+    assert posted[-1].record.message.startswith("lost h:1 for 3 min") and driver.idle
 
 
 def test_what_came_before_the_app_reaches_it_in_order_with_the_latest_frame_only():

@@ -67,6 +67,7 @@ class LearnApp(App):
             self.call_after_refresh(self._start_torch_import)
 
     def open_lesson(self, lesson: str | Lesson, settings: RunSettings | None = None) -> None:
+        from tui.driver.local import local_driver
         from tui.screens.training import TrainingScreen
 
         if settings is None and self.data_dir and isinstance(lesson, str):
@@ -80,7 +81,8 @@ class LearnApp(App):
             )
             return
         settings = settings or self.picker_settings()
-        self.push_screen(TrainingScreen(lesson, settings, paused=self.paused, show_speed=self.show_speed))
+        driver = local_driver(lesson, settings, paused=self.paused)
+        self.push_screen(TrainingScreen(driver, lesson, settings, show_speed=self.show_speed))
 
     def picker_settings(self, lesson: Lesson | None = None) -> RunSettings:
         """What a lesson opened from the picker starts with: the defaults, the first lesson's seed and device, and

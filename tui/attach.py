@@ -10,18 +10,23 @@ does not have is one line and an exit status, with no app drawn and nothing load
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from core.remote.client import Client, GaveUp
 from core.remote.lesson_check import lesson_ref
 from tui.app import LearnApp
-from tui.driver.messages import LessonLoaded
 from tui.driver.remote import RemoteDriver
 from tui.keys import Key
 from tui.screens.training import TrainingScreen
 from tui.screens.training_keys import ATTACHED_KEYS, attached
 from tui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
+    from core.lesson import Lesson
 
 
 class AttachedScreen(TrainingScreen):
@@ -38,16 +43,15 @@ class AttachedScreen(TrainingScreen):
         client: Client | None = None,
     ) -> None:
         self.address = f"{host}:{port}"
-        super().__init__(self.address, show_speed=show_speed)
-        driver = RemoteDriver(self, host, port, token, token_from_file=token_from_file, client=client)
-        self.driver = driver  # type: ignore[assignment]
 
-    def on_lesson_loaded(self, message: LessonLoaded) -> None:
-        """(Textual calls TrainingScreen's handler too, after this one: name the address once it has run.)"""
-        self.call_later(self._name_address, message.lesson.id)
+        def connect(screen: MessagePump) -> RemoteDriver:
+            return RemoteDriver(screen, host, port, token, token_from_file=token_from_file, client=client)
 
-    def _name_address(self, lesson_id: str) -> None:
-        self.lesson_id = self.query_one(StatusBar).lesson_id = f"{lesson_id} @ {self.address}"
+        super().__init__(connect, self.address, show_speed=show_speed)
+
+    def lesson_loaded(self, lesson: Lesson) -> None:
+        super().lesson_loaded(lesson)
+        self.lesson_id = self.query_one(StatusBar).lesson_id = f"{lesson.id} @ {self.address}"
 
     def _use_keys(self, keys: tuple[Key, ...]) -> None:
         """The training view's table with the attached view's own keys (esc detaches): the key bar and help

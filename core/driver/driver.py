@@ -1,11 +1,15 @@
 """The training driver: the one thread that touches the Trainer while a learner steers it.
 
-``Driver.run`` runs in a thread of its own (the app's thread worker) or in the main thread (headless
-``--serve``). Everything the learner asks for (run, pause, step, learning rate, options, reset, save, open,
-lesson actions) is a request queued here and applied between two events, in order, by the run's
-``RunControl`` (``core/driver/requests.py``). While training, the driver pulls events in a tight loop and
-emits a frame (``core/driver/frames.py``: plain data, with a ``trainer.snapshot()`` taken here) at most
-once per refresh interval, and only after the last one was drawn (``frame_done``). Pausing is not pulling.
+``Driver`` implements ``DriverApi`` (``core/driver/api.py``): everything the learner asks for (run, pause, step,
+learning rate, options, reset, save, open, lesson actions) is a request queued here and applied between two
+events, in order, by the run's ``RunControl`` (``core/driver/requests.py``: its method of the request's name).
+While training, the driver pulls events in a tight loop and emits a frame (``core/driver/frames.py``: plain data,
+with a ``trainer.snapshot()`` taken here) at most once per refresh interval, and only after the last one was drawn
+(``frame_done``). Pausing is not pulling.
+
+Two loops pull the run: ``run``, the app's (in its thread worker: it waits for the learner, whatever the run's
+state), and ``core/front/headless.py``'s ``train``, every headless run's, which takes the events of ``events``
+when the run is served (``--serve``): they end with the run.
 
 What it emits goes to ``sink``: a ``Frame``, or a record of ``core/driver/records.py``. A request that
 passes ``reply_to`` gets an ``Answer`` carrying it back (the app's dialogs; a request number on the wire).
@@ -13,18 +17,21 @@ passes ``reply_to`` gets an ``Answer`` carrying it back (the app's dialogs; a re
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.base.events import Progress
 from core.base.settings import RunSettings
 from core.base.status import ENDED, Status
+from core.driver import api
+from core.driver.api import DriverApi, Sink
 from core.driver.frames import Frame, FrameBuilder, Needs
-from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice, Unit
+from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 from core.engine.catalog import load
 from core.errors import LearnTuiError
 from core.lesson import Lesson
@@ -33,12 +40,9 @@ if TYPE_CHECKING:
     from core.base.events import Event
     from core.driver.requests import RunControl
     from core.engine.trainer import Trainer
-    from core.lesson import Lesson
-
-Sink = Callable[[Any], None]  # receives a Frame, LessonReady, Notice, ActionDone, Failure or Answer
 
 
-class Request(NamedTuple):
+class Queued(NamedTuple):
     what: str  # for the learner: "lr", an option's name, an action's description
     apply: Callable[[RunControl], Notice | ActionDone | None]
     reply_to: Any  # whoever waits for the answer (an Answer comes back), or None: errors become notices
@@ -48,11 +52,11 @@ class RequestQueue:
     """Requests from other threads, taken in order by the training thread; ``stop`` ends that thread."""
 
     def __init__(self) -> None:
-        self.items: deque[Request] = deque()
+        self.items: deque[Queued] = deque()
         self.stopped = False
         self._cond = threading.Condition()
 
-    def put(self, request: Request) -> None:
+    def put(self, request: Queued) -> None:
         with self._cond:
             self.items.append(request)
             self._cond.notify()
@@ -69,12 +73,12 @@ class RequestQueue:
                 self._cond.wait(timeout)
             return not self.stopped
 
-    def pop(self) -> Request | None:
+    def pop(self) -> Queued | None:
         with self._cond:
             return self.items.popleft() if self.items and not self.stopped else None
 
 
-class Driver:
+class Driver(DriverApi):
     def __init__(
         self,
         sink: Sink,
@@ -83,24 +87,15 @@ class Driver:
         *,
         paused: bool = True,
         trainer: Trainer | None = None,
-        until_end: bool = False,
-        observe: Callable[[Event], None] | None = None,
-        idle: Callable[[], None] | None = None,
     ) -> None:
-        """``lesson``: an id, a path, or a Lesson. Headless ``--serve`` passes its built ``trainer``, and
-        ``until_end`` (return when the run finishes, diverges or crashes instead of waiting for a reset),
-        ``observe`` (called with every event: the headless printing) and ``idle`` (called about 5 times a
-        second while paused: ctrl+c)."""
+        """``lesson``: an id, a path, or a Lesson; ``trainer``: the run, when it is built already (headless
+        ``--serve``)."""
         self._sink = sink
         self._lesson_ref = lesson
         self._settings = settings or RunSettings()
         self._paused = paused
         self._trainer = trainer
-        self._until_end = until_end
-        self._observe = observe
-        self._idle = idle
         self.lesson: Lesson | None = None
-        self.error: LearnTuiError | None = None  # with ``until_end``: what crashed the run
         self._run: RunControl | None = None  # built in the training thread once the lesson is imported
         self._queue = RequestQueue()
         self._frames = FrameBuilder()
@@ -113,7 +108,6 @@ class Driver:
 
     @needs.setter
     def needs(self, needs: Needs) -> None:
-        """What the visible panels need in a frame (the screen sets it when the tab changes)."""
         self._frames.needs = needs
 
     @property
@@ -127,63 +121,31 @@ class Driver:
 
     @property
     def stopped(self) -> bool:
-        """The training thread ends (at the next event), or has ended."""
         return self._queue.stopped
 
     @property
     def idle(self) -> bool:
-        """Nothing queued and not training: the last frame shows where the run stands."""
         return not self._queue.items and not self._moving
 
-    def toggle(self) -> None:
-        self._ask("run/pause", lambda run: run.toggle())
+    def request(self, name: str, args: dict[str, Any], reply_to: Any = None) -> None:
+        """Applied by ``RunControl``'s method of that name (tests/test_driver_api.py checks each one's arguments)."""
+        self._ask(api.what(name, args), lambda run: getattr(run, name)(**args), reply_to)
 
     def resume(self) -> None:
+        """Train on unless the run moves already (the last client of a served run left; ctrl+c while paused)."""
         self._ask("run", lambda run: run.resume())
 
-    def advance(self, unit: Unit) -> None:
-        self._ask(unit, lambda run: run.advance(unit))
-
-    def nudge_lr(self, direction: int) -> None:
-        self._ask("lr", lambda run: run.nudge_lr(direction))
-
-    def set_lr(self, value: float | str, reply_to: Any = None) -> None:
-        self._ask("lr", lambda run: run.set_lr(value), reply_to)
-
-    def set_option(self, name: str, value: Any, reply_to: Any = None) -> None:
-        self._ask(name, lambda run: run.set_option(name, value), reply_to)
-
-    def toggle_option(self, name: str) -> None:
-        self._ask(name, lambda run: run.toggle_option(name))
-
-    def reset(self) -> None:
-        self._ask("reset", lambda run: run.reset())
-
-    def save(self, path: str | None = None) -> None:
-        self._ask("save", lambda run: run.save(path))
-
-    def open(self, path: str, reply_to: Any = None) -> None:
-        self._ask("open", lambda run: run.open(path), reply_to)
-
-    def call(self, action: str, argument: str | None, description: str, reply_to: Any = None) -> None:
-        self._ask(description, lambda run: run.call(action, argument, description), reply_to)
-
-    def set_break(self, text: str, reply_to: Any = None) -> None:
-        self._ask("break", lambda run: run.set_break(text), reply_to)
-
     def refresh(self) -> None:
-        """Send a frame with a snapshot and the history (e.g. a panel that needs one became visible)."""
         self._ask("refresh", lambda run: self._frames.snapshot_now())
 
     def frame_done(self) -> None:
-        """The last frame was drawn (or sent): the next one may be built."""
         self._frames.pending = False
 
     def stop(self) -> None:
         self._queue.stop()
 
     def _ask(self, what: str, apply: Callable[[RunControl], Notice | ActionDone | None], reply_to: Any = None) -> None:
-        self._queue.put(Request(what, apply, reply_to))
+        self._queue.put(Queued(what, apply, reply_to))
 
     # -- the training thread -------------------------------------------------------------------------
     @property
@@ -191,19 +153,16 @@ class Driver:
         return self._run is not None and self._run.moving
 
     def run(self) -> None:
-        wait = 0.2 if self._idle is not None else None
+        """The app's loop: apply the learner's requests, train while the run moves, wait while it does not (an
+        ended run waits for a reset), until ``stop``."""
         try:
             if not self._start():
                 return
-            while self._queue.wait(self._moving, wait):
-                while (request := self._queue.pop()) is not None:
-                    self._apply(request)
+            while self._queue.wait(self._moving):
+                self._apply_queued()
                 if self._moving:
-                    self._train()
-                elif self._idle is not None:
-                    self._idle()
-                if self._until_end and self._ended():
-                    self._queue.stop()
+                    with contextlib.suppress(LearnTuiError):  # (reported: the run shows why, and waits for a reset)
+                        deque(self._train(), maxlen=0)
         except Exception as exc:  # a bug in the driver itself: say so, keep the app up
             self._sink(
                 Failure(
@@ -213,8 +172,24 @@ class Driver:
                 )
             )
 
+    def events(self, tick: float = 0.2) -> Iterator[Event | None]:
+        """The run's events, for the loop of a headless run that is served (``headless.train``): between two, the
+        learner's requests are applied and a frame is published when due; while the run is paused, ``None`` every
+        ``tick`` seconds (that loop checks ctrl+c then). They end with the run (finished, diverged: nobody waits
+        for a reset) or ``stop``; the lesson's own error is reported, then raised."""
+        if not self._start():
+            return
+        while self._queue.wait(self._moving, tick):
+            self._apply_queued()
+            if self._moving:
+                yield from self._train()
+            else:
+                yield None
+            if self._ended():
+                return
+
     def _ended(self) -> bool:
-        return self._run is not None and (self.error is not None or Status(self._run.trainer.status) in ENDED)
+        return self._run is not None and Status(self._run.trainer.status) in ENDED
 
     def _start(self) -> bool:
         from core.driver.requests import RunControl  # (the engine, in the training thread: never the UI's)
@@ -236,7 +211,11 @@ class Driver:
         self._publish()
         return True
 
-    def _apply(self, request: Request) -> None:
+    def _apply_queued(self) -> None:
+        while (request := self._queue.pop()) is not None:
+            self._apply(request)
+
+    def _apply(self, request: Queued) -> None:
         """Apply one request; report its notice or its error (to whoever asked, when they wait for it)."""
         error = ""
         try:
@@ -256,31 +235,35 @@ class Driver:
         if not self._moving:  # (a moving run's frames come from the training loop)
             self._publish()
 
-    def _train(self) -> None:
-        """Pull events until a request arrives, a goal is reached or the run ends; publish now and then."""
-        run, queue, frames, clock, observe = self._run, self._queue, self._frames, time.perf_counter, self._observe
+    def _train(self) -> Iterator[Event]:
+        """The moving run's events, until a request arrives, a goal is reached or the run ends; a frame now and
+        then, and one at the end. The lesson's error (LessonCrashed, DataError from its loop) is reported, then
+        raised."""
+        run, queue, frames, clock = self._run, self._queue, self._frames, time.perf_counter
         assert run is not None
-        trainer, requests = run.trainer, queue.items
+        trainer, requests, last = run.trainer, queue.items, None
         while not requests and not queue.stopped:
             try:
                 event = next(trainer)
             except StopIteration:
                 run.stop_moving()
                 break
-            except LearnTuiError as exc:  # LessonCrashed, DataError from the lesson's loop
+            except LearnTuiError as exc:
                 run.stop_moving(str(exc))
-                self.error = exc
                 self._report(exc)
-                break
-            if observe is not None:
-                observe(event)
+                self._publish()
+                raise
             if type(event) is Progress and run.goal is None and run.stop_when is None:  # what note() does for it
                 run.prev_line, run.line = run.line, event.line
             elif not run.note(event) or run.reached(event):
+                last = event
                 break
+            yield event
             if not frames.pending and clock() >= frames.next_at:
                 self._publish()
         self._publish()
+        if last is not None:
+            yield last  # (after its frame: a headless run's loop ends at the run's last event)
 
     def _publish(self) -> None:
         if self._queue.stopped:

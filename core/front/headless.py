@@ -9,8 +9,8 @@ not saved, interrupted) go to stderr.
 the first step where EXPR holds, like a finished one (exit 0, saved there with ``--save``, which resumes): the
 summary's ``status`` is ``stopped`` and its ``until`` the part that held; the text output names it too.
 
-With ``--serve`` the app's own driver runs the loop (``core/front/serve.py``) and the same progress is
-printed while ``learn-tui attach`` watches and steers the run.
+With ``--serve`` the same loop (``train``) takes its events from the app's own driver, which applies the requests
+of ``learn-tui attach`` between two (``core/front/serve.py``); the same progress is printed.
 
 Ctrl-C: the first press stops at the next step boundary, prints the summary so far and saves there
 with ``--save`` (exit 130; resuming gives exactly the run that was not interrupted); a second press
@@ -20,6 +20,7 @@ run is neither summarized nor saved, so a good checkpoint at the ``--save`` path
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 import sys
@@ -38,18 +39,23 @@ from core.engine.until_watch import Held, UntilWatch
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
 from core.front.ctrl_c import StopAtStepBoundary
+from core.front.report import ended_words, format_summary, in_cli_words, json_safe, note
+from core.front.serve import serving
 from core.phases import EVAL
 
 if TYPE_CHECKING:
+    from core.driver.driver import Driver
     from core.engine.trainer import Trainer
-from core.front.report import ended_words, format_summary, in_cli_words, json_safe, note
-from core.front.serve import serve_and_train
 
 
 class Output(Protocol):
     """Where a headless run's progress goes: the progress display, JSON lines, or nothing (compare)."""
 
     def event(self, event: Progress) -> None: ...
+
+    def follow(self, trainer: Any) -> None:
+        """A new run from here on (a served run reset, or a checkpoint opened)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -100,19 +106,37 @@ def start_trainer(lesson: Any, settings: RunSettings) -> Any:
 
 
 def train(
-    trainer: Any, output: Output, ctrl_c: StopAtStepBoundary, until: UntilWatch | None = None
+    trainer: Any,
+    output: Output,
+    ctrl_c: StopAtStepBoundary,
+    until: UntilWatch | None = None,
+    driver: Driver | None = None,
 ) -> Finished | Diverged | Held | None:
     """Pull events to the end of the run (its last event), to the end of the first step where ``until``'s
     condition held (``Held``), or to the step boundary where ctrl+c asked to stop (None). Ctrl-C is caught
-    from the end of the first step on; before, it stops at once."""
-    start = trainer.step
-    for event in trainer:
-        if not isinstance(event, Progress):
-            return event
-        output.event(event)
-        if until is not None and (held := until.event(event, trainer)) is not None:
-            return held
-        if ctrl_c.at_boundary(trainer, start, lambda text: note(output, text)):
+    from the end of the first step on; before, it stops at once.
+
+    With ``driver`` (``--serve``) the events come from it (``Driver.events``): it applies an attached client's
+    requests between two, and gives None while the client keeps the run paused (ctrl+c is checked then too, and
+    resumes the run to its step's end). A reset or an opened checkpoint is a new run, which the output follows."""
+    start, shown = trainer.step, trainer.run
+
+    def tell(text: str) -> None:
+        note(output, text)
+        if driver is not None:
+            driver.resume()  # a paused run finishes its step
+
+    for event in trainer if driver is None else driver.events():
+        if driver is not None and (current := driver.trainer) is not None and current.run is not shown:
+            trainer, shown = current, current.run
+            output.follow(current)
+        if event is not None:
+            if not isinstance(event, Progress):
+                return event
+            output.event(event)
+            if until is not None and (held := until.event(event, trainer)) is not None:
+                return held
+        if ctrl_c.at_boundary(trainer, start, tell):
             return None
     return trainer.ended
 
@@ -157,12 +181,12 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         trainer = start_trainer(lesson, settings)
         steps_before = trainer.step
         output = JsonLines(sys.stdout, trainer) if args.json else progress_display.ProgressDisplay(sys.stdout, trainer)
-        if getattr(args, "serve", None) is not None:
-            ended, trainer = serve_and_train(lesson, args, settings, trainer, output, ctrl_c)
-        else:
-            until = watch_until(args, trainer, output)
-            with ctrl_c:
-                ended = train(trainer, output, ctrl_c, until)
+        until = watch_until(args, trainer, output)
+        served = serving(lesson, args, settings, trainer) if getattr(args, "serve", None) is not None else None
+        with served or contextlib.nullcontext() as driver, ctrl_c:
+            ended = train(trainer, output, ctrl_c, until, driver)
+        if driver is not None:
+            trainer = driver.trainer or trainer  # (a client may have reset the run or opened a checkpoint)
     except KeyboardInterrupt:
         when = "stopped at once (ctrl+c twice)" if ctrl_c.requested else "interrupted before the first step was done"
         note(output, f"{when}: nothing saved{left_as_it_was(args.save)}")

@@ -1,20 +1,23 @@
-"""``learn-tui run LESSON --headless --serve [HOST:]PORT``: the headless run, driven by the app's own driver.
+"""``learn-tui run LESSON --headless --serve [HOST:]PORT``: the headless run, steered by the app's own driver.
 
-The run trains at once (the driver unpaused, in the main thread) and prints as any headless run (the same
-lines or JSON, the same exit statuses, ctrl+c stopping at a step boundary and saving); the driver's records
-also go to the server, where one ``learn-tui attach`` at a time watches and steers it. The run ends as a
-headless run does (finished, diverged, crashed, ctrl+c), whoever is attached; the client is told why.
+The run trains at once, in the loop of every headless run (``core/front/headless.py``: ``train``, in the main
+thread), and prints as any headless run (the same lines or JSON, the same exit statuses, ctrl+c stopping at a
+step boundary and saving); the driver applies the requests of one ``learn-tui attach`` at a time between two
+events, and its records go to the server, where that client watches. The run ends as a headless run does
+(finished, diverged, crashed, ctrl+c), whoever is attached; the client is told why.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.base.events import Diverged, Finished, Progress
 from core.driver.driver import Driver
 from core.engine import catalog
+from core.errors import LearnTuiError
 from core.front.report import ended_words, note
 from core.remote import protocol
 from core.remote.messages import Welcome
@@ -23,10 +26,8 @@ from core.remote.server import NOBODY, Server
 CHECKPOINTS = "checkpoints"  # where the driver's save puts a checkpoint given no path (ctrl+s)
 
 if TYPE_CHECKING:
-    from core.base.events import Event
     from core.base.settings import RunSettings
     from core.engine.trainer import Trainer
-    from core.front.ctrl_c import StopAtStepBoundary
     from core.lesson import Lesson
 
 
@@ -44,52 +45,22 @@ def welcome_for(lesson: Lesson, given: str) -> Welcome:
 
 
 def checkpoint_folders(args: Any) -> tuple[Path, ...]:
-    """Where this run's checkpoints are, the only folders a client's ``open`` reads: ``checkpoints/`` (where
-    ctrl+s saves) and ``--save``'s folder."""
+    """Where this run's checkpoints are, the only folders a client's ``open`` reads and ``save`` writes:
+    ``checkpoints/`` (where ctrl+s saves) and ``--save``'s folder."""
     saved = (Path(args.save).expanduser().parent,) if getattr(args, "save", None) else ()
     return tuple(dict.fromkeys((Path(CHECKPOINTS), *saved)))
 
 
-def serve_and_train(
-    lesson: Lesson, args: Any, settings: RunSettings, trainer: Trainer, output: Any, ctrl_c: StopAtStepBoundary
-) -> tuple[Finished | Diverged | None, Trainer]:
-    """Train to the end (or ctrl+c's step boundary: None) while serving; the run's trainer at the end (a client
-    may have reset the run or opened a checkpoint)."""
+@contextmanager
+def serving(lesson: Lesson, args: Any, settings: RunSettings, trainer: Trainer) -> Iterator[Driver]:
+    """Serve the run while the block trains it (``headless.train`` with the driver given here, which applies an
+    attached client's requests); when the block ends, the client is told why the run ended and the server closes.
+    The driver's ``trainer`` is the run's at the end (a client may have reset it or opened a checkpoint)."""
     host, port = protocol.parse_address(args.serve, "--serve")
     token = protocol.new_token()
     server = Server(welcome_for(lesson, str(args.lesson)), token, host, port, say, checkpoint_folders(args))
     trainer.prime()  # a set-up that fails does so before anything is served, as in any headless run
-    start, stop = trainer.step, {"interrupted": False}
-    shown = [trainer.run]  # the run the output shows: a reset makes a new one, an opened checkpoint a new trainer
-
-    def stopping(text: str) -> None:
-        note(output, text)
-        driver.resume()  # a paused run finishes its step
-
-    def at_boundary() -> None:
-        if ctrl_c.at_boundary(driver.trainer, start, stopping):
-            stop["interrupted"] = True
-            driver.stop()
-
-    def observe(event: Event) -> None:
-        current = driver.trainer
-        if current is not None and current.run is not shown[0]:
-            shown[0] = current.run
-            output.follow(current)
-        if type(event) is Progress:
-            output.event(event)
-        at_boundary()
-
-    driver = Driver(
-        server.publish,
-        lesson,
-        settings,
-        paused=False,
-        trainer=trainer,
-        until_end=True,
-        observe=observe,
-        idle=at_boundary,
-    )
+    driver = Driver(server.publish, lesson, settings, paused=False, trainer=trainer)
     driver.needs = NOBODY
     server.driver = driver
     port = server.start()
@@ -102,17 +73,17 @@ def serve_and_train(
     )
     reason = "the run was interrupted"
     try:
-        with ctrl_c:
-            driver.run()
+        yield driver
         current = driver.trainer or trainer
-        ended = None if stop["interrupted"] else current.ended
-        if driver.error is not None:
-            reason = "the lesson crashed"
-        elif ended is not None:
-            reason = f"the run {ended_words(ended, current.step)}"
+        if current.ended is not None:  # (else ctrl+c stopped it at a step boundary)
+            reason = f"the run {ended_words(current.ended, current.step)}"
+    except LearnTuiError:
+        reason = "the lesson crashed"
+        raise
+    except Exception:  # (a bug: its traceback follows, as in any headless run)
+        reason = "the run stopped on an error"
+        raise
     finally:
+        driver.stop()
         token_file.unlink(missing_ok=True)  # first: whatever the network does, no stale token is left
         server.close(f"{reason}; the server closed")
-    if driver.error is not None:
-        raise driver.error
-    return ended, current

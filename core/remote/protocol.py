@@ -15,6 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from core.driver import api
 from core.errors import UsageError
 
 PROTOCOL = 1
@@ -22,27 +23,11 @@ REQUEST_LIMIT = 64 * 1024  # bytes in one line from a client: a request is a few
 RECORD_LIMIT = 16 * 1024 * 1024  # bytes in one line from the server: a frame with a big model's snapshot
 HELLO_TIMEOUT = 10.0  # seconds a new connection has to present its token
 HEARTBEAT = 2.0  # seconds: each side with nothing else to send writes an empty line, so silence means a lost line
-UNITS = ("phase", "step", "epoch")
 TOKEN_VARIABLE = "LEARN_TUI_TOKEN"  # the token for attach, kept off the command line (which ps shows)
 
-# Each request a client may send: the driver method's arguments and what each may be.
-_TEXT, _NUMBER, _VALUE = (str,), (str, int, float), (str, int, float, bool)
-REQUESTS: dict[str, dict[str, tuple]] = {
-    "toggle": {},
-    "advance": {"unit": UNITS},
-    "nudge_lr": {"direction": (1, -1)},
-    "set_lr": {"value": _NUMBER},
-    "set_option": {"name": _TEXT, "value": _VALUE},
-    "toggle_option": {"name": _TEXT},
-    "reset": {},
-    "save": {},
-    "open": {"path": _TEXT},
-    "call": {"action": _TEXT, "argument": (str, type(None)), "description": _TEXT},
-    "set_break": {"text": _TEXT},
-    "refresh": {},
-    "needs": {"chart": (bool,), "snapshot": (bool,), "views": (bool,), "ratios": (bool,)},
-}
-ANSWERED = frozenset({"set_lr", "set_option", "open", "call", "set_break"})  # the ones a dialog waits on (an ``id``)
+# Each request a client may send (``core/driver/api.py`` declares them): its arguments and what each may be.
+REQUESTS: dict[str, dict[str, tuple[Any, ...]]] = {name: request.args for name, request in api.REQUESTS.items()}
+ANSWERED = frozenset(name for name, request in api.REQUESTS.items() if request.answered)  # a dialog waits (an ``id``)
 
 
 class ProtocolError(ValueError):
@@ -54,11 +39,13 @@ def check_request(data: Any) -> tuple[str, dict[str, Any], int | None]:
     if not isinstance(data, dict) or not isinstance(data.get("do"), str):
         raise ProtocolError('a request is an object with "do"')
     name, args, ident = data["do"], data.get("args", {}), data.get("id")
-    expected = REQUESTS.get(name)
-    if expected is None:
+    request = api.REQUESTS.get(name)
+    if request is None:
         raise ProtocolError(f"unknown request {name[:40]!r}")
-    if not isinstance(args, dict) or set(args) != set(expected):
+    expected = request.args
+    if not isinstance(args, dict) or not set(expected) - set(request.defaults) <= set(args) <= set(expected):
         raise ProtocolError(f"{name} takes {', '.join(expected) or 'no arguments'}")
+    args = {**request.defaults, **args}
     for key, allowed in expected.items():
         if not _fits(args[key], allowed):
             raise ProtocolError(f"{name}: a bad {key}")

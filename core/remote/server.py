@@ -9,8 +9,9 @@ resumed: nobody is left to unpause it), with no snapshots taken for nobody. A cl
 its heartbeat, for ``SILENT`` seconds has left; at the end of the run the client gets ``GOODBYE`` seconds to take
 the ``Bye``, so the run's save never waits on the network. The end closes every connection (no handler is
 cancelled: asyncio would print a traceback); what the loop still reports is one line. Nothing is written to a
-closing connection. ``open`` names a checkpoint in the run's ``folders`` (``protocol.checkpoint_in``), and a
-request the driver refuses at once is answered as one it refuses later: the run goes on.
+closing connection. A request goes to the driver's method of its name (``core/driver/api.py``: ``relay``); ``open``
+and ``save`` name a checkpoint in the run's ``folders`` (``protocol.checkpoint_in``), and a request the driver
+refuses at once is answered as one it refuses later: the run goes on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.driver.api import Record, relay
 from core.driver.frames import Frame, Needs
 from core.driver.records import Answer, Notice
 from core.errors import LearnTuiError, UsageError
@@ -88,7 +90,7 @@ class Server:
             raise self._error
         return self.port
 
-    def publish(self, record: Any) -> None:
+    def publish(self, record: Record) -> None:
         """The driver's sink: hand the record to the attached client, if there is one."""
         client, loop = self.client, self._loop
         if type(record).__name__ not in ALLOWED:  # (LessonReady: the client loads the lesson itself)
@@ -261,18 +263,16 @@ class Server:
                 client.offer(Answer(name, str(exc), ident) if ident is not None else Notice(str(exc), "error"))
 
     def _request(self, client: Client, name: str, args: dict[str, Any], ident: int | None) -> None:
-        driver = self._driver()
-        if name == "needs":
-            driver.needs = Needs(**args)
-            driver.refresh()
-        elif name == "open" and (path := protocol.checkpoint_in(args["path"], self.folders)) is None:
-            folders = " or ".join(f"{folder}/" for folder in self.folders) or "no folder"
-            refusal = f"open takes the name of a checkpoint this run saved, in {folders} (e.g. NAME.pt)"
-            client.offer(Answer("open", refusal, ident) if ident is not None else Notice(refusal, "error"))
-        elif name in protocol.ANSWERED:
-            getattr(driver, name)(**{**args, **({"path": path} if name == "open" else {})}, reply_to=ident)
-        else:
-            getattr(driver, name)(**args)
+        if name in ("open", "save") and args["path"] is not None:  # (a save given no path: in checkpoints/)
+            path = protocol.checkpoint_in(args["path"], self.folders)
+            if path is None:
+                folders = " or ".join(f"{folder}/" for folder in self.folders) or "no folder"
+                whose = "this run saved, " if name == "open" else ""
+                refusal = f"{name} takes the name of a checkpoint {whose}in {folders} (e.g. NAME.pt)"
+                client.offer(Answer(name, refusal, ident) if ident is not None else Notice(refusal, "error"))
+                return
+            args = {**args, "path": path}
+        relay(self._driver(), name, args, ident)
 
     async def _send(self, client: Client) -> None:
         try:

@@ -1,56 +1,32 @@
-"""What the training driver sends to the screen and its dialogs, as Textual messages: the driver's records
-(``core/driver/records.py``, ``core/driver/frames.py``: plain data only, never live tensors) wrapped.
+"""What the training drivers send to the screen and its dialogs, as Textual messages.
 
-``TrainingFrame`` is posted at most once per refresh interval and replaces a frame still waiting in
-the queue (``can_replace``), so a slow screen skips frames instead of falling behind. The messages are
-dataclasses (Textual's ``Message`` initialises itself in ``__post_init__``).
+``DriverRecord`` carries any of the driver's records (``core/driver/api.py``: ``Record``, plain data only, never
+live tensors) to the screen, which dispatches on the record's type. A frame is posted at most once per refresh
+interval and replaces a frame still waiting in the queue (``can_replace``), so a slow screen skips frames instead
+of falling behind. ``RequestDone`` is a dialog's answer. The messages are dataclasses (Textual's ``Message``
+initialises itself in ``__post_init__``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from core.driver.api import Record
 from core.driver.frames import Frame
-from core.driver.records import Severity
-
-if TYPE_CHECKING:
-    from core.lesson import Lesson
 
 
 @dataclass
-class TrainingFrame(Message):
-    frame: Frame
+class DriverRecord(Message):
+    """A ``Frame``, ``LessonReady``, ``Notice``, ``ActionDone`` or ``Failure`` for the training view."""
+
+    record: Record
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, TrainingFrame)
-
-
-@dataclass
-class LessonLoaded(Message):
-    """The lesson module was imported (torch is loaded): its code, notes, views and controls are known."""
-
-    lesson: Lesson
-
-
-@dataclass
-class DriverNotice(Message):
-    """A one-line result for the learner: a checkpoint saved, a rejected value, an action's answer."""
-
-    text: str
-    severity: Severity = "information"
-    title: str = ""
-
-
-@dataclass
-class DriverFailure(Message):
-    """An error the learner should read in full (a lesson file's traceback, or a bug)."""
-
-    message: str
-    details: str = ""
-    title: str = "Error"
+        return (
+            isinstance(self.record, Frame) and isinstance(message, DriverRecord) and isinstance(message.record, Frame)
+        )
 
 
 @dataclass

@@ -1,6 +1,6 @@
-"""A training driver for a run in another process: the methods of ``tui.driver.local.TrainingDriver``, sent as
-requests to a ``learn-tui run --headless --serve`` run, and its records posted to the screen as the same
-Textual messages. The training view cannot tell the two apart (``tui/attach.py`` only retitles it)."""
+"""A training driver for a run in another process: ``DriverApi`` (``core/driver/api.py``), its requests sent to a
+``learn-tui run --headless --serve`` run, and that run's records posted to the screen as the same Textual
+messages. The training view cannot tell the two apart (``tui/attach.py`` only retitles it)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,24 @@ from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any
 
 from core.base.status import Status
+from core.driver.api import DriverApi, Record, what
 from core.driver.frames import Frame, Needs
-from core.driver.records import Answer, LessonReady, Notice
+from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 from core.errors import LearnTuiError
 from core.remote.client import LOST, Client, GaveUp
 from core.remote.lesson_check import load_lesson, shown
 from core.remote.messages import Bye, Refused, Welcome
-from tui.driver.local import to_message
-from tui.driver.messages import DriverNotice, RequestDone, TrainingFrame
+from tui.driver.messages import DriverRecord, RequestDone
 
 UNSENT = f"{LOST}: try again when it reconnects"
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
-    from core.driver.records import Unit
     from core.lesson import Lesson
 
 
-class RemoteDriver:
+class RemoteDriver(DriverApi):
     def __init__(
         self,
         target: MessagePump,
@@ -48,7 +47,7 @@ class RemoteDriver:
         self._ids = itertools.count(1)
         self._stopped = False
         self._state = Status.LOADING
-        self.last_saved: str | None = None
+        self._last_saved: str | None = None
         self._last: Frame | None = None  # the latest frame, shown dimmed while the connection is lost
         if client is None:
             self.client = Client(host, port, token, self._receive, token_from_file=token_from_file)
@@ -72,39 +71,9 @@ class RemoteDriver:
     def idle(self) -> bool:
         return self._state != Status.RUNNING
 
-    def toggle(self) -> None:
-        self._send("toggle")
-
-    def advance(self, unit: Unit) -> None:
-        self._send("advance", {"unit": unit})
-
-    def nudge_lr(self, direction: int) -> None:
-        self._send("nudge_lr", {"direction": direction})
-
-    def set_lr(self, value: float | str, reply_to: MessagePump | None = None) -> None:
-        self._send("set_lr", {"value": value}, reply_to, "lr")
-
-    def set_option(self, name: str, value: Any, reply_to: MessagePump | None = None) -> None:
-        self._send("set_option", {"name": name, "value": value}, reply_to, name)
-
-    def toggle_option(self, name: str) -> None:
-        self._send("toggle_option", {"name": name})
-
-    def reset(self) -> None:
-        self._send("reset")
-
-    def save(self, path: str | None = None) -> None:
-        self._send("save")  # where the run saves: its own checkpoints/ folder
-
-    def open(self, path: str, reply_to: MessagePump | None = None) -> None:
-        self._send("open", {"path": path}, reply_to, "open")
-
-    def call(self, action: str, argument: str | None, description: str, reply_to: MessagePump | None = None) -> None:
-        args = {"action": action, "argument": argument, "description": description}
-        self._send("call", args, reply_to, description)
-
-    def set_break(self, text: str, reply_to: MessagePump | None = None) -> None:
-        self._send("set_break", {"text": text}, reply_to, "break")
+    @property
+    def last_saved(self) -> str | None:
+        return self._last_saved
 
     def refresh(self) -> None:
         self.client.send("refresh")
@@ -124,26 +93,23 @@ class RemoteDriver:
         self.client.hand_over(self._receive)  # what came while the app started, then the rest (this thread
         self.client.done.wait()  # loads the lesson on the welcome: the screen draws meanwhile)
 
-    def _send(
-        self, name: str, args: dict[str, Any] | None = None, reply_to: MessagePump | None = None, what: str = ""
-    ) -> None:
-        """A request to the run; one made while the connection is lost is answered here, not dropped silently.
-        ``what`` names it in the answer to ``reply_to`` (an option's name, "lr"...), as the driver does."""
+    def request(self, name: str, args: dict[str, Any], reply_to: MessagePump | None = None) -> None:
+        """A request to the run; one made while the connection is lost is answered here, not dropped silently."""
         if reply_to is None:
             if not self.client.send(name, args):
-                self._post(DriverNotice(UNSENT, "warning"))
+                self._post(Notice(UNSENT, "warning"))
             return
-        ident = next(self._ids)
-        self._waiting[ident] = (reply_to, what)  # (before sending: the answer may come back at once)
+        ident, asked = next(self._ids), what(name, args)  # (named in the answer as the driver names it)
+        self._waiting[ident] = (reply_to, asked)  # (before sending: the answer may come back at once)
         if not self.client.send(name, args, ident):
             self._waiting.pop(ident, None)
-            reply_to.post_message(RequestDone(what, UNSENT))
+            reply_to.post_message(RequestDone(asked, UNSENT))
 
     def _answer_waiting(self) -> None:
         """The connection is lost: requests sent before it will get no answer."""
         waiting, self._waiting = self._waiting, {}
-        for dialog, what in waiting.values():
-            dialog.post_message(RequestDone(what, UNSENT))
+        for dialog, asked in waiting.values():
+            dialog.post_message(RequestDone(asked, UNSENT))
 
     # -- records from the server (the client's thread) ---------------------------------------------------
     def _receive(self, record: Any) -> None:
@@ -152,39 +118,38 @@ class RemoteDriver:
         elif isinstance(record, Answer):
             waiting = self._waiting.pop(record.reply_to, None) if isinstance(record.reply_to, int) else None
             if waiting is not None:
-                waiting[0].post_message(to_message(record))
+                waiting[0].post_message(RequestDone(record.what, record.error))
         elif isinstance(record, Refused):
             reason = shown(record.reason)
-            self._post(DriverNotice(f"refused: {reason}", "error"))
-            self._post(TrainingFrame(Frame(Status.FAILED, message=f"{self.client.address} refused: {reason}")))
+            self._post(Notice(f"refused: {reason}", "error"))
+            self._post(Frame(Status.FAILED, message=f"{self.client.address} refused: {reason}"))
         elif isinstance(record, GaveUp):
             self._answer_waiting()
-            self._post(DriverNotice(record.reason, "error"))
+            self._post(Notice(record.reason, "error"))
             self._state = Status.FAILED
             self._show_last(Status.FAILED, record.reason)
         elif isinstance(record, Bye):
-            self._post(DriverNotice(record.reason, title="the run ended"))
+            self._post(Notice(record.reason, title="the run ended"))
         elif isinstance(record, Frame):
             self._state, self._last = record.state, record
-            self._post(to_message(record))
+            self._post(record)
         elif isinstance(record, Notice):
             if record.path:
-                self.last_saved = record.path  # (the run's own path of it: its open takes that, or the name)
-            self._post(DriverNotice(record.text, record.severity, record.title))
+                self._last_saved = record.path  # (the run's own path of it: its open takes that, or the name)
+            self._post(record)
             if record.text == LOST:
                 self._answer_waiting()
                 if self._last is not None:  # keys wait
                     self._show_last(Status.LOADING, f"{self.client.address}: {LOST}")
-        else:
-            self._post(to_message(record))
+        elif isinstance(record, (ActionDone, Failure)):
+            self._post(record)  # (a part of a record alone, a Progress or a Snapshot, says nothing to the view)
 
     def _show_last(self, state: Status, message: str) -> None:
         """The latest frame (if any) in ``state`` under ``message``; the panels keep what they show."""
         if self._last is None:
-            self._post(TrainingFrame(Frame(state, message=message)))
+            self._post(Frame(state, message=message))
         else:  # (no snapshot, history or evaluations: the panels keep their own pictures)
-            frame = replace(self._last, state=state, message=message, snapshot=None, losses=None, evals={})
-            self._post(TrainingFrame(frame))
+            self._post(replace(self._last, state=state, message=message, snapshot=None, losses=None, evals={}))
 
     def _welcome(self, welcome: Welcome) -> None:
         if self.lesson is not None:
@@ -192,11 +157,11 @@ class RemoteDriver:
         try:
             self.lesson = load_lesson(welcome)
         except LearnTuiError as exc:
-            self._post(DriverNotice(str(exc), "error"))
-            self._post(TrainingFrame(Frame(Status.FAILED, message=str(exc))))
+            self._post(Notice(str(exc), "error"))
+            self._post(Frame(Status.FAILED, message=str(exc)))
             self.stop()
             return
-        self._post(to_message(LessonReady(self.lesson)))
+        self._post(LessonReady(self.lesson))
 
-    def _post(self, message: Any) -> None:
-        self._target.post_message(message)
+    def _post(self, record: Record) -> None:
+        self._target.post_message(DriverRecord(record))

@@ -1,8 +1,9 @@
 """The training view: status bar, loss sparkline, the lesson's code, and tabs (loss chart, parameters,
 gradients, the lesson's own views, notes).
 
-A ``TrainingDriver`` runs in a thread worker and posts ``TrainingFrame``s (plain data) at a bounded rate;
-this screen draws a frame, then tells the driver it may send the next. Only the visible tab is drawn,
+Its driver (``DriverApi``: a ``TrainingDriver`` in this process, or a ``RemoteDriver`` for an attached run) runs
+in a thread worker and posts ``DriverRecord``s: frames (plain data) at a bounded rate, which this screen draws,
+then tells the driver it may send the next, and the lesson, notices and failures. Only the visible tab is drawn,
 and the driver only snapshots what the visible tab needs. Its keys come from one table
 (``training_keys.py``): the bindings, ``check_action``, the key bar and the help are made from it.
 """
@@ -24,14 +25,11 @@ from textual.worker import Worker, WorkerState
 from core.base.settings import RunSettings
 from core.base.status import Status
 from core.driver.frames import Frame, Needs
+from core.driver.records import ActionDone, Failure, LessonReady, Notice
 from core.engine import catalog
-from tui.driver.local import TrainingDriver
-from tui.driver.messages import (
-    DriverFailure,
-    DriverNotice,
-    LessonLoaded,
-    TrainingFrame,
-)
+from tui.driver.local import local_driver
+from tui.driver.messages import DriverRecord
+from tui.formatting import plain_result
 from tui.keys import FOCUS_KEYS, Key
 from tui.screens import training_dialogs
 from tui.screens.error_dialog import ErrorDialog
@@ -55,6 +53,11 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.message_pump import MessagePump
+
+    from core.driver.api import DriverApi
     from core.lesson import Lesson
 
 
@@ -72,17 +75,26 @@ class TrainingScreen(Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(
-        self, lesson: str | Lesson, settings: RunSettings | None = None, *, paused: bool = True, show_speed: bool = True
+        self,
+        driver: Callable[[MessagePump], DriverApi],
+        lesson: str | Lesson,
+        settings: RunSettings | None = None,
+        *,
+        show_speed: bool = True,
     ) -> None:
+        """``driver`` makes this view's driver, given the view, where it posts its records: ``local_driver`` for a
+        run in this process, a ``RemoteDriver`` for an attached one (``tui/attach.py``). ``lesson`` names the view
+        (and previews the lesson's code) until the driver's lesson is loaded; ``settings``: what the run started
+        with (the options form starts from it)."""
         super().__init__()
         self.lesson_ref = lesson
         self.lesson_id = lesson_name(lesson)
         self.lesson: Lesson | None = None
-        self.settings = settings or RunSettings()  # what the run started with (the options form starts from it)
+        self.settings = settings or RunSettings()
         self.state = Status.LOADING
         self.frame: Frame | None = None
         self.show_speed = show_speed
-        self.driver = TrainingDriver(self, lesson, settings, paused=paused)
+        self.driver = driver(self)
         self._use_keys(training_keys())  # the lesson's own keys join when it is loaded
         self._lesson_keys: dict[str, Key] = {}  # key name -> the lesson's control (handled in on_key)
         self._toggled: tuple[str, ...] = ()  # the options the lesson's toggle keys switch: shown in the status
@@ -149,14 +161,35 @@ class TrainingScreen(Screen):
 
     def reopened(self) -> TrainingScreen:
         """A new view of the same lesson file from step 0, paused (an exercise file saved in an editor)."""
-        return TrainingScreen(self.lesson_ref, self.settings, paused=True, show_speed=self.show_speed)
+        ref = self.lesson_ref
+        return TrainingScreen(
+            local_driver(ref, self.settings, paused=True), ref, self.settings, show_speed=self.show_speed
+        )
 
     def on_unmount(self) -> None:
         self.driver.stop()
 
-    # -- messages from the training worker -----------------------------------------------------------
-    def on_lesson_loaded(self, message: LessonLoaded) -> None:
-        lesson = self.lesson = message.lesson
+    # -- the driver's records -------------------------------------------------------------------------
+    def on_driver_record(self, message: DriverRecord) -> None:
+        record = message.record
+        if isinstance(record, Frame):
+            try:
+                self._draw(record)
+                self.frames_drawn += 1
+            finally:
+                self.driver.frame_done()
+        elif isinstance(record, Notice):
+            self.notify(record.text, title=record.title, severity=record.severity, markup=False)
+        elif isinstance(record, ActionDone):
+            self.notify(plain_result(record.result), title=record.title, markup=False)
+        elif isinstance(record, Failure):
+            self.app.push_screen(ErrorDialog(record.title, record.message, record.details))
+        elif isinstance(record, LessonReady):
+            self.lesson_loaded(record.lesson)
+
+    def lesson_loaded(self, lesson: Lesson) -> None:
+        """The lesson module was imported: its code, notes, views and keys join the view."""
+        self.lesson = lesson
         status = self.query_one(StatusBar)
         self.lesson_id = status.lesson_id = lesson.id
         status.schedules_lr = bool(getattr(lesson, "schedules_lr", False))
@@ -187,19 +220,6 @@ class TrainingScreen(Screen):
             pane = TabPane(title(name), widget, id=pane_id)
             self._views[pane_id] = (name, widget)
             tabs.add_pane(pane, before="tab-notes")
-
-    def on_training_frame(self, message: TrainingFrame) -> None:
-        try:
-            self._draw(message.frame)
-            self.frames_drawn += 1
-        finally:
-            self.driver.frame_done()
-
-    def on_driver_notice(self, message: DriverNotice) -> None:
-        self.notify(message.text, title=message.title, severity=message.severity, markup=False)
-
-    def on_driver_failure(self, message: DriverFailure) -> None:
-        self.app.push_screen(ErrorDialog(message.title, message.message, message.details))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One handler for a worker that died anyway: show why, keep the app up."""

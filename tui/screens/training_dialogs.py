@@ -16,11 +16,11 @@ from tui.screens.options import OptionsScreen
 from tui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
+    from core.driver.api import DriverApi
     from core.lesson import Control, Lesson
-    from tui.driver.local import TrainingDriver
 
 
-def lr_dialog(driver: TrainingDriver, lr: float | None) -> PromptScreen:
+def lr_dialog(driver: DriverApi, lr: float | None) -> PromptScreen:
     current = formatting.lr(lr) if lr is not None else ""
     return PromptScreen(
         "Learning rate:",
@@ -38,7 +38,7 @@ def checkpoint_path(text: str) -> str:
     return text.strip()
 
 
-def open_dialog(driver: TrainingDriver) -> PromptScreen:
+def open_dialog(driver: DriverApi) -> PromptScreen:
     """A checkpoint to open: one that is missing, damaged or foreign is explained here, and the run goes on."""
     return PromptScreen(
         "Open a checkpoint:",
@@ -57,7 +57,7 @@ def break_condition(text: str) -> str:
     return text
 
 
-def break_dialog(driver: TrainingDriver, current: str) -> PromptScreen:
+def break_dialog(driver: DriverApi, current: str) -> PromptScreen:
     """b: where the run pauses, at the end of the first step where the condition holds (once; empty: no break)."""
     return PromptScreen(
         pick("Pause where:", "在此条件成立时暂停："),
@@ -73,7 +73,7 @@ def break_dialog(driver: TrainingDriver, current: str) -> PromptScreen:
     )
 
 
-def control_dialog(driver: TrainingDriver, control: Control) -> PromptScreen:
+def control_dialog(driver: DriverApi, control: Control) -> PromptScreen:
     """The line of text a lesson's action asks for (its ``prompt``); the action checks it."""
 
     def submit(text: str, dialog: Any) -> None:
@@ -82,7 +82,7 @@ def control_dialog(driver: TrainingDriver, control: Control) -> PromptScreen:
     return PromptScreen(control.prompt or control.description, submit=submit)
 
 
-def options_dialog(driver: TrainingDriver, lesson: Lesson, values: Mapping[str, Any]) -> OptionsScreen:
+def options_dialog(driver: DriverApi, lesson: Lesson, values: Mapping[str, Any]) -> OptionsScreen:
     live = [option for option in lesson.options if option.live]
     fixed = [option for option in lesson.options if not option.live]
     return OptionsScreen(live, values, driver.set_option, fixed=fixed)
