@@ -23,7 +23,7 @@ from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 Record = Frame | LessonReady | Notice | ActionDone | Failure | Answer
 Sink = Callable[[Record], None]
 
-UNITS: tuple[Unit, ...] = ("phase", "step", "epoch")
+UNITS: tuple[Unit, ...] = ("phase", "step", "epoch", "line")
 TEXT, NUMBER, VALUE, FLAG = (str,), (str, int, float), (str, int, float, bool), (bool,)
 MAYBE_TEXT = (str, type(None))
 

@@ -23,6 +23,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.base.events import Progress
@@ -31,8 +32,9 @@ from core.base.status import ENDED, Status
 from core.driver import api
 from core.driver.api import DriverApi, Sink
 from core.driver.frames import Frame, FrameBuilder, Needs
-from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
+from core.driver.records import ActionDone, Answer, Failure, LessonReady, LineStop, Notice
 from core.engine.catalog import load
+from core.engine.line_step import LineTrace, where
 from core.errors import LearnTuiError
 from core.lesson import Lesson
 
@@ -40,6 +42,11 @@ if TYPE_CHECKING:
     from core.base.events import Event
     from core.driver.requests import RunControl
     from core.engine.trainer import Trainer
+
+
+class StopLineStepping(BaseException):
+    """Raised in the lesson's frame when the driver stops while a line step waits: it unwinds the pull (a
+    BaseException, so neither the trainer nor a lesson's ``except Exception`` takes it for the lesson's error)."""
 
 
 class Queued(NamedTuple):
@@ -244,7 +251,9 @@ class Driver(DriverApi):
         trainer, requests, last = run.trainer, queue.items, None
         while not requests and not queue.stopped:
             try:
-                event = next(trainer)
+                event = next(trainer) if run.goal is None or run.goal[0] != "line" else self._line_pull(trainer)
+            except StopLineStepping:  # the driver stops (the app quits) while a line step waits for a key
+                return
             except StopIteration:
                 run.stop_moving()
                 break
@@ -264,6 +273,37 @@ class Driver(DriverApi):
         self._publish()
         if last is not None:
             yield last  # (after its frame: a headless run's loop ends at the run's last event)
+
+    # -- i: one source line at a time (core/engine/line_step.py) ---------------------------------------------
+    def _line_pull(self, trainer: Trainer) -> Event:
+        """Pull the next event line by line: ``_line_stop`` waits before each line of the lesson's own code."""
+        try:
+            with LineTrace([trainer.lesson.source_file], self._line_stop):
+                return next(trainer)
+        finally:
+            self._leave_line()
+
+    def _line_stop(self, frame: FrameType) -> bool:
+        """Before a line of the lesson runs (this thread, inside the pull): show it, then apply the learner's
+        requests until one moves the run. True: on to the next line (i); False: run freely (., n, e, space)."""
+        run = self._run
+        assert run is not None
+        run.at_line, run.line_frame = LineStop(*where(frame)), frame
+        run.goal = None  # paused here, between two lines
+        self._publish()
+        while True:
+            if not self._queue.wait(False):
+                raise StopLineStepping
+            self._apply_queued()  # (a reset, open or save is refused here: the pull is half done)
+            if run.moving:
+                stepping = run.goal is not None and run.goal[0] == "line"
+                if not stepping:
+                    self._leave_line()
+                return stepping
+
+    def _leave_line(self) -> None:
+        if self._run is not None:
+            self._run.at_line = self._run.line_frame = None
 
     def _publish(self) -> None:
         if self._queue.stopped:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.base.events import Progress
 from core.base.status import Status
+from core.driver.records import LineStop
 
 if TYPE_CHECKING:
     from core.base.events import Finished
@@ -51,6 +52,7 @@ class Frame:
     evals: Mapping[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
     message: str = ""  # why the run stopped (diverged, finished, crashed), for the message line
     run_id: int = 0  # changes on reset / opening a checkpoint: the screen forgets per-run state
+    at_line: LineStop | None = None  # i: the line a line step waits before (the code panel follows it)
 
     # The record's fields, read where they are shown (the status bar, the code panel).
     @property
@@ -138,6 +140,7 @@ class FrameBuilder:
             evals={name: tuple(h.points()) for name, h in trainer.evals.items()} if chart else {},
             message=run.message,
             run_id=run.run_id,
+            at_line=run.at_line,
         )
 
     def sent(self) -> None:

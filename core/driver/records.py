@@ -66,4 +66,14 @@ def option_word(value: Any) -> str:
     return repr(value) if value == "" else str(value)
 
 
-Unit = Literal["phase", "step", "epoch"]  # what n, . and e advance by
+Unit = Literal["phase", "step", "epoch", "line"]  # what n, . and e advance by; i: one source line
+
+
+@dataclass(frozen=True)
+class LineStop:
+    """Where a line step stopped (i): before this line of the lesson's own code ran, in that function (the loop's
+    ``train``, the model's ``forward``, a helper of the lesson's file)."""
+
+    file: str
+    function: str
+    line: int

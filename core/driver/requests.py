@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from core import distributed
@@ -22,7 +23,7 @@ from core.base.status import ENDED, Status
 from core.checkpoint.errors import MidStep, UnusableCheckpoint
 from core.driver.frames import finished_message
 from core.driver.lr_ladder import next_rung
-from core.driver.records import ActionDone, Notice, Unit, option_word
+from core.driver.records import ActionDone, LineStop, Notice, Unit, option_word
 from core.engine import session, until
 from core.engine.divergence import diverged_message
 from core.engine.snapshot import plain
@@ -57,6 +58,8 @@ class RunControl:
         self.needs_data = False  # the set-up stopped on a DataError: status "needs data", not "crashed"
         self.stop_when: UntilWatch | None = None  # b: the break, read where each step ends (None: no break)
         self.notices: list[Notice] = []  # said while training (a break that held): the driver sends them
+        self.at_line: LineStop | None = None  # i: the line a line step stopped before (the lesson is mid-pull)
+        self.line_frame: FrameType | None = None  # that line's frame (its locals: Variables), this thread only
 
     def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
         try:
@@ -127,7 +130,9 @@ class RunControl:
         if self.goal is None or not isinstance(event, Progress):
             return False
         unit, value = self.goal
-        if unit == "step":
+        if unit == "line":  # the line steps went as far as the next yield: stop at that phase
+            done = True
+        elif unit == "step":
             done = self.trainer.step >= value  # the step is complete
         elif unit == "epoch" and str(event.phase) != "epoch":
             done = False
@@ -218,12 +223,24 @@ class RunControl:
         self._restart(f"{name} {option_word(value)}: the run started again (this option is fixed during a run)")
         return None
 
+    def _not_mid_line(self, what: str) -> None:
+        """Refuse what cannot happen while a line step holds the lesson's code in the middle of a pull."""
+        if self.at_line is not None:
+            raise UsageError(
+                pick(
+                    f"{what} waits for the end of this line step: press . to run to the next yield first",
+                    f"{what}要等这次逐行执行结束：先按 . 运行到下一个 yield",
+                )
+            )
+
     def reset(self) -> None:
+        self._not_mid_line("reset")
         refuse_restart_of_many()
         self.trainer.reset()
         self._restart("")
 
     def save(self, path: str | None) -> Notice:
+        self._not_mid_line("save")
         trainer = self.trainer
         while trainer.step_open and trainer.ended is None:  # a checkpoint is taken between steps
             event = next(trainer, None)
@@ -239,6 +256,7 @@ class RunControl:
 
     def open(self, path: str) -> None:
         """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
+        self._not_mid_line("open")
         refuse_restart_of_many()
         try:
             self.trainer = Trainer.from_checkpoint(path, self.lesson, device=self.settings.device)  # its own budget
@@ -263,6 +281,7 @@ class RunControl:
         self.notices.append(Notice(text, "information", title=pick("break", "断点")))
 
     def call(self, action: str, argument: str | None, description: str) -> ActionDone:
+        self._not_mid_line(description)
         return ActionDone(plain(self.trainer.call(action, argument)), title=description)
 
     def resume(self) -> Notice | None:

@@ -23,7 +23,7 @@ from typing import Any, Literal, Union
 from core.base.events import Progress
 from core.base.status import Status
 from core.driver.frames import Frame
-from core.driver.records import ActionDone, Answer, Failure, Notice
+from core.driver.records import ActionDone, Answer, Failure, LineStop, Notice
 from core.engine.snapshot import ParamSnapshot, Snapshot, Stats
 from core.phases import Phase
 from core.remote.messages import Bye, Refused, Welcome
@@ -37,6 +37,7 @@ ALLOWED: dict[str, type] = {
         Snapshot,
         ParamSnapshot,
         Stats,
+        LineStop,
         Notice,
         ActionDone,
         Failure,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Sparkline, Static, TabbedContent
 
+from core.base.i18n import pick
 from core.base.status import ALERTS, Status
 from core.driver.frames import CHART_INTERVAL
 from tui.widgets.code_panel import CodePanel
@@ -56,7 +57,12 @@ class FramePainter:
         if frame.recent != self._sparkline_data:
             self._sparkline_data = frame.recent
             self._draw_sparkline([v for v in frame.recent if math.isfinite(v)])
-        if frame.state == Status.RUNNING:  # a line flickering at the refresh rate says nothing, and costs
+        if frame.at_line is not None:  # i: before this line (in the loop, or in forward or a helper)
+            stop = frame.at_line
+            inside = "" if stop.function == "train" else f"{stop.function}() · "
+            title = pick(f"next: {inside}line {stop.line}", f"下一步：{inside}第 {stop.line} 行")
+            query(CodePanel).show_line(stop.line, title=title)
+        elif frame.state == Status.RUNNING:  # a line flickering at the refresh rate says nothing, and costs
             query(CodePanel).show_line(0, title="running… (pause to see the line)")
         else:
             where = f"after {frame.phase} · line {frame.line}" if frame.phase and frame.line else ""

@@ -306,6 +306,9 @@ class TrainingScreen(Screen):
     def action_run_epoch(self) -> None:
         self.driver.advance("epoch")
 
+    def action_step_line(self) -> None:
+        self.driver.advance("line")
+
     def action_lr_up(self) -> None:
         self.driver.nudge_lr(+1)
 

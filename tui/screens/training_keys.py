@@ -39,6 +39,15 @@ RUN_KEYS = (
     ),
     Key("e", "run_epoch", "Epoch", "while paused: run to the end of the epoch", when=STEPPABLE),
     Key(
+        "i",
+        "step_line",
+        "Line",
+        "while paused: run one source line of the lesson, into its model's forward and its own helpers "
+        "(Variables shows that line's locals)",
+        when=STEPPABLE,
+        in_bar=False,  # (the bar is full at 80 columns: the help lists it)
+    ),
+    Key(
         "plus,equals_sign",
         "lr_up",
         "lr↑",
