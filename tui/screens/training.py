@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 from core.base.settings import RunSettings
 from core.base.status import Status
 from core.driver.frames import Frame, Needs
+from core.driver.records import LessonReady
 from core.engine import catalog
 from tui.driver.local import TrainingDriver
 from tui.driver.messages import (
@@ -156,9 +157,8 @@ class TrainingScreen(Screen):
     # -- messages from the training worker -----------------------------------------------------------
     def on_lesson_loaded(self, message: LessonLoaded) -> None:
         lesson = self.lesson = message.lesson
-        status = self.query_one(StatusBar)
-        self.lesson_id = status.lesson_id = lesson.id
-        status.schedules_lr = bool(getattr(lesson, "schedules_lr", False))
+        self.lesson_id = lesson.id
+        self.query_one(StatusBar).lesson_ready(LessonReady(lesson))
         code = self.query_one(CodePanel)
         if lesson.source_file:
             code.set_source(lesson.source_file)
@@ -180,10 +180,10 @@ class TrainingScreen(Screen):
 
     def _add_views(self, lesson: Lesson) -> None:
         tabs = self.query_one(TabbedContent)
-        for index, name in enumerate(lesson.views):
-            widget = make_view(name)
-            pane = TabPane(title(name), widget, id=f"tab-view-{index}")
-            self._views[pane.id] = (name, widget)
+        for index, (name, compute) in enumerate(lesson.views.items()):
+            widget, tab_id = make_view(name, compute), f"tab-view-{index}"
+            self._views[tab_id] = (name, widget)
+            pane = TabPane(title(name), widget, id=tab_id)
             tabs.add_pane(pane, before="tab-notes")
 
     def on_training_frame(self, message: TrainingFrame) -> None:
