@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.base.views import check_name
 from core.errors import UsageError
 
 
@@ -158,6 +159,18 @@ class Control:
 
 
 @dataclass(frozen=True)
+class PlainView:
+    """A view of the lesson's own data, drawn as text (pretty-printed) rather than as one of the app's
+    pictures: ``views={"line": PlainView(line_view)}``. Any other view must be one the app draws
+    (``core.base.views.VIEWS``: "fit", "digits", ...), so a misspelt name is refused, not shown as text."""
+
+    compute: Callable[[Any], Any]  # compute(run) -> plain data
+
+    def __call__(self, run: Any) -> Any:
+        return self.compute(run)
+
+
+@dataclass(frozen=True)
 class Lesson:
     """One lesson. ``train(run)`` is the loop: ordinary PyTorch that yields at phase boundaries."""
 
@@ -172,7 +185,8 @@ class Lesson:
     options: tuple[Option, ...] = ()
     # Called in the trainer's thread by Trainer.summary() (when a run ends) -> plain results for the summary.
     summarize: Callable[[Any], Mapping[str, Any]] | None = None
-    # Extra plain-data views for the app (e.g. "digits", "samples"): name -> fn(run) -> plain data.
+    # Tabs for the app: name -> fn(run) -> plain data. The name is a view the app draws ("digits", "fit"; its
+    # data's type in core.base.views), or any name for a PlainView(fn) (its data shown as text).
     views: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     # Actions the app can ask for between events: name -> fn(run, argument) -> plain data.
     actions: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
@@ -188,6 +202,11 @@ class Lesson:
     # Stop when the loss exceeds this multiple of max(first loss, 1); None turns the check off.
     divergence_factor: float | None = 1e4
     source_file: str = ""  # filled in by the catalog loader
+
+    def __post_init__(self) -> None:
+        for name, compute in self.views.items():
+            if not isinstance(compute, PlainView):
+                check_name(name, f"lesson {self.id}")
 
     def option(self, name: str) -> Option:
         for opt in self.options:

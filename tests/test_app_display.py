@@ -12,7 +12,7 @@ from app_helpers import PLAIN, TOY, async_test, ready, settle, status, toy_weigh
 from textual.app import App, ComposeResult
 from textual.widgets import Checkbox, Tab
 
-from core.lesson import Lesson
+from core.lesson import Lesson, PlainView
 from core.phases import LOSS, STEP
 from tui.app import LearnApp
 from tui.chart_ticks import axis, tick_label
@@ -229,7 +229,7 @@ def test_view_tabs_are_named_as_the_notes_name_them():
 
 @async_test
 async def test_a_lesson_view_tab_shows_its_readable_name():
-    lesson = dataclasses.replace(TOY, views={"weight_values": toy_weights})
+    lesson = dataclasses.replace(TOY, views={"weight_values": PlainView(toy_weights)})
     async with app_for(lesson).run_test(size=(110, 34)) as pilot:
         await ready(pilot)
         await pilot.pause()

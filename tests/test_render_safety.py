@@ -4,7 +4,6 @@ a redraw (a learner's diverged run once took the whole app down from plotext).""
 from __future__ import annotations
 
 import dataclasses
-import types
 
 from app_helpers import TOY, async_test, ready, settle, wait_for
 from rich.text import Text
@@ -148,12 +147,10 @@ class BrokenGrid(GridView):
 
 @async_test
 async def test_a_lesson_view_that_raises_shows_the_error_in_its_tab_and_training_goes_on(monkeypatch):
-    module = types.ModuleType("tui.views.broken")
-    module.VIEW = BrokenGrid
-    monkeypatch.setitem(__import__("sys").modules, "tui.views.broken", module)
+    monkeypatch.setattr("tui.views.grid.VIEW", BrokenGrid)
     from tui.app import LearnApp
 
-    lesson = dataclasses.replace(TOY, views={"broken": lambda run: {"w": run.state.w.item()}})
+    lesson = dataclasses.replace(TOY, views={"grid": lambda run: {"w": [run.state.w.item()], "mse": [1.0]}})
     app = LearnApp(lesson, preload_torch=False, show_speed=False)
     async with app.run_test(size=(159, 34)) as pilot:  # widest below the wide layout: the message fits
         screen = await ready(pilot)

@@ -26,7 +26,7 @@ from tui.widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
-    from core.lesson import Lesson
+    from core.driver.records import LessonReady
 
 
 class AttachedScreen(TrainingScreen):
@@ -49,9 +49,9 @@ class AttachedScreen(TrainingScreen):
 
         super().__init__(connect, self.address, show_speed=show_speed)
 
-    def lesson_loaded(self, lesson: Lesson) -> None:
-        super().lesson_loaded(lesson)
-        self.lesson_id = self.query_one(StatusBar).lesson_id = f"{lesson.id} @ {self.address}"
+    def lesson_loaded(self, ready: LessonReady) -> None:
+        super().lesson_loaded(ready)
+        self.lesson_id = self.query_one(StatusBar).lesson_id = f"{ready.lesson.id} @ {self.address}"
 
     def _use_keys(self, keys: tuple[Key, ...]) -> None:
         """The training view's table with the attached view's own keys (esc detaches): the key bar and help

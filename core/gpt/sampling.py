@@ -14,6 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from core.base.view_data import AttentionData
 from core.errors import UsageError
 from core.gpt.model import GPT
 from core.gpt.text import Vocabulary
@@ -132,7 +133,7 @@ def sample(
 
 
 @torch.no_grad()
-def attention_map(model: GPT, vocab: Vocabulary, text: str, layer: int, head: int, last: int = 32) -> dict:
+def attention_map(model: GPT, vocab: Vocabulary, text: str, layer: int, head: int, last: int = 32) -> AttentionData:
     """The weights one head gives each earlier character, over the last ``last`` characters of ``text``.
 
     Row i says how much position i attends to positions 0..i (each row sums to 1).

@@ -13,10 +13,11 @@ import math
 
 import torch
 
+from core.base.view_data import ConfusionData, DigitsData, FiltersData, MisclassifiedData, ViewError
 from core.data import mnist
 from core.errors import UsageError
 from core.lesson import Option
-from core.pictures.conv import conv_filters
+from core.pictures.conv import conv_filters, no_model
 
 SHOWN_DIGITS = 8  # images of the current batch in the digit viewer
 GALLERY_LIMIT = 200  # misclassified test images kept for the gallery
@@ -116,7 +117,7 @@ def test(model, test_loader, run) -> dict:
     return {"test_loss": total_loss / total, "accuracy": (total - wrong.numel()) / total}
 
 
-def digits_view(run) -> dict:
+def digits_view(run) -> DigitsData:
     """The first images of the current batch: grey levels, labels, and the softmax of the forward pass
     that the step's loss came from (no extra forward pass: ``run.state.batch`` holds its outputs)."""
     batch = getattr(run.state, "batch", None)
@@ -132,20 +133,22 @@ def digits_view(run) -> dict:
     }
 
 
-def confusion_view(run) -> list:
+def confusion_view(run) -> ConfusionData:
     """10x10 counts of the last evaluation: row = true digit, column = predicted digit ([] before one)."""
     evaluation = getattr(run.state, "evaluation", None)
     return evaluation["confusion"] if evaluation else []
 
 
-def misclassified_view(run) -> dict:
+def misclassified_view(run) -> MisclassifiedData:
     """The test digits the last evaluation got wrong (at most GALLERY_LIMIT of them, with their images)."""
     evaluation = getattr(run.state, "evaluation", None)
     return evaluation["misclassified"] if evaluation else {"step": None, "total": 0, "evaluated": 0, "items": []}
 
 
-def filters_view(run) -> dict:
+def filters_view(run) -> FiltersData | ViewError:
     """The first convolution's filters, and its feature maps of the first digit in the digit viewer."""
+    if "" not in run.watched:  # the model is built by the first step
+        return no_model()
     batch = getattr(run.state, "batch", None)
     if batch is None:
         return conv_filters(run.watched[""], None, None)

@@ -86,7 +86,7 @@ def summarize(run):
 def fit_view(run):
     """The Fit tab: the three points, the current line w*x + b and the earlier lines (faint)."""
     if not hasattr(run.state, "model"):
-        return {"points": [], "line": None, "previous": []}
+        return {"points": [], "line": None, "previous": [], "step": run.eval_step}
     return line_fit(run, run.state.model.linear, loop_value(run, "x_data"), loop_value(run, "y_data"))
 
 

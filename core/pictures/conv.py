@@ -7,10 +7,10 @@ weights in one small forward pass (one image) at the yield point.
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 import torch.nn.functional as F
+
+from core.base.view_data import FiltersData, ViewError
 
 
 def first_conv(model: torch.nn.Module) -> tuple[str, torch.nn.Conv2d] | None:
@@ -21,13 +21,27 @@ def first_conv(model: torch.nn.Module) -> tuple[str, torch.nn.Conv2d] | None:
     return None
 
 
+def no_model() -> FiltersData:
+    """The view's data before the lesson builds its model (drawn as "No model yet.")."""
+    return {
+        "layer": "",
+        "shape": [],
+        "filters": [],
+        "filter_scale": 0.0,
+        "maps": [],
+        "map_scale": [],
+        "label": None,
+        "image": None,
+    }
+
+
 def _rounded(rows: torch.Tensor) -> list:
     return (rows * 1000).round().div(1000).tolist()
 
 
 def conv_filters(
     model: torch.nn.Module, image: torch.Tensor | None, label: int | None, pixels: list | None = None
-) -> dict:
+) -> FiltersData | ViewError:
     """``image``: one normalised input (1 x H x W) or None; ``pixels``: its grey levels for the picture."""
     found = first_conv(model)
     if found is None:
@@ -35,12 +49,13 @@ def conv_filters(
     name, conv = found
     weight = conv.weight.detach()  # out x in x k x k
     filters = weight[:, 0] if weight.shape[1] == 1 else weight.mean(dim=1)
-    result: dict[str, Any] = {
+    result: FiltersData = {
         "layer": name,
         "shape": list(weight.shape),
         "filters": _rounded(filters.cpu()),
         "filter_scale": round(float(filters.abs().max()), 4),
         "maps": [],
+        "map_scale": [],
         "label": label,
         "image": pixels,
     }

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from core.base.view_data import GraphData, GraphNode, TensorSummary
 from core.engine.snapshot import named_arrays
 
 SHOWN_VALUES = 6  # values of a leaf (and of its gradient) listed; larger tensors get their norm and mean
@@ -29,10 +30,10 @@ def _rounded(value: float) -> float:
     return float(f"{value:.4g}")
 
 
-def tensor_summary(tensor: Any) -> dict:
+def tensor_summary(tensor: Any) -> TensorSummary:
     """Shape and values (all of a small tensor, else norm and mean) as plain data."""
     data = tensor.detach()
-    summary: dict[str, Any] = {"shape": list(data.shape)}
+    summary: TensorSummary = {"shape": list(data.shape)}
     if data.numel() <= SHOWN_VALUES:
         summary["values"] = [_rounded(v) for v in data.reshape(-1).cpu().tolist()]
     else:
@@ -88,7 +89,7 @@ def repeats(signature: list[tuple]) -> list[tuple[int, int, int]]:
 
 def describe(
     root: Any, names: Mapping[int, str] | None = None, results: Mapping[Any, str] | None = None, collapse: bool = True
-) -> dict:
+) -> GraphData:
     """The graph that ``root.backward()`` walks, as plain data.
 
     ``names``: ``id(tensor)`` -> name of the leaves; ``results``: ``grad_fn`` -> name of intermediate results.
@@ -103,16 +104,18 @@ def describe(
         return {"root": names.get(id(root)), "nodes": [], "edges": [], "blocks": [], "count": 0, "cut": False}
     order = _walk(root.grad_fn)
     index = {node: i for i, node in enumerate(order)}
-    nodes, signature = [], []
+    nodes: list[GraphNode] = []
+    signature = []
     for i, node in enumerate(order):
         op = type(node).__name__
         inputs = [index[child] for child, _ in node.next_functions if child is not None and child in index]
-        entry: dict[str, Any] = {"id": i, "op": op, "inputs": inputs}
+        entry: GraphNode = {"id": i, "op": op, "inputs": inputs}
         if node in results:
             entry["name"] = results[node]
         variable = getattr(node, "variable", None) if op == "AccumulateGrad" else None
         if variable is not None:
-            entry.update(leaf=True, name=names.get(id(variable), "(unnamed leaf)"), **tensor_summary(variable))
+            entry.update(tensor_summary(variable))
+            entry["leaf"], entry["name"] = True, names.get(id(variable), "(unnamed leaf)")
             entry["grad"] = None if variable.grad is None else tensor_summary(variable.grad)
         nodes.append(entry)
         signature.append((op, _DIGITS.sub("#", entry.get("name", "")), tuple(i - j for j in inputs)))
@@ -153,7 +156,7 @@ def newest(tensors: Iterable[Any]) -> Any:
     return best
 
 
-def graph_view(run: Any) -> dict:
+def graph_view(run: Any) -> GraphData:
     """The view "graph": the autograd graph of the newest result in the loop's variables."""
     local = run.loop_variables()
     watched = list(named_arrays(run.watched))

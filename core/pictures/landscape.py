@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from core.base.view_data import LandscapeData
 from core.engine.snapshot import named_arrays, to_numpy
 from core.pictures.model import loop_value
 
@@ -74,7 +75,7 @@ def current(run: Any, name: str) -> float | None:
     return None
 
 
-def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> dict:
+def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> LandscapeData:
     """The view's data: see the module's docstring. A model without such weights gets a message."""
     w = current(run, w_name)
     b = current(run, b_name) if b_name else 0.0
@@ -86,7 +87,6 @@ def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> dict
         return {"message": "no data yet: the landscape appears once the training loop has its x_data and y_data"}
     x, y = to_numpy(xs).reshape(-1), to_numpy(ys).reshape(-1)
     best = minimum(x, y, b_name is not None)
-    common = {"reduction": reduction, "samples": len(x)}
     if b_name is None:
         path = note_path(run, [w], [w_name])
         low, high = axis_range([p[0] for p in path], best[0])
@@ -97,7 +97,8 @@ def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> dict
         return {
             "kind": "curve",
             "range": [low, high],
-            **common,
+            "reduction": reduction,
+            "samples": len(x),
             "loss": squared_error(ws, np.zeros_like(ws), x, y, reduction).tolist(),
             "minimum": [best[0], best_loss],
             "now": [w, now_loss],
@@ -114,7 +115,8 @@ def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> dict
         "kind": "map",
         "box": box,
         "size": [columns, rows],
-        **common,
+        "reduction": reduction,
+        "samples": len(x),
         "loss": squared_error(grid_w, grid_b, x, y, reduction).tolist(),
         "minimum": [*best, best_loss],
         "now": [w, b, now_loss],
@@ -122,11 +124,11 @@ def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> dict
     }
 
 
-def loss_landscape(w: str = "w", b: str | None = None, reduction: str = "mean") -> Callable[[Any], dict]:
+def loss_landscape(w: str = "w", b: str | None = None, reduction: str = "mean") -> Callable[[Any], LandscapeData]:
     """A lesson's view for the model y = w*x (+ b): ``w`` and ``b`` name its watched weights,
     ``reduction`` ("mean" or "sum") is how its loss adds up the samples' squared errors."""
 
-    def landscape_view(run: Any) -> dict:
+    def landscape_view(run: Any) -> LandscapeData:
         return landscape(run, w, b, reduction)
 
     return landscape_view

@@ -2,7 +2,8 @@
 
 Each function reads the model's current parameters (a view runs at a yield point, so after FORWARD,
 LOSS or BACKWARD it shows the weights before the update, and the picture changes at UPDATE) and returns
-lists and floats, never tensors. Each costs at most one batched forward pass under ``torch.no_grad()``.
+its view's data (``core.base.views``: lists and floats, never tensors). Each costs at most one batched
+forward pass under ``torch.no_grad()``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import torch
 
+from core.base.view_data import BoundaryData, FitData, Matrix, SigmoidData, WeightsData
 from core.engine.snapshot import named_arrays
 
 FAINT_LINES = 5  # earlier lines (or curves) kept, drawn faint
@@ -50,7 +52,7 @@ def remember(run: Any, key: str, value: list) -> list:
     return [old for old in seen if old != value][-FAINT_LINES:]
 
 
-def line_fit(run: Any, linear: torch.nn.Linear, x: torch.Tensor, y: torch.Tensor) -> dict:
+def line_fit(run: Any, linear: torch.nn.Linear, x: torch.Tensor, y: torch.Tensor) -> FitData:
     """Linear regression: the points, the current line y = w*x + b, and the earlier lines."""
     w, b = linear.weight.item(), linear.bias.item()
     line = rounded([w, b])
@@ -59,7 +61,7 @@ def line_fit(run: Any, linear: torch.nn.Linear, x: torch.Tensor, y: torch.Tensor
 
 def sigmoid_curve(
     run: Any, model: torch.nn.Module, linear: torch.nn.Linear, x: torch.Tensor, y: torch.Tensor, samples: int = 64
-) -> dict:
+) -> SigmoidData:
     """Logistic regression: the points (hours, passed), p(pass) along the hours, and where p crosses 0.5."""
     low, high = 0.0, (float(x.max()) if x is not None else 3.0) + 2.0
     hours = torch.linspace(low, high, samples).unsqueeze(1)
@@ -103,7 +105,7 @@ def decision_boundary(
     activation: Any,
     train: tuple[torch.Tensor, torch.Tensor],
     test: tuple[torch.Tensor, torch.Tensor],
-) -> dict:
+) -> BoundaryData:
     """A 2-input classifier: p(class 1) over the plane (percent, rows from the top), the train and test
     points with their labels, and each first-layer neuron's activation over the plane (scaled to 0..100)."""
     if train[0] is None:  # the loop ended before the view saw its data: the test points only
@@ -132,10 +134,10 @@ def decision_boundary(
     }
 
 
-def weight_matrices(run: Any) -> dict:
+def weight_matrices(run: Any) -> WeightsData:
     """Every watched parameter of at most MAX_MATRIX values as rows of values (a vector is one row), with
     its gradient: for colour cells where every value can be read."""
-    matrices = []
+    matrices: list[Matrix] = []
     for name, value in named_arrays(run.watched):
         if not isinstance(value, torch.Tensor) or value.numel() > MAX_MATRIX or value.dim() > 2:
             continue

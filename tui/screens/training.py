@@ -185,14 +185,13 @@ class TrainingScreen(Screen):
         elif isinstance(record, Failure):
             self.app.push_screen(ErrorDialog(record.title, record.message, record.details))
         elif isinstance(record, LessonReady):
-            self.lesson_loaded(record.lesson)
+            self.lesson_loaded(record)
 
-    def lesson_loaded(self, lesson: Lesson) -> None:
+    def lesson_loaded(self, ready: LessonReady) -> None:
         """The lesson module was imported: its code, notes, views and keys join the view."""
-        self.lesson = lesson
-        status = self.query_one(StatusBar)
-        self.lesson_id = status.lesson_id = lesson.id
-        status.schedules_lr = bool(getattr(lesson, "schedules_lr", False))
+        lesson = self.lesson = ready.lesson
+        self.lesson_id = lesson.id
+        self.query_one(StatusBar).lesson_ready(ready)
         code = self.query_one(CodePanel)
         if lesson.source_file:
             code.set_source(lesson.source_file)
@@ -214,11 +213,10 @@ class TrainingScreen(Screen):
 
     def _add_views(self, lesson: Lesson) -> None:
         tabs = self.query_one(TabbedContent)
-        for index, name in enumerate(lesson.views):
-            widget = make_view(name)
-            pane_id = f"tab-view-{index}"
-            pane = TabPane(title(name), widget, id=pane_id)
-            self._views[pane_id] = (name, widget)
+        for index, (name, compute) in enumerate(lesson.views.items()):
+            widget, tab_id = make_view(name, compute), f"tab-view-{index}"
+            self._views[tab_id] = (name, widget)
+            pane = TabPane(title(name), widget, id=tab_id)
             tabs.add_pane(pane, before="tab-notes")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -1,16 +1,21 @@
 """Lesson-specific views: module <name>.py exports VIEW, a widget with show(data) (see docs/architecture.md).
 
 A lesson declares ``views={"digits": fn}``; the training screen mounts ``tui.views.digits.VIEW()`` in a tab
-and calls its ``show(data)`` with ``snapshot.views["digits"]`` (plain data) at the refresh rate. A view name
-without a module is shown by ``GenericView`` (its data pretty-printed). View modules are imported in the UI
-thread: they must not import torch.
+and calls its ``show(data)`` with ``snapshot.views["digits"]`` (plain data of the type
+``core.base.views.VIEWS["digits"]``) at the refresh rate. The names are ``VIEWS``' names, each with its module
+here (a test checks both ways); a ``PlainView`` (``core.lesson``) is shown by ``GenericView`` (its data
+pretty-printed), and any other name is refused. View modules are imported in the UI thread: they must not
+import torch.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
+from core.base.views import check_name
+from core.lesson import PlainView
 from tui.widgets.generic_view import GenericView
 
 
@@ -20,19 +25,17 @@ def title(view: str) -> str:
     return words[:1].upper() + words[1:] if words else view
 
 
-def module_name(view: str) -> str:
-    return f"{__name__}.{view.replace('-', '_')}"
-
-
-def make_view(view: str) -> Any:
-    """A widget for the lesson view ``view``: its module's VIEW, else the generic pretty-printer."""
-    name = module_name(view)
+def make_view(view: str, compute: Callable[[Any], Any] | None = None) -> Any:
+    """A widget for the lesson view ``view`` computed by ``compute``: the generic pretty-printer for a
+    ``PlainView``, else the module's VIEW; UsageError (``check_name``'s line) for a name the app does not draw."""
+    if isinstance(compute, PlainView):
+        return GenericView()
+    check_name(view, "lesson view")
+    name = f"{__name__}.{view}"
     try:
         module = importlib.import_module(name)
     except ModuleNotFoundError as exc:
-        if exc.name != name:
-            return GenericView(f"view module {name} needs {exc.name}, which is not installed")
-        return GenericView()
+        return GenericView(f"view module {name} needs {exc.name}, which is not installed")
     except Exception as exc:  # a broken view module must not take the app down
         return GenericView(f"view module {name} failed to load ({type(exc).__name__}: {exc}); showing raw data")
     widget_class = getattr(module, "VIEW", None)

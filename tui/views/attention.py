@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
 
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
-from tui.widgets.data_view import DataView
+from core.base.view_data import AttentionData, ViewError
+from tui.widgets.data_view import DataView, failed
 
 SHOWN = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 DIM = "grey50"
@@ -57,10 +57,10 @@ def heat_map(tokens: Sequence[str], weights: Sequence[Sequence[float]]) -> Text:
     return out
 
 
-def render_attention(data: Any) -> Text:
+def render_attention(data: AttentionData | ViewError | None) -> Text:
     if isinstance(data, dict) and "error" in data:
-        return Text(f"attention unavailable: {data['error']}", "red")
-    if not isinstance(data, dict) or not data.get("tokens"):
+        return Text(f"attention unavailable: {data.get('error')}", "red")
+    if data is None or failed(data) or not data.get("tokens"):
         return Text("No sample yet: the attention of one head over the latest sample appears here.", DIM)
     header = Text.assemble(
         (f"layer {data['layer'] + 1} of {data['n_layer']}, head {data['head'] + 1} of {data['n_head']}", "bold"),
@@ -73,7 +73,7 @@ def render_attention(data: Any) -> Text:
 class AttentionView(DataView):
     """Shows the "attention" view."""
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: AttentionData | ViewError | None, width: int | None) -> Text:
         return render_attention(data)
 
 

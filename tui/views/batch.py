@@ -12,10 +12,11 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.widgets.data_view import DataView
+from core.base.view_data import BatchData, ViewError
+from tui.widgets.data_view import DataView, error_of, failed
 
 DIM = "grey50"
-LABEL_STYLES = {0: "yellow", 1: "cyan"}
+LABEL_STYLES: dict[int | None, str] = {0: "yellow", 1: "cyan"}
 PER_LINE = 8  # rows of the current batch per line
 MAX_ROWS = 128  # rows of the current batch drawn; the rest are counted
 MAX_BATCHES = 16  # batches per epoch listed by their first rows
@@ -31,10 +32,9 @@ def batch_starts(batches: list, width: int = MAX_BATCHES) -> str:
     return " ".join(starts) + (f" … (+{more})" if more > 0 else "")
 
 
-def render_batch(data: Any) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        error = data.get("error") if isinstance(data, dict) else data
-        return Text(f"batch view unavailable: {error!r}", "red")
+def render_batch(data: BatchData | ViewError) -> Text:
+    if failed(data):
+        return Text(f"batch view unavailable: {error_of(data)!r}", "red")
     rows = data.get("rows") or []
     if not rows:
         return Text("No batch yet: press n to take the first step.", DIM)
@@ -43,7 +43,7 @@ def render_batch(data: Any) -> Text:
     out.append(
         f" · batch size {data['batch_size']} · shuffle {on_off(data['shuffle'])} · {data['dataset_size']} rows\n"
     )
-    upcoming = data.get("next") or {}
+    upcoming = data.get("next")
     if upcoming and (upcoming.get("batch_size"), upcoming.get("shuffle")) != (data["batch_size"], data["shuffle"]):
         out.append(
             f"from epoch {data['epoch'] + 1}: batch size {upcoming['batch_size']} · shuffle "
@@ -55,7 +55,7 @@ def render_batch(data: Any) -> Text:
     out.append(" / ", DIM)
     out.append("1", LABEL_STYLES[1])
     out.append(":\n", DIM)
-    labels = data.get("labels") or [None] * len(rows)
+    labels: list[int] | list[None] = data.get("labels") or [None] * len(rows)
     for index, (row, label) in enumerate(zip(rows[:MAX_ROWS], labels)):
         out.append(f"{row:>6}", LABEL_STYLES.get(label, ""))
         if index % PER_LINE == PER_LINE - 1:
@@ -77,7 +77,7 @@ def render_batch(data: Any) -> Text:
 class BatchView(DataView):
     """Shows the "batch" view."""
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: BatchData | ViewError, width: int | None) -> Text:
         return render_batch(data)
 
 

@@ -8,12 +8,12 @@ which map cell a point is drawn in, so a test can check the picture against the 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
 
 from rich.text import Text
 
+from core.base.view_data import BoundaryData, ViewError
 from tui.widgets.cells import CLASS0, CLASS1, Canvas, grey, mix
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.picture_view import PictureView
 
 DIM = "grey50"
@@ -45,7 +45,7 @@ def sample(grid: list[list[int]], column: int, row: int, columns: int, rows: int
     ]
 
 
-def boundary_canvas(data: dict, width: int, height: int) -> Canvas:
+def boundary_canvas(data: BoundaryData, width: int, height: int) -> Canvas:
     canvas = Canvas(width, height)
     grid, box = data["probability"], data["box"]
     pixels = 2 * canvas.height
@@ -59,7 +59,7 @@ def boundary_canvas(data: dict, width: int, height: int) -> Canvas:
     return canvas
 
 
-def neuron_maps(data: dict, width: int) -> Text:
+def neuron_maps(data: BoundaryData, width: int) -> Text:
     maps = data.get("neurons") or []
     per_row = max(1, (width + 1) // (NEURON_COLUMNS + 1))
     out = Text()
@@ -80,9 +80,9 @@ def neuron_maps(data: dict, width: int) -> Text:
     return out
 
 
-def render_boundary(data: Any, width: int = 80, height: int = 16) -> Text:
-    if (failed := unavailable("boundary", data)) is not None:
-        return failed
+def render_boundary(data: BoundaryData | ViewError, width: int = 80, height: int = 16) -> Text:
+    if failed(data):
+        return unavailable("boundary", data)
     if not data.get("probability"):
         return Text("No network yet: the decision boundary appears once the lesson starts.", DIM)
     out = Text()
@@ -98,7 +98,7 @@ def render_boundary(data: Any, width: int = 80, height: int = 16) -> Text:
 
 
 class BoundaryView(PictureView):
-    def picture(self, data: Any, width: int, height: int) -> Text:
+    def picture(self, data: BoundaryData | ViewError, width: int, height: int) -> Text:
         return render_boundary(data, width, height)
 
 

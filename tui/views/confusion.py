@@ -7,10 +7,9 @@ mistake's cell is redder the more often it happens, and the most frequent mix-up
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
+from core.base.view_data import ConfusionData, ViewError
 from tui.widgets.data_view import DataView
 
 CELL = 6  # columns per count
@@ -25,7 +24,7 @@ def mistake_style(count: int, worst: int) -> str:
     return "bold white on red3" if level > 0.66 else ("red1" if level > 0.33 else "indian_red")
 
 
-def render_confusion(matrix: Any) -> Text:
+def render_confusion(matrix: ConfusionData | ViewError) -> Text:
     """The table, the accuracy it implies and the most frequent mistakes."""
     if isinstance(matrix, dict) and "error" in matrix:
         return Text(f"confusion matrix unavailable: {matrix['error']}", "red")
@@ -63,7 +62,7 @@ def render_confusion(matrix: Any) -> Text:
 class ConfusionView(DataView):
     """Shows the "confusion" view (it changes when a new evaluation arrives)."""
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: ConfusionData | ViewError, width: int | None) -> Text:
         return render_confusion(data)
 
 

@@ -23,7 +23,8 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual.widgets import Static
 
-from tui.widgets.data_view import unavailable
+from core.base.view_data import DigitsData, ViewError
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.safe_panel import SafePanel
 
 UPPER_HALF = "▀"
@@ -71,7 +72,7 @@ def verdict(label: int, prediction: int) -> Line:
 
 def probability_rows(probabilities: Sequence[float], label: int, prediction: int) -> list[Line]:
     """One bar per digit, '3 ██████░░░░  62.0%': the true digit's bar green, a wrong prediction's red."""
-    lines = []
+    lines: list[Line] = []
     for digit, p in enumerate(probabilities):
         filled = round(max(0.0, min(1.0, p)) * BAR_WIDTH)
         style = "green" if digit == label else ("red" if digit == prediction else "grey50")
@@ -172,11 +173,11 @@ def side_by_side(
     return Text("".join(chunks), spans=spans)
 
 
-def render_digits(data: Any, width: int = 80, height: int | None = None) -> Text:
+def render_digits(data: DigitsData | ViewError, width: int = 80, height: int | None = None) -> Text:
     """The whole viewer for the view's data: {"images", "labels", "predictions", "probabilities"}, in the
     roomiest layout whose digits fit whole in ``height`` rows (the header only where there is room for it)."""
-    if (failed := unavailable("digit viewer", data)) is not None:
-        return failed
+    if failed(data):
+        return unavailable("digit viewer", data)
     if not data.get("images"):
         return Text("No batch yet: the current batch's digits appear here once training starts.", "grey50")
     fitting = [layout for layout in LAYOUTS if layout[1] <= width]  # (too narrow for bars beside: stacked)
@@ -190,7 +191,7 @@ def render_digits(data: Any, width: int = 80, height: int | None = None) -> Text
         )
     ]
     right = sum(label == prediction for label, prediction in zip(data["labels"], data["predictions"]))
-    header = [(f"current batch: {right} of {len(panels)} shown digits predicted right", "bold")]
+    header: Line = [(f"current batch: {right} of {len(panels)} shown digits predicted right", "bold")]
     return side_by_side(panels, width, header if height is None or height >= rows + 2 else None, panel_width)
 
 
@@ -207,7 +208,7 @@ class DigitsView(SafePanel, Static):
         self._drawn_at = -math.inf
         self._waiting = False  # a redraw is scheduled
 
-    def show(self, data: Any) -> None:
+    def show(self, data: DigitsData | ViewError) -> None:
         if data is self._data or data == self._data:
             return
         self._data = data

@@ -5,19 +5,22 @@ bright: strong response), so you see which strokes each filter picks out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from rich.containers import Lines
 from rich.text import Text
 
+from core.base.view_data import FiltersData, ViewError
 from tui.widgets.cells import Canvas, diverging, grey
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.picture_view import PictureView
 
 DIM = "grey50"
 GAP = 1
 
 
-def image_canvas(grid: list[list[float]], colour: Any, scale: float, columns: int) -> list[Text]:
+def image_canvas(grid: Sequence[Sequence[float]], colour: Any, scale: float, columns: int) -> Lines:
     """A grid of values drawn ``columns`` characters wide (nearest-neighbour scaling), half-block rows."""
     rows = max(1, round(len(grid) * columns / len(grid[0]) / 2))
     canvas = Canvas(columns, rows)
@@ -30,9 +33,9 @@ def image_canvas(grid: list[list[float]], colour: Any, scale: float, columns: in
     return canvas.lines().split()
 
 
-def render_filters(data: Any, width: int = 80) -> Text:
-    if (failed := unavailable("filters", data)) is not None:
-        return failed
+def render_filters(data: FiltersData | ViewError, width: int = 80) -> Text:
+    if failed(data):
+        return unavailable("filters", data)
     filters = data.get("filters") or []
     if not filters:
         return Text("No model yet.", DIM)
@@ -49,7 +52,8 @@ def render_filters(data: Any, width: int = 80) -> Text:
     )
     out.append(title, "bold")
     out.append((more if len(title + more) <= width else "") + "\n", DIM)
-    digit = image_canvas(data["image"], grey, 255, unit) if data.get("image") else None
+    image = data.get("image")
+    digit = image_canvas(image, grey, 255, unit) if image else None
     for start in range(0, len(filters), per_row):
         chunk = range(start, min(start + per_row, len(filters)))
         tiles = [image_canvas(filters[i], diverging, data.get("filter_scale") or 1, unit) for i in chunk]
@@ -66,7 +70,7 @@ def render_filters(data: Any, width: int = 80) -> Text:
         for band, row_tiles in enumerate(rows):
             for line in range(max(len(t) for t in row_tiles)):
                 if digit:
-                    left = digit if start == 0 else []
+                    left = digit if start == 0 else Lines()
                     index = line + (len(rows[0][0]) if band else 0)
                     out.append_text(left[index] if index < len(left) else Text(" " * unit))
                     out.append(" " * GAP)
@@ -78,7 +82,7 @@ def render_filters(data: Any, width: int = 80) -> Text:
 
 
 class FiltersView(PictureView):
-    def picture(self, data: Any, width: int, height: int) -> Text:
+    def picture(self, data: FiltersData | ViewError, width: int, height: int) -> Text:
         return render_filters(data, width)
 
 

@@ -5,13 +5,13 @@ earlier lines faint, so each update visibly turns the line towards the points.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from rich.text import Text
 
+from core.base.view_data import FitData, ViewError
 from tui.formatting import number
 from tui.widgets.cells import mix
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.picture_view import PictureView, Plot
 
 LINE, POINT, DIM = (250, 210, 60), "bold cyan", "grey50"
@@ -29,9 +29,9 @@ def y_range(ys: list[float], extra: list[float]) -> tuple[float, float]:
     return low, high
 
 
-def render_fit(data: Any, width: int = 80, height: int = 16) -> Text:
-    if (failed := unavailable("fit", data)) is not None:
-        return failed
+def render_fit(data: FitData | ViewError, width: int = 80, height: int = 16) -> Text:
+    if failed(data):
+        return unavailable("fit", data)
     points, line = data.get("points") or [], data.get("line")
     if not line:
         return Text("No model yet: the points and the fitted line appear once the lesson starts.", DIM)
@@ -62,7 +62,7 @@ def render_fit(data: Any, width: int = 80, height: int = 16) -> Text:
 
 
 class FitView(PictureView):
-    def picture(self, data: Any, width: int, height: int) -> Text:
+    def picture(self, data: FitData | ViewError, width: int, height: int) -> Text:
         return render_fit(data, width, height)
 
 

@@ -8,16 +8,15 @@ their count. ``render_graph(data, width)`` is a pure function of the view's plai
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
-from tui.widgets.data_view import DataView, unavailable
+from core.base.view_data import GraphData, GraphNode, TensorSummary, ViewError
+from tui.widgets.data_view import DataView, failed, unavailable
 
 LEAF, GRAD, OP, DIM, REPEAT = "bold green", "yellow", "cyan", "grey50", "magenta"
 
 
-def numbers(summary: dict | None) -> str:
+def numbers(summary: TensorSummary | GraphNode | None) -> str:
     """'[0.6667, 0.6667, 0.6667]', or 'norm 1.2 mean 0.03' for a large tensor; 'None' without one."""
     if summary is None:
         return "None"
@@ -31,18 +30,18 @@ def numbers(summary: dict | None) -> str:
     return f"norm {summary.get('norm', 0):g} mean {summary.get('mean', 0):g}"
 
 
-def shape_of(node: dict) -> str:
+def shape_of(node: GraphNode) -> str:
     return "×".join(str(s) for s in node.get("shape", [])) or "scalar"
 
 
-def chain(data: dict) -> list[str] | None:
+def chain(data: GraphData) -> list[str] | None:
     """The names along the graph when its operations form one chain (each takes at most one operation)."""
     nodes = data["nodes"]
     ops = [n for n in nodes if not n.get("leaf")]
     if not ops or data.get("blocks") or len(ops) > 12:
         return None
     by_id = {n["id"]: n for n in nodes}
-    for previous, op in zip([None] + ops, ops):
+    for previous, op in zip([None, *ops], ops):
         op_inputs = [i for i in op["inputs"] if i in by_id and not by_id[i].get("leaf")]
         if op_inputs != ([previous["id"]] if previous else []):
             return None
@@ -55,7 +54,7 @@ def chain(data: dict) -> list[str] | None:
     return steps
 
 
-def label(node: dict | None, node_id: int) -> str:
+def label(node: GraphNode | None, node_id: int) -> str:
     if node is None:
         return f"[{node_id}]"
     if node.get("leaf"):
@@ -63,10 +62,10 @@ def label(node: dict | None, node_id: int) -> str:
     return f"[{node_id}]" + (f" {node['name']}" if node.get("name") else "")
 
 
-def render_graph(data: Any, width: int | None = 80) -> Text:
+def render_graph(data: GraphData | ViewError, width: int | None = 80) -> Text:
     width = width or 80
-    if (failed := unavailable("graph", data)) is not None:
-        return failed
+    if failed(data):
+        return unavailable("graph", data)
     nodes = data.get("nodes") or []
     if not nodes:
         return Text(
@@ -125,7 +124,7 @@ class GraphView(DataView):
 
     fits_width = True
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: GraphData | ViewError, width: int | None) -> Text:
         return render_graph(data, width)
 
 

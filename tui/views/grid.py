@@ -16,7 +16,9 @@ from typing import Any
 from rich.text import Text
 from textual.widget import Widget
 
+from core.base.view_data import GridData, ViewError
 from tui.formatting import number
+from tui.widgets.data_view import failed
 from tui.widgets.safe_panel import SafePanel
 
 BLOCKS = " ▁▂▃▄▅▆▇█"  # eighths of a row, for the columns of the curve
@@ -25,13 +27,14 @@ PALETTE = ((68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231,
 BAR, BEST, NOW, DIM = "steel_blue1", "bold green", "bold yellow", "grey50"
 BEST_CELL, NOW_CELL = "bold bright_white on red3", "bold black on yellow"
 LABEL = 8  # columns for the y axis's labels
+NOTHING_YET: GridData = {"model": "", "w": [], "b": [], "mse": [], "best": None}  # before the first data
 MOST_CELL_WIDTH = 3  # a candidate may take up to this many columns while there are few of them
 
 
-def render_grid(data: Any, width: int = 80, height: int = 24) -> Text:
+def render_grid(data: GridData | ViewError, width: int = 80, height: int = 24) -> Text:
     if not isinstance(data, dict):
         return Text(f"grid view: unexpected data {data!r}", "red")
-    if "error" in data:
+    if failed(data):
         return Text(f"grid view unavailable: {data['error']}", "red")
     ws, bs, mse = list(data.get("w") or []), list(data.get("b") or []), list(data.get("mse") or [])
     count = min(len(ws), len(mse))
@@ -209,12 +212,12 @@ class GridView(SafePanel, Widget):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._data: Any = None
+        self._data: GridData | ViewError = NOTHING_YET
         self._drawn: tuple | None = None  # (data version, size) of the cached text
         self._version = 0
         self._text = Text()
 
-    def show(self, data: Any) -> None:
+    def show(self, data: GridData | ViewError) -> None:
         if self._version and (data is self._data or data == self._data):
             return
         self._data = data
@@ -225,7 +228,7 @@ class GridView(SafePanel, Widget):
         size = self.content_region.size
         key = (self._version, size)
         if key != self._drawn:
-            self._text = render_grid(self._data if self._version else {}, size.width, size.height)
+            self._text = render_grid(self._data, size.width, size.height)
             self._drawn = key
         return self._text
 

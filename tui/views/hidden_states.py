@@ -9,11 +9,10 @@ last, so the learner watches "ohlol" appear. ``render_hidden_states`` is a pure 
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
-from tui.widgets.data_view import DataView
+from core.base.view_data import HiddenStatesData, ViewError
+from tui.widgets.data_view import DataView, error_of, failed
 
 DIM = "grey50"
 MAX_UNITS = 16  # hidden units drawn per time step, at most (fewer where the panel is narrower)
@@ -64,11 +63,10 @@ def value_style(value: float) -> str:
     return f"bold {hue}1" if strength > 0.6 else f"{hue}3"
 
 
-def render_hidden_states(data: Any, width: int | None = None) -> Text:
+def render_hidden_states(data: HiddenStatesData | ViewError, width: int | None = None) -> Text:
     """The view's text; with ``width``, as many hidden units per line as fit in that many columns."""
-    if not isinstance(data, dict) or "error" in data:
-        error = data.get("error") if isinstance(data, dict) else data
-        return Text(f"hidden states unavailable: {error!r}", "red")
+    if failed(data):
+        return Text(f"hidden states unavailable: {error_of(data)!r}", "red")
     target = data.get("target", "")
     out = Text()
     out.append(f'cell {data.get("cell")} · input "{data.get("input", "")}" → target "{target}"\n\n', "bold")
@@ -116,7 +114,7 @@ class HiddenStatesView(DataView):
 
     fits_width = True
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: HiddenStatesData | ViewError, width: int | None) -> Text:
         return render_hidden_states(data, width)
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
 
 from rich.text import Text
 
+from core.base.view_data import LandscapeCurve, LandscapeData, LandscapeMap, ViewError
 from tui.formatting import number
 from tui.views.grid import PALETTE
 from tui.widgets.cells import RGB, mix
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.picture_view import PictureView, Plot
 
 CURVE, PATH, START = (70, 130, 200), (200, 140, 60), "grey70"
@@ -79,7 +79,7 @@ def fill_map(plot: Plot, grid: list[list[float]]) -> None:
             plot.canvas.pixel(column, row, viridis(levels[row][column], edge))
 
 
-def legend(data: dict, names: str, width: int, roomy: bool) -> Text:
+def legend(data: LandscapeCurve | LandscapeMap, names: str, width: int, roomy: bool) -> Text:
     """What ● and ◆ stand for (values), and how the path was recorded: two lines when there is room, else
     one, shortened until it fits."""
     *now, now_loss = data["now"]
@@ -112,7 +112,7 @@ def legend(data: dict, names: str, width: int, roomy: bool) -> Text:
     return out
 
 
-def heading(data: dict, what: str, width: int) -> Text:
+def heading(data: LandscapeCurve | LandscapeMap, what: str, width: int) -> Text:
     samples = data.get("samples", 0)
     how = "mean" if data.get("reduction") == "mean" else "sum"
     more = f" · squared error, {how} over the {samples} samples"
@@ -122,9 +122,9 @@ def heading(data: dict, what: str, width: int) -> Text:
     return out
 
 
-def render_landscape(data: Any, width: int = 80, height: int = 16) -> Text:
-    if (failed := unavailable("landscape", data)) is not None:
-        return failed
+def render_landscape(data: LandscapeData | ViewError, width: int = 80, height: int = 16) -> Text:
+    if failed(data):
+        return unavailable("landscape", data)
     if "message" in data or data.get("kind") not in ("curve", "map"):
         return Text(str(data.get("message", "No landscape yet: it appears once the lesson starts.")), DIM)
     roomy = height >= 14
@@ -158,7 +158,7 @@ def render_landscape(data: Any, width: int = 80, height: int = 16) -> Text:
 
 
 class LandscapeView(PictureView):
-    def picture(self, data: Any, width: int, height: int) -> Text:
+    def picture(self, data: LandscapeData | ViewError, width: int, height: int) -> Text:
         return render_landscape(data, width, height)
 
 

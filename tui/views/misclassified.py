@@ -14,8 +14,9 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
 
+from core.base.view_data import MisclassifiedData, Mistake, ViewError
 from tui.views.digits import GAP, PANEL_WIDTH, WRONG, Line, digit_rows, side_by_side
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.safe_panel import SafePanel
 
 ROWS_PER_PAGE = 2
@@ -30,8 +31,8 @@ def page_count(data: Any, width: int) -> int:
     return max(1, -(-len(items) // page_size(width)))
 
 
-def gallery_panel(item: dict) -> list[Line]:
-    caption = [
+def gallery_panel(item: Mistake) -> list[Line]:
+    caption: Line = [
         (f"#{item['index']}: {item['label']} → ", None),
         (str(item["prediction"]), WRONG),
         (f" ({item['confidence'] * 100:.0f}% sure)", None),
@@ -39,10 +40,10 @@ def gallery_panel(item: dict) -> list[Line]:
     return [caption] + digit_rows(item["image"])
 
 
-def render_gallery(data: Any, page: int, width: int = 80) -> Text:
+def render_gallery(data: MisclassifiedData | ViewError, page: int, width: int = 80) -> Text:
     """One page of misclassified digits with a line saying where in the gallery it is."""
-    if (failed := unavailable("gallery", data)) is not None:
-        return failed
+    if failed(data):
+        return unavailable("gallery", data)
     items = data.get("items", [])
     if not data.get("evaluated"):
         return Text("No evaluation yet: the digits the model gets wrong appear here after the first test.", "grey50")
@@ -53,7 +54,7 @@ def render_gallery(data: Any, page: int, width: int = 80) -> Text:
     page = max(0, min(page, pages - 1))
     shown = items[page * size : (page + 1) * size]
     kept = f" (the first {len(items)} kept)" if len(items) < data["total"] else ""
-    header = [
+    header: Line = [
         (f"page {page + 1}/{pages}", "bold"),
         (
             f" · {data['total']:,} of {data['evaluated']:,} test digits misclassified at step {data.get('step')}"
@@ -81,7 +82,7 @@ class MisclassifiedView(SafePanel, Static, can_focus=True):
         self._data: Any = None
         self.page = 0
 
-    def show(self, data: Any) -> None:
+    def show(self, data: MisclassifiedData | ViewError) -> None:
         if data is self._data or data == self._data:
             return
         self._data = data

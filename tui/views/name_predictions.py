@@ -8,11 +8,10 @@ languages. ``render_name_predictions`` is a pure function of the view's plain da
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
-from tui.widgets.data_view import DataView
+from core.base.view_data import NamePredictionsData, ViewError
+from tui.widgets.data_view import DataView, error_of, failed
 
 DIM = "grey50"
 BAR = 24  # characters of a full bar
@@ -27,10 +26,9 @@ def accuracy_style(fraction: float) -> str:
     return "green" if fraction >= 0.8 else ("yellow" if fraction >= 0.5 else "red")
 
 
-def render_name_predictions(data: Any) -> Text:
-    if not isinstance(data, dict) or "error" in data:
-        error = data.get("error") if isinstance(data, dict) else data
-        return Text(f"name predictions unavailable: {error!r}", "red")
+def render_name_predictions(data: NamePredictionsData | ViewError) -> Text:
+    if failed(data):
+        return Text(f"name predictions unavailable: {error_of(data)!r}", "red")
     out = Text()
     query = data.get("query")
     if query:
@@ -63,7 +61,7 @@ def render_name_predictions(data: Any) -> Text:
 class NamePredictionsView(DataView):
     """Shows the "name_predictions" view."""
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: NamePredictionsData | ViewError, width: int | None) -> Text:
         return render_name_predictions(data)
 
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.widgets.data_view import DataView
+from core.base.view_data import SamplesData, ViewError
+from tui.widgets.data_view import DataView, error_of, failed
 
 PROMPT_STYLE = "bold cyan"
 HEADER_STYLE = "bold"
@@ -28,11 +29,10 @@ def sampling_settings(temperature: Any, top_k: Any) -> str:
     return f"temperature {temperature}, top-k {top_k or 'off'}"
 
 
-def render_samples(data: Any) -> Text:
+def render_samples(data: SamplesData | ViewError) -> Text:
     """The panel's text for the view's data: {"samples": [{"step", "prompt", "text", ...}], "prompt", ...}."""
-    if not isinstance(data, dict) or "error" in data:
-        error = data.get("error") if isinstance(data, dict) else data
-        return Text(f"samples unavailable: {error!r}", "red")
+    if failed(data):
+        return Text(f"samples unavailable: {error_of(data)!r}", "red")
     prompt = data.get("prompt", "")
     out = Text()
     out.append("prompt ", HEADER_STYLE)
@@ -59,7 +59,7 @@ def render_samples(data: Any) -> Text:
 class SamplesView(DataView):
     """Shows the "samples" view."""
 
-    def render_data(self, data: Any, width: int | None) -> Text:
+    def render_data(self, data: SamplesData | ViewError, width: int | None) -> Text:
         return render_samples(data)
 
 

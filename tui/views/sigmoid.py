@@ -4,22 +4,21 @@ the model's p(pass) along the hours, the 0.5 threshold, and where the curve cros
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 
+from core.base.view_data import SigmoidData, ViewError
 from tui.formatting import number
 from tui.widgets.cells import mix
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.picture_view import PictureView, Plot
 
 CURVE, THRESHOLD, DIM = (250, 210, 60), (120, 120, 120), "grey50"
 PASS, FAIL = "bold green", "bold red"
 
 
-def render_sigmoid(data: Any, width: int = 80, height: int = 16) -> Text:
-    if (failed := unavailable("sigmoid", data)) is not None:
-        return failed
+def render_sigmoid(data: SigmoidData | ViewError, width: int = 80, height: int = 16) -> Text:
+    if failed(data):
+        return unavailable("sigmoid", data)
     points, curve = data.get("points") or [], data.get("curve") or []
     if not curve:
         return Text("No model yet: the points and the sigmoid appear once the lesson starts.", DIM)
@@ -52,7 +51,7 @@ def render_sigmoid(data: Any, width: int = 80, height: int = 16) -> Text:
 
 
 class SigmoidView(PictureView):
-    def picture(self, data: Any, width: int, height: int) -> Text:
+    def picture(self, data: SigmoidData | ViewError, width: int, height: int) -> Text:
         return render_sigmoid(data, width, height)
 
 

@@ -13,16 +13,17 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
+from core.base.view_data import ViewError, WeightsData
 from tui.formatting import number
 from tui.widgets.cells import diverging
-from tui.widgets.data_view import unavailable
+from tui.widgets.data_view import failed, unavailable
 from tui.widgets.picture_view import PictureView
 
 DIM, CURSOR = "grey50", Style(reverse=True, bold=True)
 NAME = 18  # columns of the matrix names
 
 
-def cells(data: dict) -> list[tuple[int, int, int]]:
+def cells(data: WeightsData) -> list[tuple[int, int, int]]:
     """Every value's (matrix, row, column), in reading order: what the cursor walks."""
     return [
         (m, r, c)
@@ -32,9 +33,9 @@ def cells(data: dict) -> list[tuple[int, int, int]]:
     ]
 
 
-def render_weights(data: Any, width: int = 80, cursor: int = 0) -> Text:
-    if (failed := unavailable("weights", data)) is not None:
-        return failed
+def render_weights(data: WeightsData | ViewError, width: int = 80, cursor: int = 0) -> Text:
+    if failed(data):
+        return unavailable("weights", data)
     matrices = data.get("matrices") or []
     if not matrices:
         return Text("No weights yet: they appear once the lesson builds its model.", DIM)
@@ -63,7 +64,8 @@ def render_weights(data: Any, width: int = 80, cursor: int = 0) -> Text:
     matrix = matrices[at[0]]
     index = f"[{at[1]}, {at[2]}]" if len(matrix["shape"]) == 2 else f"[{at[2]}]"
     value = matrix["values"][at[1]][at[2]]
-    grad = matrix["grads"][at[1]][at[2]] if matrix.get("grads") else None
+    grads = matrix.get("grads")
+    grad = grads[at[1]][at[2]] if grads else None
     out.append(f"▶ {matrix['name']}{index} = {number(value)}", "bold")  # (a 6th digit differs between CPUs)
     out.append(f"   grad {number(grad)}" if grad is not None else "   grad None", "yellow")
     out.append(f"   step {data.get('step', 0)}", DIM)
@@ -87,11 +89,11 @@ class WeightsView(PictureView, can_focus=True):
     def on_show(self) -> None:
         self.focus()
 
-    def picture(self, data: Any, width: int, height: int) -> Text:
+    def picture(self, data: WeightsData | ViewError, width: int, height: int) -> Text:
         return render_weights(data, width, self.cursor)
 
     def action_move(self, rows: int, columns: int) -> None:
-        spots = cells(self._data) if isinstance(self._data, dict) else []
+        spots = [] if failed(self._data) else cells(self._data)
         if not spots:
             return
         m, r, c = spots[min(self.cursor, len(spots) - 1)]
@@ -107,7 +109,7 @@ class WeightsView(PictureView, can_focus=True):
 
     def on_mouse_move(self, event: Any) -> None:
         """Hovering a cell puts the cursor on it."""
-        spots = cells(self._data) if isinstance(self._data, dict) else []
+        spots = [] if failed(self._data) else cells(self._data)
         if not spots:
             return
         matrices = self._data["matrices"]

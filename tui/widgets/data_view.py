@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.widgets.safe_panel import SafePanel
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
-def unavailable(what: str, data: Any) -> Text | None:
-    """The red line of a view whose data are an error (or not a dict at all); None when they can be drawn."""
-    if isinstance(data, dict) and "error" not in data:
-        return None
-    return Text(f"{what} unavailable: {data.get('error') if isinstance(data, dict) else data!r}", "red")
+    from core.base.view_data import ViewError
+
+
+def failed(data: object) -> TypeIs[ViewError]:
+    """Whether a view's data are the error its function raised (``{"error": ...}``), or not a dict at all:
+    either way not its picture's data (``core.base.views``), drawn as ``unavailable``."""
+    return not isinstance(data, dict) or "error" in data
+
+
+def error_of(data: object) -> object:
+    """What went wrong: the error's text, or the data themselves when they are not a dict."""
+    return data.get("error") if isinstance(data, dict) else data
+
+
+def unavailable(what: str, data: object) -> Text:
+    """The red line of a view whose data can't be drawn (``failed``)."""
+    return Text(f"{what} unavailable: {error_of(data)!r}", "red")
 
 
 class DataView(SafePanel, Static):

@@ -1,4 +1,5 @@
-"""The fallback for a lesson view without a ``tui/views/<name>.py`` widget: its plain data, pretty-printed."""
+"""A lesson's own data, pretty-printed: the tab of a ``PlainView`` (``core.lesson``), and the fallback for a
+view whose ``tui/views/<name>.py`` fails to load (with a note saying why)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ name first, then the switches, the epoch …; the state, step and loss last): ne
 from __future__ import annotations
 
 from rich.text import Text
-from textual.dom import NoScreen
 from textual.widget import Widget
 
 from core.base.rate import format_rate
 from core.driver.frames import Frame
+from core.driver.records import LessonReady
 from tui import formatting
 from tui.widgets.safe_panel import SafePanel
 
@@ -34,13 +34,15 @@ STATE_STYLES = {
 
 
 class StatusBar(SafePanel, Widget):
-    """The run's state in words; ``show_speed=False`` leaves steps/s out (for reproducible screenshots)."""
+    """The run's state in words; ``show_speed=False`` leaves steps/s out (for reproducible screenshots).
+    What it shows comes from the frames (``show``) and, once, from the loaded lesson (``lesson_ready``)."""
 
     DEFAULT_CSS = "StatusBar { height: 1; }"
 
     def __init__(self, lesson_id: str, *, show_speed: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.lesson_id = lesson_id
+        self.uses_lr = True  # False for a lesson with no learning rate (``Lesson(uses_lr=False)``): no lr shown
         self.schedules_lr = False  # the lesson sets its own rate from the base one: show the rate in use too
         self.show_speed = show_speed
         self.text = ""  # the plain text shown now, on one line
@@ -49,6 +51,11 @@ class StatusBar(SafePanel, Widget):
 
     def render(self) -> Text:
         return self.fitted(self.content_region.width)
+
+    def lesson_ready(self, ready: LessonReady) -> None:
+        """The lesson is loaded: its name, and whether it has a learning rate and schedules it."""
+        lesson = ready.lesson
+        self.lesson_id, self.uses_lr, self.schedules_lr = lesson.id, lesson.uses_lr, lesson.schedules_lr
 
     def show_loading(self, what: str = "loading torch…") -> None:
         self._set([("lesson", Text(self.lesson_id, "bold")), ("state", Text(what, STATE_STYLES["loading"]))])
@@ -71,15 +78,6 @@ class StatusBar(SafePanel, Widget):
         for name, value in (flags or {}).items():
             fields.append(("flag", Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta")))
         self._set(fields)
-
-    @property
-    def uses_lr(self) -> bool:
-        """False for a lesson with no learning rate (``Lesson(uses_lr=False)``): its lr is not shown."""
-        try:
-            lesson = getattr(self.screen, "lesson", None)  # the training screen's, once it is loaded
-        except NoScreen:
-            return True
-        return getattr(lesson, "uses_lr", True)
 
     def _lr(self, frame: Frame) -> str:
         """``lr 0.003``; for a lesson that schedules its rate, the rate of its latest step too (the
