@@ -56,11 +56,11 @@ class FramePainter:
         if frame.recent != self._sparkline_data:
             self._sparkline_data = frame.recent
             self._draw_sparkline([v for v in frame.recent if math.isfinite(v)])
-        if frame.state == Status.RUNNING:  # a line flickering at the refresh rate says nothing, and costs
-            query(CodePanel).show_line(0, title="running… (pause to see the line)")
+        if frame.state == Status.RUNNING:  # the line follows the loop (a title changing per frame would repaint all)
+            where = "running · space pauses"
         else:
             where = f"after {frame.phase} · line {frame.line}" if frame.phase and frame.line else ""
-            query(CodePanel).show_line(frame.line, frame.prev_line, title=where)
+        query(CodePanel).show_line(frame.line, frame.prev_line, title=where)
         self.set_message(message_for(frame), frame.state in ALERTS)
         self.draw_active(frame)
 
