@@ -62,8 +62,13 @@ def plain_loop(data, steps: int) -> float:
     return time.perf_counter() - start
 
 
-def lesson_for(data) -> Lesson:
+def lesson_for(data, threads: int | None = None) -> Lesson:
+    """The benchmark's lesson; ``threads``: set torch's thread count in the thread that runs the loop (OpenMP's
+    setting is per thread: the app's training thread would otherwise use another number than the plain loop)."""
+
     def train(run):
+        if threads is not None:
+            torch.set_num_threads(threads)
         model = make_model()
         criterion = torch.nn.CrossEntropyLoss()
         optimizer = torch.optim.SGD(model.parameters(), lr=run.lr)
@@ -82,7 +87,7 @@ def lesson_for(data) -> Lesson:
                 yield UPDATE
                 yield STEP
 
-    return Lesson(id="bench-mlp", title="benchmark MLP", lecture=None, train=train, lr=0.01)
+    return Lesson(id="bench-mlp", title="benchmark MLP", lecture=None, train=train, lr=0.01, source_file=__file__)
 
 
 def trainer_loop(data, steps: int) -> float:

@@ -43,18 +43,13 @@ async def _until(predicate, timeout: float, what: str) -> None:
 
 
 def threaded_lesson(data):
-    """The benchmark lesson, setting torch's thread count in the training thread too (OpenMP's setting is
-    per thread: without this the app's training thread would use another number of threads than the plain
-    loop)."""
+    """The benchmark lesson, setting torch's thread count in the training thread too (without this the app's
+    training thread would use another number of threads than the plain loop). The code panel shows its loop
+    (``trainer_overhead.py``) and follows it, as it does a built-in lesson's."""
     from core.pictures.graph import graph_view
 
-    lesson, threads = lesson_for(data), torch.get_num_threads()
-
-    def train(run):
-        torch.set_num_threads(threads)
-        yield from lesson.train(run)
-
-    return dataclasses.replace(lesson, train=train, views={"graph": graph_view})  # a picture: --tab graph
+    lesson = lesson_for(data, threads=torch.get_num_threads())
+    return dataclasses.replace(lesson, views={"graph": graph_view})  # a picture: --tab graph
 
 
 def app_loop(data, steps: int, tab: str, size: tuple[int, int], settle: float = 1.0) -> tuple[float, float, int]:

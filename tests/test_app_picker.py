@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from app_helpers import async_test, ready, wait_for
 from textual.binding import Binding
 from textual.geometry import Region
@@ -202,3 +203,58 @@ def test_importing_the_app_loads_neither_torch_nor_numpy():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@async_test
+async def test_opening_a_lesson_clears_the_filter_and_coming_back_shows_every_lesson():
+    every = [info.id for info in catalog.catalog()]
+    async with LearnApp(preload_torch=False).run_test(size=SIZE) as pilot:
+        picker = pilot.app.screen
+        option_list = picker.query_one(OptionList)
+        await wait_for(pilot, lambda: picker.preview is not None, what="the notes panel")
+        await pilot.press(*"gradient", "enter")
+        await ready(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert pilot.app.screen is picker and picker.typed == ""
+        assert "filter:" not in str(picker.query_one("#picker-title").render())
+        assert shown_ids(option_list) == every
+        assert option_list.highlighted == option_list.get_option_index("gradient-descent")  # the one just opened
+        notes = next(info.notes for info in catalog.catalog() if info.id == "gradient-descent")
+        await wait_for(pilot, lambda: picker.preview.notes == notes, what="its notes")
+
+
+@async_test
+async def test_a_filter_that_matches_nothing_shows_no_lessons_notes():
+    async with LearnApp(preload_torch=False).run_test(size=SIZE) as pilot:
+        picker = pilot.app.screen
+        await wait_for(pilot, lambda: picker.preview is not None and picker.preview._shown, what="the notes panel")
+        await pilot.press(*"linear-regression")
+        await pilot.pause()
+        assert "nn.Linear" in picker.preview._shown
+        await pilot.press("z")
+        await pilot.pause()
+        shown = picker.preview._shown
+        assert "nn.Linear" not in shown and "No lesson matches" in shown
+        await pilot.press("backspace")  # a lesson again: its notes again
+        await pilot.pause()
+        assert "nn.Linear" in picker.preview._shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+@async_test
+async def test_code_blocks_in_the_notes_wrap_instead_of_being_cut(size):
+    from tui.widgets.notes_panel import PythonFence
+
+    async with LearnApp(preload_torch=False).run_test(size=size) as pilot:
+        picker = pilot.app.screen
+        await wait_for(pilot, lambda: picker.preview is not None, what="the notes panel")
+        await highlight(pilot, "gradient-descent")  # "d(cost)/dw = 1/N * sum over samples of 2 * x * (x * w - y)"
+        await wait_for(pilot, lambda: bool(picker.preview.query(PythonFence)), what="its code blocks")
+        await pilot.pause()
+        for fence in picker.preview.query(PythonFence):
+            label = fence.query_one("#code-content")
+            assert label.region.width <= fence.region.width, (label.region, fence.region)
+            width, height = label.outer_size
+            drawn_text = "".join(strip.text for strip in label.render_lines(Region(0, 0, width, height)))
+            assert "".join(fence.code.split()) in "".join(drawn_text.split()), (fence.code, drawn_text)

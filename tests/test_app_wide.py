@@ -70,6 +70,26 @@ async def test_at_100_columns_the_tabs_stay_and_widening_moves_the_open_table_be
         assert side.param_table.cell_text("w", "shape") == "1"  # drawn at once, without another step
 
 
+@async_test
+async def test_at_170_columns_the_tables_are_as_wide_as_their_cells_and_the_chart_gets_the_rest():
+    async with app_for().run_test(size=(170, 48)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n")
+        await settle(pilot, screen)
+        await pilot.pause()
+        side, chart = screen.query_one(SideTables), screen.query_one(LossChart)
+        tables = (side.param_table, side.grad_table)
+        for table in tables:  # every column on screen, none cut
+            assert table.virtual_size.width <= table.size.width, (table.virtual_size, table.size)
+        chrome = 2 + 1  # the border, the scrollbar
+        assert side.region.width <= max(t.virtual_size.width for t in tables) + chrome + 6, (
+            side.region
+        )  # no room left empty
+        assert chart.region.width >= 50, (chart.region, side.region)  # the room the tables leave goes to the chart
+        code = screen.query_one("#code")
+        assert code.region.right <= chart.region.x and chart.region.right <= side.region.x
+
+
 def test_a_tall_charts_ticks_each_read_their_own_value():
     """45 rows give the chart a tick every 0.005 near 2.3: three digits read 2.285 as a second 2.29."""
     from tui.chart_ticks import axis

@@ -1,6 +1,7 @@
 """The char-gpt lesson through the trainer: learning, evaluation, samples, schedule, checkpoints, errors."""
 
 import math
+import re
 
 import pytest
 
@@ -165,6 +166,24 @@ def test_the_default_corpus_is_pythons_documentation_with_a_fallback(monkeypatch
     assert source == FALLBACK_CORPUS and len(text) > 10_000
     vocab = Vocabulary.from_text(text)
     assert vocab.decode(vocab.encode(text)) == text
+
+
+def test_the_default_corpus_holds_no_lines_of_markup_alone(monkeypatch):
+    """reST's underlines (``*****`` under each title) and table borders taught the model to write lines of ``****``."""
+    markup = re.compile(r"[=\-~*^#+|_ ]*[=\-~*^#_][=\-~*^#+|_ ]*")
+    for fallback in (False, True):
+        if fallback:
+            monkeypatch.setitem(__import__("sys").modules, "pydoc_data.topics", None)
+        text, _source = default_text()
+        rows = [line for line in text.splitlines() if len(line.strip()) >= 3 and markup.fullmatch(line.strip())]
+        assert rows == [], rows[:5]
+    monkeypatch.undo()
+    from core.gpt.text import without_markup
+
+    text, _source = default_text()
+    assert 'The "with" statement\n\nThe "with" statement is used to wrap' in text  # the title, then its prose
+    assert "   >>> " in text and "\n   ...     " in text  # the examples keep their prompts
+    assert without_markup("Title\n*****\n\n+---+---+\n| a | b |\n+===+===+\n-> x\n") == "Title\n\n| a | b |\n-> x\n"
 
 
 def test_the_lesson_follows_the_run_device(lesson, poem):

@@ -23,6 +23,8 @@ from core.errors import DataError, UsageError
 DEFAULT_CORPUS = "Python's reference documentation (pydoc_data.topics)"
 FALLBACK_CORPUS = "the docstrings of Python's built-in functions and types"
 CHUNK = 1 << 20  # bytes (or characters) encoded at a time
+MARKUP = frozenset("=-~*^#+|_ ")  # what reST draws section underlines and table borders with
+RULES = frozenset("=-~*^#_")  # a markup line holds at least one of these (a row of | or + alone is not one)
 Part = TypeVar("Part", str, "Tensor")  # a text, or its token ids
 
 
@@ -153,6 +155,7 @@ def default_text() -> tuple[str, str]:
 
     ``pydoc_data`` ships with CPython (``help("with")`` reads it); some distributions leave it out,
     so fall back to the docstrings of the built-ins, which every Python has (unless run with -OO).
+    Lines of markup alone are left out (``without_markup``).
     """
     import importlib
 
@@ -161,16 +164,29 @@ def default_text() -> tuple[str, str]:
     except ImportError:
         topics = {}
     if topics:
-        return "\n\n".join(topics[name].strip() for name in sorted(topics)) + "\n", DEFAULT_CORPUS
+        return without_markup("\n\n".join(topics[name].strip() for name in sorted(topics))) + "\n", DEFAULT_CORPUS
     import builtins
 
     docs = [getattr(builtins, name).__doc__ for name in sorted(dir(builtins)) if not name.startswith("_")]
-    text = "\n\n".join(doc.strip() for doc in docs if isinstance(doc, str) and doc.strip())
+    text = without_markup("\n\n".join(doc.strip() for doc in docs if isinstance(doc, str) and doc.strip()))
     if len(text) < 10_000:
         raise DataError(
             "this Python has neither pydoc_data nor docstrings to learn from; give a UTF-8 text file with --text PATH"
         )
     return text + "\n", FALLBACK_CORPUS
+
+
+def without_markup(text: str) -> str:
+    """``text`` without its lines made only of reST markup: section underlines (``*****``, ``=====``, ``-----``,
+    ``~~~~~``) and table borders (``+-----+-----+``). A model trained on them writes whole lines of ``****``;
+    the prose, the code and its ``>>>`` and ``...`` prompts stay."""
+    return "\n".join(line for line in text.split("\n") if not is_markup(line))
+
+
+def is_markup(line: str) -> bool:
+    """Whether ``line`` is a row of markup characters (three or more) and nothing else."""
+    chars = set(line.strip())
+    return len(line.strip()) >= 3 and chars <= MARKUP and bool(chars & RULES)
 
 
 def split(text: Part, fraction: float = 0.9) -> tuple[Part, Part]:

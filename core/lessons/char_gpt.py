@@ -4,7 +4,7 @@ A real GPT, trained from scratch: token and position embeddings, blocks of causa
 and MLP, and a head that scores every character as the next one (`core/gpt/model.py`, ~140 lines).
 It reads text one character at a time: the vocabulary is every character the text holds.
 
-Without `--text` it learns Python's own reference documentation (`pydoc_data.topics`, ~465,000
+Without `--text` it learns Python's own reference documentation (`pydoc_data.topics`, ~450,000
 characters, shipped with Python: the text `help("with")` shows). `--text PATH` learns any UTF-8
 file, e.g. `--text ../shared/data/tinyshakespeare/input.txt`. The first 90% trains, the last 10%
 validates.

@@ -57,16 +57,17 @@ class FramePainter:
         if frame.recent != self._sparkline_data:
             self._sparkline_data = frame.recent
             self._draw_sparkline([v for v in frame.recent if math.isfinite(v)])
+        line, prev_line = frame.line, frame.prev_line
         if frame.at_line is not None:  # i: before this line (in the loop, or in forward or a helper)
             stop = frame.at_line
             inside = "" if stop.function == "train" else f"{stop.function}() · "
-            title = pick(f"next: {inside}line {stop.line}", f"下一步：{inside}第 {stop.line} 行")
-            query(CodePanel).show_line(stop.line, title=title)
-        elif frame.state == Status.RUNNING:  # a line flickering at the refresh rate says nothing, and costs
-            query(CodePanel).show_line(0, title="running… (pause to see the line)")
+            line, prev_line = stop.line, 0
+            where = pick(f"next: {inside}line {stop.line}", f"下一步：{inside}第 {stop.line} 行")
+        elif frame.state == Status.RUNNING:  # the line follows the loop (a title changing per frame would repaint all)
+            where = "running · space pauses"
         else:
             where = f"after {frame.phase} · line {frame.line}" if frame.phase and frame.line else ""
-            query(CodePanel).show_line(frame.line, frame.prev_line, title=where)
+        query(CodePanel).show_line(line, prev_line, title=where)
         self.set_message(message_for(frame), frame.state in ALERTS)
         self.draw_active(frame)
 

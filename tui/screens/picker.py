@@ -3,8 +3,9 @@
 The list comes from ``core.engine.catalog`` (read with ``ast``, nothing imported), so it paints at once while
 torch loads in the background; the footer and the notes panel (Markdown) are mounted just after that first
 frame. Titles wrap rather than being cut; typing narrows the list to the lessons
-whose id or title holds what was typed (escape clears it); ctrl+o opens the highlighted lesson's options
-form (``lesson_form.py``) instead. Texts follow ``core.base.i18n``'s language.
+whose id or title holds what was typed (escape clears it, and so does opening a lesson: back from it, the
+whole list shows again); ctrl+o opens the highlighted lesson's options form (``lesson_form.py``) instead.
+Texts follow ``core.base.i18n``'s language.
 """
 
 from __future__ import annotations
@@ -157,13 +158,30 @@ class PickerScreen(Screen):
         event.stop()
         event.prevent_default()
 
-    def set_filter(self, typed: str) -> None:
+    def set_filter(self, typed: str, keep: str | None = None) -> None:
+        """Show the lessons ``typed`` lets through, the first highlighted (or ``keep``, a lesson id); with none,
+        the notes panel says so instead of showing the notes of a lesson no longer listed."""
         self.typed = typed
         self.query_one("#picker-title", Static).update(self._title_text())
         option_list = self.query_one(OptionList)
         option_list.clear_options()
         option_list.add_options(self._options())
-        option_list.highlighted = first_lesson(option_list)
+        kept = next((i for i, option in enumerate(option_list.options) if keep and option.id == keep), None)
+        option_list.highlighted = kept if kept is not None else first_lesson(option_list)
+        if option_list.highlighted is None and self.preview is not None:
+            self.preview.show_hint(
+                pick(
+                    "*No lesson matches the filter.* Backspace deletes a character; escape clears it.",
+                    "*没有与筛选匹配的课程。* backspace 删除一个字符；escape 清空。",
+                )
+            )
+
+    def _open(self, lesson: str | Lesson, settings: RunSettings | None = None) -> None:
+        """Open a lesson (an id, a file or a loaded one, with the options form's settings); the filter goes, so
+        that the picker shows every lesson when the learner comes back (the opened one highlighted)."""
+        if self.typed:
+            self.set_filter("", keep=lesson if isinstance(lesson, str) else lesson.id)
+        self.app.open_lesson(lesson, settings)
 
     def _status_text(self) -> str:
         if "torch" in sys.modules:
@@ -220,12 +238,12 @@ class PickerScreen(Screen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id in self._by_id:
-            self.app.open_lesson(event.option.id)
+            self._open(event.option.id)
 
     def action_open_lesson(self) -> None:
         lesson_id = self._highlighted_id()
         if lesson_id is not None:
-            self.app.open_lesson(lesson_id)
+            self._open(lesson_id)
 
     def _highlighted_id(self) -> str | None:
         option_list = self.query_one(OptionList)
@@ -245,7 +263,7 @@ class PickerScreen(Screen):
     def _start_with(self, answer: tuple[Lesson, RunSettings] | None) -> None:
         """The options form's answer: the lesson and its settings, or None when it was closed."""
         if answer:
-            self.app.open_lesson(*answer)
+            self._open(*answer)
 
     def action_open_file(self) -> None:
         from tui.screens.prompt import PromptScreen
@@ -269,7 +287,7 @@ class PickerScreen(Screen):
 
     def _open_path(self, path: str | None) -> None:
         if path:
-            self.app.open_lesson(path)
+            self._open(path)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen, help_rows

@@ -1,7 +1,11 @@
 """The lesson's source with the line of the latest ``yield`` highlighted, and the lines that ran before it dimly.
 
 Stepping one phase at a time walks the highlight through forward → loss → backward → update → zero_grad in
-the lesson's real code. The source is highlighted once; each refresh only restyles the visible lines.
+the lesson's real code; while training, the highlight follows the loop at the frame rate. The source is
+highlighted once; a new line repaints only the lines whose highlight changed (``refresh_lines``).
+
+A lesson opens on its loop (``tui.code_lines``). Where the layout lets the panel choose its width
+(``width: auto`` in ``app.tcss``), it asks for the width of its loop's code, so that the loop's lines show whole.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._loops = LoopSpans("")
         self._gutter = 0
+        self._home: int | None = None  # the top line set_source scrolled to (-1: not yet), until a line is shown
         self.current = 0  # 1-based line of the latest yield; 0 = none
         self.ran: frozenset[int] = frozenset()
         self._line_styles: dict = {}
@@ -52,31 +57,62 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
         width = max((strip.cell_length for strip in self._lines), default=0) + self._gutter
         self.virtual_size = Size(width, len(self._lines))
         self.border_title = Path(path).name if path else "code"
-        if self.current == 0:  # nothing ran yet: show the training loop
-            start = next((i for i, line in enumerate(text.splitlines()) if line.startswith("def train(")), 0)
-            self.scroll_to(y=start, animate=False, immediate=True)
-        self.refresh()
+        self.refresh(layout=True)  # (the panel's width may follow its loop's)
+        if self.current == 0:  # nothing ran yet: show the loop, once the panel's height is known
+            self._home = -1
+            self._go_home()
+            self.call_after_refresh(self._go_home)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """For ``width: auto``: the gutter and the loop's code (every line of the loop whole, comments aside)."""
+        widest = self._loops.loop_width or max((strip.cell_length for strip in self._lines), default=0)
+        scrollbar = 0 if self.show_vertical_scrollbar else self.styles.scrollbar_size_vertical  # (Textual adds it)
+        return self._gutter + widest + scrollbar
+
+    def _go_home(self) -> None:
+        """Scroll to the lesson's loop, its head a line from the top, with its first yield in view (when the
+        first yield comes before the loop, or the loop is too tall for it, around that yield)."""
+        height = self.scrollable_content_region.height
+        if self.current != 0 or self._home is None or height <= 0:
+            return
+        loops = self._loops
+        top = max(loops.main_loop[0] - 2, 0) if loops.main_loop else 0
+        target = loops.first_yield - 1
+        if target >= 0 and not top <= target < top + height - min(3, height // 4):
+            top = max(target - height // 3, 0)
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self._home = int(self.scroll_offset.y)
 
     def show_line(self, line: int, prev_line: int = 0, *, title: str = "") -> None:
-        """Highlight ``line`` (0: none) and dimly the lines that ran since the yield on ``prev_line``."""
+        """Highlight ``line`` (0: none) and dimly the lines that ran since the yield on ``prev_line``. Cheap
+        enough for every frame of a running loop: only the lines whose highlight changed are repainted."""
         ran = frozenset(self._loops.ran_between(prev_line, line))
         if title != self.border_subtitle:
             self.border_subtitle = title
         if line == self.current and ran == self.ran:
             return
+        changed = (self.ran ^ ran) | {self.current, line}
         self.current, self.ran = line, ran
+        self._home = None
+        top = self.scroll_offset.y
         if line > 0:
             self._keep_visible(line - 1)
-        self.refresh()
+        if self.scroll_offset.y != top:
+            return  # (scrolling repaints the whole panel)
+        for number in sorted(changed - {0}):
+            self.refresh_lines(number - 1)
 
     def on_resize(self, event: events.Resize) -> None:
-        """A smaller panel must still show the line that just ran (after the new size is laid out)."""
+        """A smaller panel must still show the line that just ran (after the new size is laid out); before
+        any line ran, the loop (unless the learner scrolled elsewhere)."""
         if self.current > 0:
             self.call_after_refresh(self._keep_current_visible)
 
     def _keep_current_visible(self) -> None:
         if self.current > 0:  # (it may have gone back to 0 before the refresh)
             self._keep_visible(self.current - 1)
+        elif self._home is not None and self._home in (-1, int(self.scroll_offset.y)):
+            self.call_after_refresh(self._go_home)
 
     def _keep_visible(self, index: int) -> None:
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height

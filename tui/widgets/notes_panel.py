@@ -2,7 +2,8 @@
 
 The Markdown is built when the panel is first shown (a hidden tab costs nothing at start-up). Maths
 written as plain text stays as written: a ``*`` between two operands (``2*x1 + 2*x2``) is escaped, so
-Markdown cannot read a pair of them as emphasis.
+Markdown cannot read a pair of them as emphasis. Code blocks wrap their long lines: a narrow panel (the
+picker's at 80 columns) shows them whole, as it does the prose.
 """
 
 from __future__ import annotations
@@ -22,7 +23,18 @@ NO_NOTES = "*This lesson has no notes.*"
 
 
 class PythonFence(MarkdownFence):
-    """A code block; untagged ones are Python (Textual would otherwise guess, loading every lexer: ~0.2 s)."""
+    """A code block; untagged ones are Python (Textual would otherwise guess, loading every lexer: ~0.2 s).
+    Its long lines wrap (Textual's scroll sideways, with no scrollbar, under a panel that cannot focus them)."""
+
+    DEFAULT_CSS = """
+    PythonFence {
+        overflow: hidden hidden;
+    }
+    PythonFence > #code-content {
+        width: 1fr;
+        text-wrap: wrap;
+    }
+    """
 
     def __init__(self, markdown: Markdown, token, code: str) -> None:
         if not token.info:
@@ -90,6 +102,7 @@ class NotesPanel(SafePanel, VerticalScroll):
     def __init__(self, notes: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.notes = notes  # the text to show
+        self._hint: str | None = None  # Markdown shown instead of notes (the picker's filter matched nothing)
         self._shown: str | None = None  # the text the Markdown holds
 
     def compose(self) -> ComposeResult:
@@ -97,6 +110,13 @@ class NotesPanel(SafePanel, VerticalScroll):
 
     def set_notes(self, notes: str) -> None:
         self.notes = localized_notes(notes)  # a built-in lesson's notes, in the chosen language
+        self._hint = None
+        if self.is_mounted and self.is_on_screen:
+            self._render_notes()
+
+    def show_hint(self, markdown: str) -> None:
+        """A line in place of any lesson's notes (until the next ``set_notes``)."""
+        self.notes, self._hint = "", markdown
         if self.is_mounted and self.is_on_screen:
             self._render_notes()
 
@@ -104,7 +124,8 @@ class NotesPanel(SafePanel, VerticalScroll):
         self._render_notes()
 
     def _render_notes(self) -> None:
-        if self._shown != self.notes:
-            self._shown = self.notes
-            self.query_one(NotesMarkdown).update(as_markdown(self.notes))
+        markdown = self._hint if self._hint is not None else as_markdown(self.notes)
+        if self._shown != markdown:
+            self._shown = markdown
+            self.query_one(NotesMarkdown).update(markdown)
             self.scroll_home(animate=False)

@@ -57,6 +57,7 @@ class SnapshotTable(SafePanel, DataTable):
         self._before: dict[tuple[str, str], str] = {}  # each cell's text in the snapshot shown before
         self._phase: str | None = None  # the phase of that snapshot
         self.changed: frozenset[tuple[str, str]] = frozenset()  # (row, column) cells highlighted now
+        self.natural_width = self.least_width = 0  # what the rows shown need (``fitted``)
 
     def on_mount(self) -> None:
         for key, label in self.COLUMNS:
@@ -65,17 +66,31 @@ class SnapshotTable(SafePanel, DataTable):
     def cells(self, param: Any) -> tuple[str | Text, ...]:
         raise NotImplementedError
 
+    def column_widths(self, rows: list[tuple[str | Text, ...]]) -> list[int]:
+        """Each column's width with its label and every cell of ``rows`` whole, padding included."""
+        pad = 2 * self.cell_padding
+        return [
+            pad + max([cell_len(label)] + [cell_len(str(row[index])) for row in rows])
+            for index, (_key, label) in enumerate(self.COLUMNS)
+        ]
+
     def fitted(self, rows: list[tuple[str | Text, ...]]) -> list[tuple[str | Text, ...]]:
-        """``rows`` with the ``WIDE`` column cut to the width the other columns leave."""
+        """``rows`` with the ``WIDE`` column cut to the width the other columns leave. Also notes the width
+        the table needs (``natural_width``: every cell whole; ``least_width``: the ``WIDE`` column cut to
+        ``MIN_WIDE``; border and scrollbar included)."""
         keys = [key for key, _ in self.COLUMNS]
-        if self.WIDE not in keys or not rows or self.size.width <= 0:
+        widths = self.column_widths(rows)
+        chrome = self.styles.gutter.width + self.styles.scrollbar_size_vertical
+        self.natural_width = sum(widths) + chrome
+        self.least_width = self.natural_width
+        if self.WIDE not in keys:
             return rows
         wide, pad = keys.index(self.WIDE), 2 * self.cell_padding
-        others = sum(
-            pad + max([cell_len(label)] + [cell_len(str(row[index])) for row in rows])
-            for index, (key, label) in enumerate(self.COLUMNS)
-            if index != wide
-        )
+        others = sum(widths) - widths[wide]
+        label = cell_len(self.COLUMNS[wide][1])  # (a column is never narrower than its label)
+        self.least_width = others + pad + max(label, min(self.MIN_WIDE, widths[wide] - pad)) + chrome
+        if not rows or self.size.width <= 0:
+            return rows
         room = max(self.MIN_WIDE, self.size.width - self.styles.scrollbar_size_vertical - others - pad)
         return [(*row[:wide], cut(row[wide], room), *row[wide + 1 :]) for row in rows]
 
