@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from core import distributed
 from core.base.events import Diverged, Finished, Progress
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
+from core.base.i18n import pick
 from core.base.settings import RunSettings
-from core.engine import session
+from core.engine import session, variables
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
 from core.front.ctrl_c import StopAtStepBoundary
@@ -158,10 +159,14 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         }
         if isinstance(ended, Diverged):
             record["message"] = divergence_advice(ended)
+        if getattr(args, "vars", False):
+            record["variables"] = [variables.record(v) for v in variables.describe(trainer.loop_variables())]
         output.write(record)
     else:
         print(f"{lesson.id}: {ended_words(ended, trainer.step)} in {seconds:.1f} s")
         print(format_summary(summary), flush=True)
+        if getattr(args, "vars", False):
+            print(stop_variables(trainer), flush=True)
     if (idle := nothing_left(settings, trainer, ended, steps_before)) is not None:
         note(None, idle)
     if isinstance(ended, Diverged):
@@ -185,6 +190,17 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
             note(None, f"interrupted after {trainer.step} steps")
         return EXIT_INTERRUPTED
     return EXIT_DONE
+
+
+def stop_variables(trainer: Trainer) -> str:
+    """``--vars``: the loop's local variables where the run stopped, as a table under a heading."""
+    found = variables.describe(trainer.loop_variables())
+    if not found:
+        return pick("variables: none (the lesson's loop has ended)", "变量：无（这一课的循环已经结束）")
+    where = trainer.progress
+    after = f"after {where.phase}, " if where.phase is not None else ""
+    heading = pick(f"variables ({after}step {where.step}):", f"变量（{after}第 {where.step} 步）：")
+    return "\n".join([heading, *("  " + line for line in variables.table(found))])
 
 
 def nothing_left(

@@ -39,8 +39,17 @@ REQUESTS: dict[str, dict[str, tuple]] = {
     "open": {"path": _TEXT},
     "call": {"action": _TEXT, "argument": (str, type(None)), "description": _TEXT},
     "refresh": {},
-    "needs": {"chart": (bool,), "snapshot": (bool,), "views": (bool,), "ratios": (bool,)},
+    "needs": {
+        "chart": (bool,),
+        "snapshot": (bool,),
+        "views": (bool,),
+        "ratios": (bool,),
+        "variables": (bool,),
+        "full": (str, type(None)),
+        "model": (bool,),
+    },
 }
+OPTIONAL = {"needs": frozenset({"variables", "full", "model"})}  # (a client of before the Variables tab omits them)
 ANSWERED = frozenset({"set_lr", "set_option", "open", "call"})  # the ones a dialog waits on (an ``id``)
 
 
@@ -56,10 +65,10 @@ def check_request(data: Any) -> tuple[str, dict[str, Any], int | None]:
     expected = REQUESTS.get(name)
     if expected is None:
         raise ProtocolError(f"unknown request {name[:40]!r}")
-    if not isinstance(args, dict) or set(args) != set(expected):
+    if not isinstance(args, dict) or not set(expected) - OPTIONAL.get(name, frozenset()) <= set(args) <= set(expected):
         raise ProtocolError(f"{name} takes {', '.join(expected) or 'no arguments'}")
     for key, allowed in expected.items():
-        if not _fits(args[key], allowed):
+        if key in args and not _fits(args[key], allowed):
             raise ProtocolError(f"{name}: a bad {key}")
     if ident is not None and (not isinstance(ident, int) or isinstance(ident, bool)):
         raise ProtocolError("a request's id is a number")
