@@ -13,7 +13,8 @@ import torch
 from core.base import i18n
 from core.engine import catalog
 from core.engine.trainer import Trainer
-from core.engine.variables import Variable, changed, describe, table
+from core.engine.variables import Variable, changed, describe
+from core.engine.variables_text import table
 from core.front.cli import main
 from core.phases import BACKWARD, FORWARD, LOSS, UPDATE, ZERO_GRAD
 

@@ -28,7 +28,7 @@ from core.base.events import Diverged, Finished, Progress
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.base.i18n import pick
 from core.base.settings import RunSettings
-from core.engine import session, variables
+from core.engine import session, variables, variables_text
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
 from core.front.ctrl_c import StopAtStepBoundary
@@ -160,7 +160,7 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         if isinstance(ended, Diverged):
             record["message"] = divergence_advice(ended)
         if getattr(args, "vars", False):
-            record["variables"] = [variables.record(v) for v in variables.describe(trainer.loop_variables())]
+            record["variables"] = [variables_text.record(v) for v in variables.describe(trainer.loop_variables())]
         output.write(record)
     else:
         print(f"{lesson.id}: {ended_words(ended, trainer.step)} in {seconds:.1f} s")
@@ -200,7 +200,7 @@ def stop_variables(trainer: Trainer) -> str:
     where = trainer.progress
     after = f"after {where.phase}, " if where.phase is not None else ""
     heading = pick(f"variables ({after}step {where.step}):", f"变量（{after}第 {where.step} 步）：")
-    return "\n".join([heading, *("  " + line for line in variables.table(found))])
+    return "\n".join([heading, *("  " + line for line in variables_text.table(found))])
 
 
 def nothing_left(

@@ -16,7 +16,8 @@ from rich.text import Text
 from textual.binding import Binding
 
 from core.base.i18n import pick
-from core.engine.variables import HEADINGS, Variable, cells, changed
+from core.engine.variables import Variable, changed
+from core.engine.variables_text import HEADINGS, cells
 from tui.widgets.snapshot_table import CHANGED_STYLE, SnapshotTable, cut
 
 
