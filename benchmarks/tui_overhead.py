@@ -8,10 +8,11 @@ Rounds interleave the two so both see the same machine load; the median of the p
 printed, and the ratio of the two best times (each path at its least disturbed: on a shared machine the
 per-round ratios spread by several percent even with no frame drawn at all). ``--tab`` picks the
 visible tab (the default is the loss chart; ``graph`` the MLP's autograd graph, a lesson picture;
-``params`` snapshots every parameter at each frame).
+``params`` snapshots every parameter at each frame; ``variables`` reads the loop's local variables at each
+frame; ``model`` the layers' summary, with forward hooks noting each layer's output shape once per frame).
 
-    .venv/bin/python benchmarks/tui_overhead.py [--steps 2000] [--rounds 5] [--tab chart|params|grads|notes|graph]
-                                                [--threads 1]
+    .venv/bin/python benchmarks/tui_overhead.py [--steps 2000] [--rounds 5] [--threads 1]
+                                                [--tab chart|params|grads|notes|graph|variables|model]
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--tab", default="chart", choices=("chart", "params", "grads", "notes", "graph"))
+    parser.add_argument(
+        "--tab", default="chart", choices=("chart", "params", "grads", "notes", "graph", "variables", "model")
+    )
     parser.add_argument("--size", default="120x36", help="terminal size WxH")
     parser.add_argument(
         "--threads",

@@ -54,7 +54,12 @@ REQUESTS: dict[str, Request] = {
     "call": Request({"action": TEXT, "argument": MAYBE_TEXT, "description": TEXT}, "{description}", answered=True),
     "set_break": Request({"text": TEXT}, "break", answered=True),
     "refresh": Request({}, "refresh"),
-    "needs": Request({f.name: FLAG for f in fields(Needs)}, "needs"),
+    # (a client of before the Variables and Model tabs leaves those out: they are off for it)
+    "needs": Request(
+        {f.name: MAYBE_TEXT if f.name == "full" else FLAG for f in fields(Needs)},
+        "needs",
+        defaults={"variables": False, "full": None, "model": False},
+    ),
 }
 OWN = frozenset({"refresh", "needs"})  # each driver implements these itself: they steer its frames, not the run
 

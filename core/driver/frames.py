@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from core.base.events import Progress
 from core.base.status import Status
 from core.driver.records import LineStop
+from core.engine.model_summary import ModelSummary, OutputShapes, summarize
+from core.engine.variables import Variable, describe
 
 if TYPE_CHECKING:
     from core.base.events import Finished
@@ -53,6 +55,8 @@ class Frame:
     message: str = ""  # why the run stopped (diverged, finished, crashed), for the message line
     run_id: int = 0  # changes on reset / opening a checkpoint: the screen forgets per-run state
     at_line: LineStop | None = None  # i: the line a line step waits before (the code panel follows it)
+    variables: tuple[Variable, ...] | None = None  # the loop's local variables (None: the Variables tab is hidden)
+    model: ModelSummary | None = None  # the model's layers (None: the Model tab is hidden)
 
     # The record's fields, read where they are shown (the status bar, the code panel).
     @property
@@ -88,6 +92,9 @@ class Needs:
     snapshot: bool = True  # parameters and gradients (the Params and Grads tabs)
     views: bool = True  # the lesson's own views
     ratios: bool = True  # the update/parameter ratio column (the Grads tab): a copy of every weight
+    variables: bool = False  # the loop's local variables (the Variables tab)
+    full: str | None = None  # the one variable the learner opened, described in full
+    model: bool = False  # the layers, their parameters and output shapes (the Model tab): hooks while it is shown
 
 
 class FrameBuilder:
@@ -101,6 +108,7 @@ class FrameBuilder:
         self._next_chart = 0.0  # while training, the time the next frame may carry the loss history
         self._moving = False  # whether the last frame was built while the run moved
         self._started = 0.0
+        self.shapes = OutputShapes()  # forward hooks noting the layers' output shapes, while the Model tab shows
 
     def snapshot_now(self) -> None:
         """The next frame carries a snapshot and the history (e.g. a panel that needs one became visible)."""
@@ -118,13 +126,23 @@ class FrameBuilder:
         if not moving or ((needs.snapshot or needs.views) and now >= self._next_snapshot):
             # Without ratios the next update is not measured: for a big model that copy-and-compare of every
             # parameter costs several times the snapshot itself.
-            snapshot = trainer.snapshot(
-                views=needs.views or not moving, ratios=needs.ratios or not moving, params=needs.snapshot or not moving
-            )
+            self.shapes.noting = False  # (a lesson view may run a layer itself: not the lesson's forward pass)
+            try:
+                snapshot = trainer.snapshot(
+                    views=needs.views or not moving,
+                    ratios=needs.ratios or not moving,
+                    params=needs.snapshot or not moving,
+                )
+            finally:
+                self.shapes.noting = True
             self._next_snapshot = now + SNAPSHOT_INTERVAL
         chart = not moving or (needs.chart and now >= self._next_chart)
         if chart:
             self._next_chart = now + CHART_INTERVAL
+        if needs.model:  # (hooks go on and off in this thread: the forward pass runs here)
+            self.shapes.follow(trainer.run.watched)
+        elif self.shapes.following:
+            self.shapes.remove()
         history = trainer.history
         self.pending = True
         return Frame(
@@ -141,7 +159,15 @@ class FrameBuilder:
             message=run.message,
             run_id=run.run_id,
             at_line=run.at_line,
+            variables=describe(self._locals(run), needs.full) if needs.variables else None,
+            model=summarize(trainer.run.watched, self.shapes) if needs.model else None,
         )
+
+    @staticmethod
+    def _locals(run: RunControl) -> Mapping[str, Any]:
+        """The variables to show: the line a line step waits before (in ``forward``, say), else the loop's."""
+        frame = run.line_frame
+        return frame.f_locals if frame is not None else run.trainer.loop_variables()
 
     def sent(self) -> None:
         """The frame is posted: the next one waits ``MIN_INTERVAL``, or 40 times what this one cost."""

@@ -60,8 +60,8 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
             "drop --seed, or start a new run without --resume"
         )
     args.seed = parse_seed(args.seed if args.seed is not None else "0")
-    if args.json and not args.headless:
-        args.headless = True  # --json only makes sense without the app
+    if (args.json or getattr(args, "vars", False)) and not args.headless:
+        args.headless = True  # --json and --vars only make sense without the app
     check_serve(args)
     check_nproc(args)
     check_until(args)

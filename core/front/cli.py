@@ -74,6 +74,9 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     run.add_argument("--headless", action="store_true", help="train without the app, print progress and results")
     run.add_argument("--json", action="store_true", help="with --headless: one JSON object per step, then a summary")
     run.add_argument(
+        "--vars", action="store_true", help="with --headless: print the loop's variables where the run stops"
+    )
+    run.add_argument(
         "--save", metavar="PATH", help="with --headless: save a checkpoint here when the run ends or ctrl+c stops it"
     )
     run.add_argument("--resume", metavar="PATH", help="continue from a checkpoint saved with --save or ctrl+s")
@@ -123,13 +126,18 @@ class Command:
 
     @property
     def opens_app(self) -> bool:
-        """No command, or ``run LESSON`` without ``--headless``/``--json``: the app's to open."""
+        """No command, or ``run LESSON`` without ``--headless``/``--json``/``--vars``: the app's to open."""
         args = self.args
         if args.command is None:
             return not args.version
         if args.command == "attach":
             return True
-        return args.command == "run" and not args.help and args.lesson is not None and not (args.headless or args.json)
+        return (
+            args.command == "run"
+            and not args.help
+            and args.lesson is not None
+            and not (args.headless or args.json or args.vars)
+        )
 
 
 def parse(argv: Sequence[str]) -> Command:

@@ -33,7 +33,7 @@ from core.base.events import Diverged, Finished, Progress
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_INTERRUPTED
 from core.base.i18n import pick
 from core.base.settings import RunSettings
-from core.engine import session
+from core.engine import session, variables, variables_text
 from core.engine.divergence import diverged_message
 from core.engine.until_watch import Held, UntilWatch
 from core.errors import CheckpointError, UsageError
@@ -211,6 +211,8 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
             record["message"] = divergence_advice(ended)
         if isinstance(ended, Held):
             record["until"] = ended.held
+        if getattr(args, "vars", False):
+            record["variables"] = [variables_text.record(v) for v in variables.describe(trainer.loop_variables())]
         output.write(record)
     elif isinstance(ended, Held):
         print(
@@ -227,6 +229,8 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         note(None, pick(f"stopped: {ended.describe()}", f"已停下：{ended.describe()}"))
     elif isinstance(ended, Finished) and until is not None:
         note(None, until.never_held(trainer))
+        if getattr(args, "vars", False):
+            print(stop_variables(trainer), flush=True)
     if (idle := nothing_left(settings, trainer, ended, steps_before)) is not None:
         note(None, idle)
     if isinstance(ended, Diverged):
@@ -250,6 +254,17 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
             note(None, f"interrupted after {trainer.step} steps")
         return EXIT_INTERRUPTED
     return EXIT_DONE
+
+
+def stop_variables(trainer: Trainer) -> str:
+    """``--vars``: the loop's local variables where the run stopped, as a table under a heading."""
+    found = variables.describe(trainer.loop_variables())
+    if not found:
+        return pick("variables: none (the lesson's loop has ended)", "变量：无（这一课的循环已经结束）")
+    where = trainer.progress
+    after = f"after {where.phase}, " if where.phase is not None else ""
+    heading = pick(f"variables ({after}step {where.step}):", f"变量（{after}第 {where.step} 步）：")
+    return "\n".join([heading, *("  " + line for line in variables_text.table(found))])
 
 
 def nothing_left(

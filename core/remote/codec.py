@@ -24,7 +24,9 @@ from core.base.events import Progress
 from core.base.status import Status
 from core.driver.frames import Frame
 from core.driver.records import ActionDone, Answer, Failure, LineStop, Notice
+from core.engine.model_summary import Layer, ModelSummary
 from core.engine.snapshot import ParamSnapshot, Snapshot, Stats
+from core.engine.variables import TensorInfo, Variable
 from core.phases import Phase
 from core.remote.messages import Bye, Refused, Welcome
 
@@ -38,6 +40,10 @@ ALLOWED: dict[str, type] = {
         ParamSnapshot,
         Stats,
         LineStop,
+        Variable,
+        TensorInfo,
+        ModelSummary,
+        Layer,
         Notice,
         ActionDone,
         Failure,
@@ -50,7 +56,15 @@ ALLOWED: dict[str, type] = {
 ENUMS: dict[str, type[Enum]] = {"Status": Status, "Phase": Phase}
 FIELDS = {name: {f.name for f in dataclasses.fields(cls)} for name, cls in ALLOWED.items()}
 # Fields that hold tuples (nested tuples too): JSON writes them as lists.
-TUPLES = {"Frame": {"recent", "losses"}, "ParamSnapshot": {"shape", "values", "grad"}, "Snapshot": {"params"}}
+TUPLES = {
+    "Frame": {"recent", "losses", "variables"},
+    "ParamSnapshot": {"shape", "values", "grad"},
+    "Snapshot": {"params"},
+    "Variable": {"version"},
+    "TensorInfo": {"shape", "values"},
+    "ModelSummary": {"layers"},
+    "Layer": {"outputs"},
+}
 TUPLE_VALUES = {"Frame": {"evals"}}  # a mapping whose values are tuples
 
 

@@ -47,7 +47,7 @@ def check_request(data: Any) -> tuple[str, dict[str, Any], int | None]:
         raise ProtocolError(f"{name} takes {', '.join(expected) or 'no arguments'}")
     args = {**request.defaults, **args}
     for key, allowed in expected.items():
-        if not _fits(args[key], allowed):
+        if key in args and not _fits(args[key], allowed):
             raise ProtocolError(f"{name}: a bad {key}")
     if ident is not None and (not isinstance(ident, int) or isinstance(ident, bool)):
         raise ProtocolError("a request's id is a number")

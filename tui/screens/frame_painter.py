@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.widgets import Sparkline, Static, TabbedContent
@@ -19,7 +19,9 @@ from core.base.status import ALERTS, Status
 from core.driver.frames import CHART_INTERVAL
 from tui.widgets.code_panel import CodePanel
 from tui.widgets.loss_chart import LossChart
+from tui.widgets.model_panel import ModelPanel
 from tui.widgets.status_bar import StatusBar
+from tui.widgets.variables_panel import VariablesPanel
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -33,6 +35,7 @@ HINTS = {
     Status.RUNNING: "training… space pauses · + and - change the learning rate",
     Status.PAUSED: "paused · space: run · n: one batch · .: one phase · e: end of epoch · ?: keys",
 }
+T = TypeVar("T", VariablesPanel, ModelPanel)
 CHART_COST_FACTOR = 50  # while training, the chart waits at least 50 times its last redraw's cost (<= 2% of the time)
 
 
@@ -114,6 +117,12 @@ class FramePainter:
                 force or frame.state != Status.RUNNING or time.perf_counter() >= self._chart_due
             ):
                 self._draw_chart(*self._chart_next)
+        elif active == "tab-variables":
+            if frame.variables is not None and (panel := self._mounted(VariablesPanel)) is not None:
+                panel.show(frame.variables, frame.run_id)
+        elif active == "tab-model":
+            if frame.model is not None and (model := self._mounted(ModelPanel)) is not None:
+                model.show(frame.model)
         elif snapshot is None:
             return
         elif active == "tab-params" and self._param_table.is_mounted:
@@ -127,6 +136,11 @@ class FramePainter:
                     widget.show(snapshot.views[name])
                 except Exception as exc:  # a view's bug: say so once in the message line, keep training
                     self.set_message(f"view {name} failed: {type(exc).__name__}: {exc}")
+
+    def _mounted(self, kind: type[T]) -> T | None:
+        """The screen's panel of that kind once it is mounted (hidden tabs are mounted after the first frame)."""
+        found = self._screen.query(kind)
+        return found.first() if found and found.first().is_mounted else None
 
 
 def message_for(frame: Frame) -> str:

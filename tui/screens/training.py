@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Sparkline, Static, TabbedContent, TabPane, Tabs
 from textual.worker import Worker, WorkerState
 
+from core.base.i18n import pick
 from core.base.settings import RunSettings
 from core.base.status import Status
 from core.driver.frames import Frame, Needs
@@ -46,11 +47,13 @@ from tui.widgets.grad_table import GradTable
 from tui.widgets.key_bar import KeyBar, panel_bindings
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.loss_sparkline import LossSparkline
+from tui.widgets.model_panel import ModelPanel
 from tui.widgets.notes_panel import NotesPanel
 from tui.widgets.param_table import ParamTable
 from tui.widgets.side_tables import BESIDE, SideTables
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.too_small import TooSmall
+from tui.widgets.variables_panel import VariablesPanel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -59,6 +62,9 @@ if TYPE_CHECKING:
 
     from core.driver.api import DriverApi
     from core.lesson import Lesson
+
+
+INSPECTING = ("tab-variables", "tab-model")  # tabs that show a table, wider when the side tables are shown
 
 
 def lesson_name(lesson: str | Lesson) -> str:
@@ -102,6 +108,7 @@ class TrainingScreen(Screen):
         self.frames_drawn = 0
         self.param_table, self.grad_table = ParamTable(id="params"), GradTable(id="grads")
         self.notes_panel = NotesPanel(id="notes")
+        self.variables_panel, self.model_panel = VariablesPanel(id="variables"), ModelPanel(id="model")
         self.side_tables = SideTables(id="side-tables")  # Params and Grads beside the tabs, 160 columns and more
         self.painter = FramePainter(self, self.param_table, self.grad_table, self._views)
         self.kept = KeptRuns()  # runs kept as references on the Loss chart (c)
@@ -122,6 +129,10 @@ class TrainingScreen(Screen):
                     yield Lazy(self.param_table)
                 with TabPane("Grads", id="tab-grads"):
                     yield Lazy(self.grad_table)
+                with TabPane(pick("Variables", "变量"), id="tab-variables"):
+                    yield Lazy(self.variables_panel)
+                with TabPane(pick("Model", "模型"), id="tab-model"):
+                    yield Lazy(self.model_panel)
                 with TabPane("Notes", id="tab-notes"):
                     yield Lazy(self.notes_panel)
             yield self.side_tables
@@ -217,7 +228,7 @@ class TrainingScreen(Screen):
             widget, tab_id = make_view(name, compute), f"tab-view-{index}"
             self._views[tab_id] = (name, widget)
             pane = TabPane(title(name), widget, id=tab_id)
-            tabs.add_pane(pane, before="tab-notes")
+            tabs.add_pane(pane, before="tab-variables")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One handler for a worker that died anyway: show why, keep the app up."""
@@ -250,12 +261,21 @@ class TrainingScreen(Screen):
 
     def _update_wants(self) -> None:
         active, side = self.query_one(TabbedContent).active, self.side_tables.shown
+        self.set_class(active in INSPECTING, "-inspecting")  # (wider tabs beside the side tables: app.tcss)
         self.driver.needs = Needs(
             chart=active == "tab-chart",
             snapshot=side or active in ("tab-params", "tab-grads"),
             views=active in self._views,
             ratios=side or active == "tab-grads",
+            variables=active == "tab-variables",
+            full=self.variables_panel.opened if active == "tab-variables" else None,
+            model=active == "tab-model",
         )
+
+    def on_variables_panel_opened(self, message: VariablesPanel.Opened) -> None:
+        """A variable opened in full (or closed): the driver reads its whole description at the stop."""
+        self._update_wants()
+        self.driver.refresh()
 
     def on_side_tables_toggled(self, message: SideTables.Toggled) -> None:
         """Wide enough for Params and Grads beside the chart: their tabs go away (and come back when narrower)."""
