@@ -123,20 +123,22 @@ class FrameBuilder:
                 self._next_chart = max(self._next_chart, now + CHART_INTERVAL)
         self._moving = moving
         snapshot = None
-        if not moving or ((needs.snapshot or needs.views) and now >= self._next_snapshot):
+        # A paused run's frame carries everything; a line step's (i, many a second) only what is on screen.
+        stepping_lines = run.at_line is not None or run.after_line
+        whole = not moving and not stepping_lines
+        due = now >= self._next_snapshot or stepping_lines
+        if whole or ((needs.snapshot or needs.views) and due):
             # Without ratios the next update is not measured: for a big model that copy-and-compare of every
             # parameter costs several times the snapshot itself.
             self.shapes.noting = False  # (a lesson view may run a layer itself: not the lesson's forward pass)
             try:
                 snapshot = trainer.snapshot(
-                    views=needs.views or not moving,
-                    ratios=needs.ratios or not moving,
-                    params=needs.snapshot or not moving,
+                    views=needs.views or whole, ratios=needs.ratios or whole, params=needs.snapshot or whole
                 )
             finally:
                 self.shapes.noting = True
             self._next_snapshot = now + SNAPSHOT_INTERVAL
-        chart = not moving or (needs.chart and now >= self._next_chart)
+        chart = whole or (needs.chart and (now >= self._next_chart or stepping_lines))
         if chart:
             self._next_chart = now + CHART_INTERVAL
         if needs.model:  # (hooks go on and off in this thread: the forward pass runs here)

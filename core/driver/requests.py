@@ -60,6 +60,7 @@ class RunControl:
         self.notices: list[Notice] = []  # said while training (a break that held): the driver sends them
         self.at_line: LineStop | None = None  # i: the line a line step stopped before (the lesson is mid-pull)
         self.line_frame: FrameType | None = None  # that line's frame (its locals: Variables), this thread only
+        self.after_line = False  # the latest move was a line step: its frames carry only what is on screen
 
     def _new_trainer(self, options: dict[str, Any], lr: float | str | None, resume: str | None = None) -> Trainer:
         try:
@@ -131,7 +132,7 @@ class RunControl:
             return False
         unit, value = self.goal
         if unit == "line":  # the line steps went as far as the next yield: stop at that phase
-            done = True
+            done = self.after_line = True
         elif unit == "step":
             done = self.trainer.step >= value  # the step is complete
         elif unit == "epoch" and str(event.phase) != "epoch":
@@ -157,6 +158,7 @@ class RunControl:
         """The learner did something: a notice about the run as it was (a checkpoint opened, a divergence's
         advice on the old learning rate) is stale now. A finished or crashed run's message still holds."""
         trainer, ended = self.trainer, self.trainer.ended
+        self.after_line = False
         if trainer.status == Status.DIVERGED and isinstance(ended, Diverged) and ended.reason:
             advice = f"The learning rate is now {trainer.lr:g}: continue with it, or reset."
             self.message = diverged_message(ended.step, ended.reason, advice)
@@ -164,6 +166,7 @@ class RunControl:
             self.message = ""
 
     def _restart(self, message: str) -> None:
+        self.after_line = False
         self.stop_moving(message)
         self.line = self.prev_line = 0
         self.rate.forget()

@@ -225,12 +225,12 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
     else:
         print(f"{lesson.id}: {ended_words(ended, trainer.step)} in {seconds:.1f} s")
         print(format_summary(summary), flush=True)
+    if getattr(args, "vars", False) and not isinstance(output, JsonLines):
+        print(stop_variables(trainer), flush=True)
     if isinstance(ended, Held) and isinstance(output, JsonLines):
         note(None, pick(f"stopped: {ended.describe()}", f"已停下：{ended.describe()}"))
     elif isinstance(ended, Finished) and until is not None:
         note(None, until.never_held(trainer))
-        if getattr(args, "vars", False):
-            print(stop_variables(trainer), flush=True)
     if (idle := nothing_left(settings, trainer, ended, steps_before)) is not None:
         note(None, idle)
     if isinstance(ended, Diverged):
