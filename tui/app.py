@@ -67,8 +67,8 @@ class LearnApp(App):
             self.call_after_refresh(self._start_torch_import)
 
     def open_lesson(self, lesson: str | Lesson, settings: RunSettings | None = None) -> None:
-        from tui.driver.local import local_driver
-        from tui.screens.training import TrainingScreen
+        from tui.driver.local import local_driver  # (the training view and its driver: off the picker's first frame)
+        from tui.screens.training import TrainingScreen  # (plotext and the panels: ~400 ms, after the first frame)
 
         if settings is None and self.data_dir and isinstance(lesson, str):
             # Whether it has a data_dir option is known once it is imported: in a thread (torch takes seconds).

@@ -31,7 +31,7 @@ def require_terminal() -> None:
 
 def open_app(settings: dict[str, Any]) -> int:
     require_terminal()  # before importing Textual
-    from tui.app import run_app
+    from tui.app import run_app  # (Textual: never on the headless commands' or a torchrun process's path)
 
     return run_app(**settings)
 
@@ -43,7 +43,7 @@ def dispatch(argv: Sequence[str]) -> int:
     if command.args.command == "attach":
         settings = attach_settings(command.args, command.rest)
         require_terminal()
-        from tui.attach import run_attached
+        from tui.attach import run_attached  # (Textual, as above)
 
         return run_attached(**settings)
     return open_app(cli.app_settings(command))

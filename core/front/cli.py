@@ -215,20 +215,20 @@ def run_command(command: Command) -> int:
     if args.command == "run":
         return command_run(command)
     if args.command in ("exercise", "check"):
-        from core.front import exercise as commands
+        from core.front import exercise as commands  # (numpy and the trainer: only for these commands)
 
         if rest:
             raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
         return commands.run_exercise(args) if args.command == "exercise" else commands.run_check(args)
     if args.command == "compare":
-        from core.front import compare
+        from core.front import compare  # (the engine: numpy, torch with the lesson)
 
         return compare.run(command)
     if rest:
         raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
     if args.command == "list":
         return command_list(args)
-    from core.front import sample as sample_cli
+    from core.front import sample as sample_cli  # (char-gpt's model: torch)
 
     return sample_cli.run(args)
 

@@ -52,7 +52,7 @@ class Outcome:
 
 def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcome:
     """The comparison up to ``target`` (step, phase, line: the learner's position), in the calling thread."""
-    from core.exercises.check import compare
+    from core.exercises.check import compare  # (numpy and the trainer: in the checking thread, not the UI's)
 
     step, phase, line = target
     matched = 0

@@ -219,7 +219,9 @@ class PickerScreen(Screen):
         """The notes panel, mounted once the list is on screen (Markdown and markdown_it take ~30 ms to import)."""
         if self.preview is not None:
             return
-        from tui.widgets.notes_panel import NotesPanel
+        from tui.widgets.notes_panel import (
+            NotesPanel,
+        )  # (Markdown: after the first frame, tests/test_startup_imports.py)
 
         self.preview = NotesPanel(id="lesson-preview")
         await self.query_one("#picker-body").mount(self.preview)
@@ -254,7 +256,7 @@ class PickerScreen(Screen):
 
     def action_lesson_options(self) -> None:
         """The options form of the highlighted lesson; it answers the lesson and its settings, or None."""
-        from tui.screens.lesson_form import LessonForm
+        from tui.screens.lesson_form import LessonForm  # (opened by a key: off the first frame)
 
         lesson_id = self._highlighted_id()
         if lesson_id is not None:
@@ -266,7 +268,7 @@ class PickerScreen(Screen):
             self._open(*answer)
 
     def action_open_file(self) -> None:
-        from tui.screens.prompt import PromptScreen
+        from tui.screens.prompt import PromptScreen  # (opened by a key: off the first frame)
 
         def check(text: str) -> str:
             path = Path(text.strip()).expanduser()
@@ -290,7 +292,7 @@ class PickerScreen(Screen):
             self._open(path)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen, help_rows
+        from tui.screens.help import HelpScreen, help_rows  # (opened by a key: off the first frame)
 
         # The list's own keys first: they have no binding on this screen.
         self.app.push_screen(HelpScreen([*list_keys(), *help_rows(self.app, (*PICKER_KEYS, *FOCUS_KEYS))]))

@@ -24,7 +24,7 @@ def _short(value: Any) -> str:
 
 def differing_values(mine: Any, reference: Any) -> list[tuple[str, str, str]]:
     """(what, yours, the reference's) for the loss and each watched value or gradient that differs."""
-    from core.exercises.diagnose import close
+    from core.exercises.diagnose import close  # (numpy: only once a check ran)
 
     rows = []
     if mine.phase == "LOSS" and not close(mine.loss, reference.loss):
