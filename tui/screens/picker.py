@@ -219,9 +219,7 @@ class PickerScreen(Screen):
         """The notes panel, mounted once the list is on screen (Markdown and markdown_it take ~30 ms to import)."""
         if self.preview is not None:
             return
-        from tui.widgets.notes_panel import (
-            NotesPanel,
-        )  # (Markdown: after the first frame, tests/test_startup_imports.py)
+        from tui.widgets.notes_panel import NotesPanel  # (Markdown: after the first frame)
 
         self.preview = NotesPanel(id="lesson-preview")
         await self.query_one("#picker-body").mount(self.preview)
