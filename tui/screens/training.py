@@ -120,6 +120,7 @@ class TrainingScreen(Screen):
         if "torch" in sys.modules:
             self.query_one(StatusBar).show_loading("loading lesson…")
         self._preview()
+        self.exercise = ExerciseCheck.watch(self)  # an exercise file is watched even when it does not load
         self._update_wants()
         self.query_one(Sparkline).visible = False
         # Start after the first frame: importing torch in the worker competes with painting for the GIL.
@@ -168,6 +169,8 @@ class TrainingScreen(Screen):
         if is_exercise(lesson) and self.exercise is None:
             self.exercise = ExerciseCheck(self, lesson.source_file)
             self.exercise.mount()
+        if self.exercise is not None:
+            self.exercise.loaded()
 
     def _add_lesson_keys(self, lesson: Lesson) -> None:
         keys, problems = lesson_keys(lesson)
@@ -197,6 +200,9 @@ class TrainingScreen(Screen):
         self.notify(message.text, title=message.title, severity=message.severity, markup=False)
 
     def on_driver_failure(self, message: DriverFailure) -> None:
+        if self.exercise is not None and self.lesson is None:  # the file does not load: the Check tab says so
+            self.exercise.load_failed(message.message, message.details)
+            return
         self.app.push_screen(ErrorDialog(message.title, message.message, message.details))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
