@@ -1,18 +1,19 @@
 """What does ``learn-tui check`` cost next to one plain run of the lesson? (target: every ratio < 2.5)
 
-``check`` runs the reference lesson and then the learner's file, and compares them at every yield (the loss,
-every watched parameter and gradient), so 2x is its floor. For each lesson the reference solution of its
-level-1 exercise (``core.exercises.make.solution``) is checked, and the lesson itself is run plainly through
-the Trainer for the same steps (every event consumed, no UI): set-up (data, model) included in both, as a
-learner waits for it. The two alternate round by round (which goes first alternates too) so both see the
-same machine load; the median of the per-round ratios is printed per lesson (wall time, and the process's
-CPU time, less sensitive to other processes on a shared machine), and the largest of them. Torch uses one
-thread unless told otherwise.
+``check`` runs the reference lesson and then the learner's file, and compares them at every yield (the loss, every
+watched parameter and gradient), so 2x is its floor. For each lesson the reference solution of its level-1
+exercise (``core.exercises.make.solution``) is checked, with check's default budget (``default``: two epochs,
+within 20 to 100 steps, ``core/exercises/budget.py``) or ``--steps N``, and the lesson itself is run plainly
+through the Trainer for the same steps of its own run (every event consumed, no UI): set-up (data, model) included
+in both, as a learner waits for it. The two alternate round by round (which goes first alternates too) so both see
+the same machine load; the median of the per-round ratios is printed per lesson (wall time, and the process's CPU
+time, less sensitive to other processes on a shared machine), and the largest of them. Torch uses one thread
+unless told otherwise.
 
-MNIST lessons read ``$LEARN_TUI_DATA`` when it holds MNIST/raw, else ../shared/data (the real files) when
-present, else small IDX files written here. rnn-names uses its built-in names.
+MNIST lessons read ``$LEARN_TUI_DATA`` when it holds MNIST/raw, else ../shared/data (the real files) when present,
+else small IDX files written here. rnn-names uses its built-in names.
 
-    .venv/bin/python benchmarks/check.py [--only autograd,mnist-cnn] [--steps 3,20] [--rounds 5] [--threads 1]
+    .venv/bin/python benchmarks/check.py [--only autograd,mnist-cnn] [--steps default,3] [--rounds 5] [--threads 1]
 """
 
 from __future__ import annotations
@@ -32,10 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from core.base.events import Progress  # noqa: E402
 from core.engine import catalog  # noqa: E402
 from core.engine.trainer import Trainer  # noqa: E402
 from core.exercises import make  # noqa: E402
-from core.exercises.check import check_file  # noqa: E402
+from core.exercises.check import check_file, forget_lessons  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 
@@ -65,26 +67,34 @@ def timed(run, *args) -> tuple[float, float]:
 
 
 def plain(lesson_id: str, steps: int) -> None:
-    for _event in Trainer(catalog.load(lesson_id), steps=steps, seed=0):
-        pass
+    """The first ``steps`` steps of the lesson's own run (its epochs: check's budget truncates the same run)."""
+    for event in Trainer(catalog.load(lesson_id), seed=0):
+        if isinstance(event, Progress) and event.step > steps:
+            break
 
 
-def checked(path: Path, steps: int) -> None:
+def checked(path: Path, steps: int | None) -> int:
+    """Check the file (``steps`` None: check's default budget); the steps it compared. Like ``plain``, it finds
+    and loads its lesson each time, as a fresh process does (the app, checking again and again, finds it once)."""
+    forget_lessons()
     result = check_file(path, steps=steps)
     if not result.passed:
         raise SystemExit(f"{path.name}: the reference solution failed check: {result.message}")
+    return result.steps
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="", help="comma-separated lesson ids (default: every exercise lesson)")
-    parser.add_argument("--steps", default="3,20", help="comma-separated step budgets (3: check's default)")
+    parser.add_argument(
+        "--steps", default="default", help="comma-separated step budgets (default: check's own, two epochs in 20-100)"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     lessons = [x for x in args.only.split(",") if x] or make.exercise_lessons()
-    budgets = [int(x) for x in args.steps.split(",")]
+    budgets = [None if x == "default" else int(x) for x in args.steps.split(",")]
     worst = worst_cpu = 0.0
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["LEARN_TUI_DATA"] = mnist_data(Path(tmp))
@@ -92,16 +102,16 @@ def main() -> None:
         for lesson_id in lessons:
             path = Path(tmp) / f"{lesson_id.replace('-', '_')}_level1.py"
             path.write_text(make.solution(lesson_id, 1), encoding="utf-8")
-            for steps in budgets:
-                checked(path, steps)  # warm: imports, the lesson's module, torch's first calls
+            for budget in budgets:
+                steps = checked(path, budget)  # warm: imports, the lesson's module, torch's first calls
                 base, check = [], []
                 for round_ in range(args.rounds):
                     if round_ % 2:
-                        check.append(timed(checked, path, steps))
+                        check.append(timed(checked, path, budget))
                         base.append(timed(plain, lesson_id, steps))
                     else:
                         base.append(timed(plain, lesson_id, steps))
-                        check.append(timed(checked, path, steps))
+                        check.append(timed(checked, path, budget))
                 wall = statistics.median(c[0] / p[0] for p, c in zip(base, check))
                 cpu = statistics.median(c[1] / p[1] for p, c in zip(base, check))
                 worst, worst_cpu = max(worst, wall), max(worst_cpu, cpu)

@@ -1,5 +1,6 @@
 """The app on an exercise file: the Check tab names the first mismatch at its step and phase, a save reloads the
-file and re-checks, ``h`` gives three hints, and the picker marks the levels passed (issue 15)."""
+file on the tab the learner was on and re-checks, a file that does not load is still watched (its error in the
+Check tab, its line lit), ``h`` gives three hints, and the picker marks the levels passed (issues 15, 21)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,34 @@ import json
 import os
 
 from app_helpers import async_test, ready, wait_for
+from textual.widgets import TabbedContent
 
 from core.exercises.make import write_exercise
 from tui.app import LearnApp
 from tui.screens.training import TrainingScreen
+from tui.widgets.code_panel import CodePanel
 
 SIZE = (130, 40)
 
 
 def check_text(screen) -> str:
     return screen.exercise.panel.text if screen.exercise is not None else ""
+
+
+def save(path, text: str) -> None:
+    """Write ``text`` as an editor saves it, with a later mtime (the app polls it once a second)."""
+    path.write_text(text)
+    later = os.stat(path).st_mtime + 5 + len(text) % 7
+    os.utime(path, (later, later))
+
+
+async def reloaded(pilot, screen) -> TrainingScreen:
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen is not screen,
+        what="the reload",
+    )
+    return pilot.app.screen
 
 
 async def step_to(pilot, screen, step: int, phase: str) -> None:
@@ -62,18 +81,44 @@ async def test_check_tab_names_the_mismatch_then_a_save_reloads_and_it_matches(t
             hints.append(screen.exercise.panel.hint)
         assert len(set(hints)) == 3 and hints[-1].endswith("optimizer.zero_grad()")
 
-        source = path.read_text()
-        path.write_text(source.replace("# TODO: zero the gradients", "optimizer.zero_grad()"))
-        later = os.stat(path).st_mtime + 5
-        os.utime(path, (later, later))
-        await wait_for(
-            pilot,
-            lambda: isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen is not screen,
-            what="the reload",
+        screen.query_one(TabbedContent).active = "tab-check"
+        save(path, path.read_text().replace("# TODO: zero the gradients", "optimizer.zero_grad()"))
+        again = await reloaded(pilot, screen)
+        await wait_for(pilot, lambda: check_text(again).startswith("✓"), timeout=60, what="a passing check")
+        assert "match the reference (to ZERO_GRAD at step 2)" in check_text(again)
+        assert again.query_one(TabbedContent).active == "tab-check"  # the tab the learner was on
+
+
+@async_test
+async def test_a_syntax_error_shows_in_the_check_tab_and_the_fix_reloads_on_the_same_tab(tmp_path):
+    from core.exercises.make import solution
+
+    path = tmp_path / "linear_regression_level1.py"
+    path.write_text(solution("linear-regression", 1))
+    good = path.read_text()
+    async with LearnApp(str(path), preload_torch=False, show_speed=False).run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await wait_for(pilot, lambda: screen.exercise is not None, what="the Check tab")
+        await step_to(pilot, screen, 1, "LOSS")
+        screen.query_one(TabbedContent).active = "tab-grads"
+        broken = good.replace(
+            "loss.backward()\n            yield BACKWARD", "loss.backward(\n            yield BACKWARD"
         )
-        reloaded = pilot.app.screen
-        await wait_for(pilot, lambda: check_text(reloaded).startswith("✓"), timeout=60, what="a passing check")
-        assert "match the reference (to ZERO_GRAD at step 2)" in check_text(reloaded)
+        save(path, broken)
+        wrong = await reloaded(pilot, screen)
+        await wait_for(pilot, lambda: "does not load" in check_text(wrong), what="the error in the Check tab")
+        line = broken.splitlines().index("            loss.backward(") + 1
+        assert f"line {line}: '(' was never closed" in check_text(wrong)
+        assert wrong.query_one(TabbedContent).active == "tab-check"
+        assert wrong.query_one(CodePanel).current == line
+        assert isinstance(pilot.app.screen, TrainingScreen)  # no dialog over it: the next save is seen
+
+        save(path, good)
+        fixed = await reloaded(pilot, wrong)
+        await wait_for(pilot, lambda: fixed.lesson is not None, what="the fixed file to load")
+        await wait_for(pilot, lambda: fixed.query_one(TabbedContent).active == "tab-grads", what="the tab kept")
+        await wait_for(pilot, lambda: check_text(fixed).startswith("✓"), timeout=60, what="the check to where it was")
+        assert "(to LOSS at step 1)" in check_text(fixed)
 
 
 @async_test
@@ -85,8 +130,13 @@ async def test_an_unfilled_todo_says_what_is_missing(tmp_path):
         await step_to(pilot, screen, 1, "FORWARD")
         await wait_for(pilot, lambda: check_text(screen).startswith("✓"), what="the forward pass to match")
         await pilot.press("full_stop")  # the loss line is a TODO: the learner's loop breaks at `yield LOSS, loss`
-        await wait_for(pilot, lambda: "stopped" in check_text(screen), what="the crash in the Check tab")
-        assert "local variable 'loss'" in check_text(screen)
+        await wait_for(pilot, lambda: "TODO" in check_text(screen), what="the crash in the Check tab")
+        lines = path.read_text().splitlines()  # (the last one: the first is in the LBFGS branch, not run)
+        todo = max(n for n, text in enumerate(lines, 1) if text == "            # TODO: compute the loss: loss = ...")
+        assert check_text(screen).startswith(
+            f"✗ `loss` is used before anything sets it: fill in the TODO at line {todo}"
+        )
+        assert screen.query_one(CodePanel).current == todo
 
 
 @async_test

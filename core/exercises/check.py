@@ -12,6 +12,7 @@ the process's random generators, so each side's generator state is put back befo
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -26,11 +27,10 @@ from core.base.i18n import pick
 from core.engine import catalog
 from core.engine.trainer import Trainer
 from core.errors import LessonCrashed
-from core.exercises import record, time_limit, unversioned
-from core.exercises.diagnose import State, first_difference
+from core.exercises import budget, learner, record, time_limit, unversioned
+from core.exercises.diagnose import Finding, State, find
 from core.exercises.files import read_exercise
 
-DEFAULT_STEPS = 3
 PHASE_SECONDS = 30.0  # the least time one phase of the learner's file gets (learn-tui check --timeout)
 SLOWER = 20  # ... or this many times the reference's time for the same phase, when that is longer
 
@@ -45,6 +45,7 @@ class Comparison:
     difference: str | None
     mine: State | None = None  # both sides' values, only where they differ (the app shows them)
     reference: State | None = None
+    lit: int | None = None  # the line that made what differs, where the file tells (else the yield's)
 
 
 @dataclass(frozen=True)
@@ -57,22 +58,12 @@ class CheckResult:
     steps: int  # steps completed by both
     step: int | None = None  # where they differed
     phase: str | None = None
-    line: int | None = None
+    line: int | None = None  # the line to look at: the one that made the difference, or the yield's
     message: str = ""
+    epochs: int = 0  # the epochs the comparison reached
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def _add_locals(state: State, trainer: Any) -> None:
-    """The loop's tensors' shapes and which carry a grad_fn: asked only where the runs differ."""
-    import torch
-
-    for name, value in trainer.loop_variables().items():
-        if isinstance(value, torch.Tensor):
-            state.shapes[name] = tuple(value.shape)
-            if value.grad_fn is not None and value.dim() <= 1 and value.numel() == 1 and value.requires_grad:
-                state.graphed.add(name)
 
 
 def _generators() -> tuple:
@@ -102,14 +93,23 @@ def _next_state(rng_state: tuple) -> None:
 
 
 def compare(
-    path: Path, steps: int = DEFAULT_STEPS, seed: int = 0, reference_id: str = "", timeout: float | None = None
+    path: Path,
+    steps: int | None = None,
+    seed: int = 0,
+    reference_id: str = "",
+    timeout: float | None = None,
+    coverage: budget.Coverage | None = None,
 ) -> Iterator[Comparison]:
-    """One ``Comparison`` per yield of the learner's file, until the budget ends or they differ (``reference_id``:
-    the lesson ``read_exercise`` found, when the caller read it already; ``timeout``: ``PHASE_SECONDS``'s
-    stand-in). Raises ``time_limit.TimedOut`` when a phase of the learner's file runs past its limit."""
+    """One ``Comparison`` per yield of the learner's file, until ``steps`` steps (None: ``budget``'s default) or a
+    difference (``reference_id``: the lesson ``read_exercise`` found, when the caller read it already;
+    ``timeout``: ``PHASE_SECONDS``'s stand-in; ``coverage``: filled in with how much was compared). Raises
+    ``time_limit.TimedOut`` when a phase of the learner's file runs past its limit, ``learner.TodoLeft`` when it
+    stops on a name a TODO still has to set."""
 
     base = PHASE_SECONDS if timeout is None else timeout
-    reference = catalog.load(reference_id or read_exercise(path)[0])
+    reference = _reference(reference_id or read_exercise(path)[0])
+    coverage = coverage if coverage is not None else budget.Coverage()
+    coverage.wanted, coverage.lesson = steps, reference
     with time_limit.Watch(str(path.resolve()), base) as watch:
         mine = _timed(watch, base, path, functools.partial(catalog.load_file, path), LOADING)
         with rng.LOCK:  # a live run in the app waits, and finds the generators as it left them
@@ -117,9 +117,47 @@ def compare(
             try:
                 code = getattr(reference.train, "__code__", None)  # the lesson's file, to scan as the learner's
                 versions = code is not None and unversioned.versions_tell(Path(code.co_filename))
-                yield from _compare(reference, mine, steps, seed, versions, unversioned.versions_tell(path), watch)
+                sides = Sides(reference, mine, seed, Path(code.co_filename) if code is not None else None)
+                yield from _compare(sides, coverage, versions, unversioned.versions_tell(path), watch)
             finally:
                 _next_state(outer)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The two lessons of one check, their seed, and the reference lesson's file."""
+
+    reference: Any
+    mine: Any
+    seed: int
+    reference_file: Path | None
+
+    def trainer(self, lesson: Any) -> Trainer:
+        return Trainer(lesson, seed=self.seed, **budget.trainer_budget(self.reference))
+
+
+def _reference(lesson_id: str) -> Any:
+    """The built-in lesson an exercise names (``catalog.load``), found and loaded once per version of its file:
+    finding it reads every lesson's header, which costs more than checking a small lesson's first steps."""
+    path = _lesson_file(lesson_id)
+    return _loaded(path, os.stat(path).st_mtime_ns)
+
+
+@functools.cache
+def _lesson_file(lesson_id: str) -> str:
+    return catalog.find(lesson_id).path
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(path: str, _mtime_ns: int) -> Any:
+    return catalog.load_file(Path(path), builtin=True)
+
+
+def forget_lessons() -> None:
+    """Find and load the reference lesson again at the next check, as a fresh ``learn-tui check`` process does
+    (``benchmarks/check.py`` times it so, beside a plain run that finds its lesson too)."""
+    _lesson_file.cache_clear()
+    _loaded.cache_clear()
 
 
 LOADING = object()  # (``_timed``'s ``after`` while the learner's file is imported)
@@ -147,18 +185,21 @@ def _heading_for(event: Any) -> str:
 
 
 def _compare(
-    reference: Any, mine: Any, steps: int, seed: int, ref_versions: bool, versions: bool, watch: time_limit.Watch
+    sides: Sides, coverage: budget.Coverage, ref_versions: bool, versions: bool, watch: time_limit.Watch
 ) -> Iterator[Comparison]:
-    """The reference runs first and its values at every yield are recorded, with the time each phase took; then
-    the learner's file runs and is compared with them yield by yield, in place (``record``), each phase within
-    ``SLOWER`` times the reference's time or ``watch``'s least limit. One after the other, each run draws the
-    same random numbers it would alone."""
+    """The reference runs first and its values at every yield are recorded, with the time each phase took, up to
+    the budget (``coverage``); then the learner's file runs and is compared with them yield by yield, in place
+    (``record``), each phase within ``SLOWER`` times the reference's time or ``watch``'s least limit. One after
+    the other, each run draws the same random numbers it would alone."""
     expected, took, start = [], [], time.perf_counter()
-    for ref_record in record.records(Trainer(reference, steps=steps, seed=seed), ref_versions):
+    for ref_record in record.records(sides.trainer(sides.reference), ref_versions):
+        if isinstance(ref_record.event, Progress) and not coverage.seen(ref_record.step, ref_record.event.epoch):
+            break
         expected.append(ref_record)
         took.append(time.perf_counter() - start)
         start = time.perf_counter()
-    ours = Trainer(mine, steps=steps, seed=seed)
+        coverage.whole = not isinstance(ref_record.event, Progress)
+    ours = sides.trainer(sides.mine)
     watched = record.Watched(ours)
     path, my_event, pull = Path(watch.filename), None, functools.partial(next, ours, None)
     limits = [max(watch.idle, SLOWER * seconds) for seconds in took]
@@ -166,23 +207,31 @@ def _compare(
         try:
             my_event = _timed(watch, limits[index], path, pull, my_event)
         except LessonCrashed as exc:
-            raise LessonCrashed(exc.message + _crash_cause(exc.message), exc.details) from None
+            left = learner.unfinished(path, exc.__cause__)
+            if left is not None:
+                raise left from None
+            raise LessonCrashed(exc.message + learner.crash_cause(exc.message), exc.details) from None
         at = record.where(my_event)
         phase, step, line, _ = at
-        difference: str | None = None
+        found: Finding | None = None
         shown: tuple[State | None, State | None] = (None, None)
         if not record.matches(ours, at, watched, ref, versions):
             my_state, ref_state = record.live_state(ours, my_event, watched.now()), ref.state()
             # they matched at the yield before, so the reference's values there are the learner's too
             before = expected[index - 1].state() if index > 0 else None
-            difference = first_difference(my_state, ref_state, before)
-            if difference is not None:  # look at both loops' tensors there (the reference is run again to it)
-                _add_locals(my_state, ours)
-                _add_locals(ref_state, _reference_at(reference, steps, seed, index))
-                difference = first_difference(my_state, ref_state, before)
+            if find(my_state, ref_state, before) is not None:  # look at both loops' tensors, and the file's order
+                record.add_locals(my_state, ours)
+                record.add_locals(ref_state, _reference_at(sides, index))
+                found = find(my_state, ref_state, before, learner.step_before_backward(path))
                 shown = (my_state, ref_state)
-        yield Comparison(step, phase, line, difference, *shown)
-        if difference is not None or not _goes_on(ref.event) or not _goes_on(my_event):
+        if found is not None:
+            text, lit = found.text, learner.lit_line(found.kind, found.name, path, sides.reference_file, line)
+            if found.kind == "sign":
+                text += learner.losses_after(functools.partial(watch.call, limits[index], pull), expected, index)
+            yield Comparison(step, phase, line, text + learner.still_todo(path, line), *shown, lit=lit)
+            return
+        yield Comparison(step, phase, line, None)
+        if not _goes_on(ref.event) or not _goes_on(my_event):
             return
 
 
@@ -190,36 +239,26 @@ def _goes_on(event: Any) -> bool:
     return isinstance(event, Progress)
 
 
-def _reference_at(reference: Any, steps: int, seed: int, index: int) -> Any:
+def _reference_at(sides: Sides, index: int) -> Any:
     """A reference run paused at its yield number ``index`` (counting from 0)."""
-    trainer = Trainer(reference, steps=steps, seed=seed)
+    trainer = sides.trainer(sides.reference)
     for _ in range(index + 1):
         next(trainer, None)
     return trainer
 
 
-def _crash_cause(message: str) -> str:
-    if "leaf Variable that requires grad is being used in an in-place operation" in message:
-        return pick(
-            "; an in-place update of a weight is recorded in the graph: update it through `.data` or "
-            "inside `with torch.no_grad():`",
-            "；对权重的原地更新被记进了计算图：请通过 `.data` 或在 `with torch.no_grad():` 里更新",
-        )
-    return ""
-
-
-def check_file(
-    path: Path | str, steps: int = DEFAULT_STEPS, seed: int = 0, timeout: float | None = None
-) -> CheckResult:
+def check_file(path: Path | str, steps: int | None = None, seed: int = 0, timeout: float | None = None) -> CheckResult:
+    """The learner's file against its reference over ``steps`` steps (None: ``budget``'s default): passed, or
+    where they first part and why."""
     path = Path(path).expanduser()
     lesson, level = read_exercise(path)
-    phases, done = 0, 0
+    phases, done, coverage = 0, 0, budget.Coverage()
     try:
-        for item in compare(path, steps, seed, lesson, timeout):
+        for item in compare(path, steps, seed, lesson, timeout, coverage):
             if item.difference is not None:
                 where = pick(
-                    f"after {item.phase} at step {item.step} ({path.name}, line {item.line})",
-                    f"第 {item.step} 步 {item.phase} 之后（{path.name} 第 {item.line} 行）",
+                    f"after {item.phase} at step {item.step} ({path.name}, line {item.lit or item.line})",
+                    f"第 {item.step} 步 {item.phase} 之后（{path.name} 第 {item.lit or item.line} 行）",
                 )
                 return CheckResult(
                     str(path),
@@ -230,22 +269,25 @@ def check_file(
                     done,
                     item.step,
                     item.phase,
-                    item.line,
+                    item.lit or item.line,
                     f"{where}: {item.difference}",
                 )
             if item.phase is not None:
                 phases += 1
                 done = item.step
+    except learner.TodoLeft as exc:
+        return CheckResult(str(path), lesson, level, False, phases, done, line=exc.line, message=exc.message)
     except time_limit.TimedOut as exc:
-        where = f"{path.name}, line {exc.stuck}: " if exc.stuck is not None else ""
+        where = (
+            pick(f"{path.name}, line {exc.stuck}: ", f"{path.name} 第 {exc.stuck} 行：")
+            if exc.stuck is not None
+            else ""
+        )
         longer = pick(
             "; if it is only slow, give it longer: --timeout SECONDS", "；如果只是慢，可以放宽：--timeout 秒数"
         )
         return CheckResult(
             str(path), lesson, level, False, phases, done, line=exc.stuck, message=where + exc.message + longer
         )
-    message = pick(
-        f"all {phases} phases of {done} steps match the reference {lesson}",
-        f"{done} 步共 {phases} 个阶段都与参考 {lesson} 一致",
-    )
-    return CheckResult(str(path), lesson, level, True, phases, done, message=message)
+    message = budget.passed_message(coverage, phases)
+    return CheckResult(str(path), lesson, level, True, phases, done, message=message, epochs=coverage.epoch)

@@ -171,9 +171,11 @@ def read_exercise(path: Path) -> tuple[str, int]:
         tree = unversioned.parsed(path)
     except SyntaxError as exc:
         where = f"{shown(path)}, line {exc.lineno}" if exc.lineno else shown(path)
-        raise UsageError(f"{where}: {exc.msg}; fix the syntax and check again") from None
+        raise UsageError(
+            pick(f"{where}: {exc.msg}; fix the syntax and check again", f"{where}：{exc.msg}；请修正语法后再检查")
+        ) from None
     except (OSError, ValueError) as exc:  # (changed since it was read)
-        raise UsageError(f"can't read {shown(path)}: {exc}") from None
+        raise UsageError(pick(f"can't read {shown(path)}: {exc}", f"无法读取 {shown(path)}：{exc}")) from None
     found: dict[str, Any] = {}
     for node in tree.body:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.value, ast.Constant):
@@ -183,6 +185,9 @@ def read_exercise(path: Path) -> tuple[str, int]:
             found[target.id] = node.value.value
     if not isinstance(found.get("EXERCISE_OF"), str) or not isinstance(found.get("EXERCISE_LEVEL"), int):
         raise UsageError(
-            f"{path} is not an exercise file (no EXERCISE_OF = ...); make one with learn-tui exercise LESSON"
+            pick(
+                f"{path} is not an exercise file (no EXERCISE_OF = ...); make one with learn-tui exercise LESSON",
+                f"{path} 不是练习文件（没有 EXERCISE_OF = ...）；请用 learn-tui exercise LESSON 生成一个",
+            )
         )
     return found["EXERCISE_OF"], found["EXERCISE_LEVEL"]

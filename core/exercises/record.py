@@ -204,9 +204,12 @@ def _mark(value: Any) -> Any:
     ``_version``; None for no value; False (never unchanged) for numpy values and tensors without a version."""
     if value is None:
         return None
+    version = getattr(value, "_version", None)  # (torch's in-place counter; cheaper than catching its absence)
+    if version is None:
+        return False
     try:
-        return (value, value.data_ptr(), value._version)  # noqa: SLF001 (torch's in-place counter)
-    except (AttributeError, RuntimeError):
+        return (value, value.data_ptr(), version)
+    except RuntimeError:
         return False
 
 
@@ -257,3 +260,14 @@ def live_state(trainer: Any, event: Any, items: list[tuple[str, Any, bool]]) -> 
     params = {name: _numpy(value) for name, value, _ in items}
     grads = {name: _numpy(gradient(value, tracked, reported, name)) for name, value, tracked in items}
     return State(phase, step, line, loss, params, grads)
+
+
+def add_locals(state: State, trainer: Any) -> None:
+    """The loop's tensors' shapes and which carry a grad_fn: asked only where the runs differ."""
+    import torch
+
+    for name, value in trainer.loop_variables().items():
+        if isinstance(value, torch.Tensor):
+            state.shapes[name] = tuple(value.shape)
+            if value.grad_fn is not None and value.dim() <= 1 and value.numel() == 1 and value.requires_grad:
+                state.graphed.add(name)

@@ -1,11 +1,12 @@
 """A time limit on each phase of the learner's code: ``check`` stops a file that never reaches its next yield.
 
 The learner's loop is Python that runs in the checking thread (the CLI's main thread, the app's check worker).
-``Watch`` keeps one watchdog thread beside it that sleeps until the running phase's deadline; if the phase still
-runs then, it raises ``Expired`` in the checking thread through CPython's ``PyThreadState_SetAsyncExc``. The
-interpreter delivers it between two bytecodes, so it stops a ``while True:`` wherever it spins, never in the
-middle of a torch operation, and it unwinds like any exception: ``with`` blocks exit (``rng.LOCK`` is released,
-torch's grad mode is restored), the learner's generator is closed, ``check`` puts the random generators back.
+``Watch`` has a watchdog thread beside it (one for the process's checks) that sleeps until the running phase's
+deadline; if the phase still runs then, it raises ``Expired`` in the checking thread through CPython's
+``PyThreadState_SetAsyncExc``. The interpreter delivers it between two bytecodes, so it stops a ``while True:``
+wherever it spins, never in the middle of a torch operation, and it unwinds like any exception: ``with`` blocks
+exit (``rng.LOCK`` is released, torch's grad mode is restored), the learner's generator is closed, ``check`` puts
+the random generators back.
 
 Why not the alternatives: ``SIGALRM`` works only in the main thread and only on Unix (the app checks in a
 worker thread); running the learner's side in a thread of its own and giving up waiting for it would leave that
@@ -95,29 +96,71 @@ def _raise_in(ident: int, exc: type[BaseException] | None) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
 
 
+class _Watchdog:
+    """The one thread that watches every check of the process: started by the first, it stays while checks
+    follow each other (starting and joining a thread per check cost more than a small lesson's check on a busy
+    machine) and ends ``LINGER_SECONDS`` after the last. It sleeps until the nearest deadline or ``idle``."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.watches: set[Watch] = set()
+        self.thread: threading.Thread | None = None
+
+    def add(self, watch: Watch) -> None:
+        with self.lock:
+            self.watches.add(watch)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="learn-tui check time limit", daemon=True)
+                self.thread.start()
+        self.wake.set()  # (it may sleep longer than this check's shortest limit)
+
+    def remove(self, watch: Watch) -> None:
+        with self.lock:
+            self.watches.discard(watch)
+
+    def _run(self) -> None:
+        idle_since = None
+        while True:
+            with self.lock:
+                watches = list(self.watches)
+                now = time.monotonic()
+                if watches:
+                    idle_since = None
+                elif idle_since is None:
+                    idle_since = now
+                elif now - idle_since >= LINGER_SECONDS:
+                    self.thread = None
+                    return
+            delay = min((w.tick() for w in watches), default=LINGER_SECONDS)
+            if self.wake.wait(delay):
+                self.wake.clear()
+
+
+LINGER_SECONDS = 2.0
+_WATCHDOG = _Watchdog()
+
+
 class Watch:
     """The watchdog of one check: ``call(seconds, fn)`` runs ``fn`` in this thread and stops it with ``Expired``
     after ``seconds``. Arming a phase only writes its deadline under a lock (no thread is woken, a few
-    microseconds a yield): the watchdog sleeps at most ``idle`` seconds, the shortest limit, so it wakes up
-    before any deadline passes."""
+    microseconds a yield): the watchdog thread (``_Watchdog``) sleeps at most ``idle`` seconds, the shortest
+    limit, so it wakes up before any deadline passes."""
 
     def __init__(self, filename: str, idle: float) -> None:
         self.filename, self.idle = filename, idle
         self._lock = threading.Lock()
-        self._stop = threading.Event()
         self._ident = 0
         self._deadline = 0.0
         self._armed = self._fired = False
-        self._thread = threading.Thread(target=self._watch, name="learn-tui check time limit", daemon=True)
 
     def __enter__(self) -> Watch:
-        self._thread.start()
+        _WATCHDOG.add(self)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
-        self._stop.set()
         self._disarm()
-        self._thread.join()
+        _WATCHDOG.remove(self)
 
     def call(self, seconds: float, fn: Callable[[], T]) -> T:
         """``fn()``, or ``Expired`` raised in it once ``seconds`` have passed (``stuck_line`` says where)."""
@@ -135,18 +178,17 @@ class Watch:
                 _raise_in(self._ident, None)
             self._armed = False
 
-    def _watch(self) -> None:
-        delay = self.idle
-        while not self._stop.wait(delay):
-            with self._lock:
-                left = self._deadline - time.monotonic()
-                if not self._armed or left > 0:
-                    delay = min(left, self.idle) if self._armed else self.idle
-                    continue
-                if not self._fired or self._in_learners_code():
-                    self._fired = True
-                    _raise_in(self._ident, Expired)
-                delay = RESEND_SECONDS
+    def tick(self) -> float:
+        """(In the watchdog thread.) Stop the running phase if it is past its deadline; how long until the next
+        look."""
+        with self._lock:
+            left = self._deadline - time.monotonic()
+            if not self._armed or left > 0:
+                return min(left, self.idle) if self._armed else self.idle
+            if not self._fired or self._in_learners_code():
+                self._fired = True
+                _raise_in(self._ident, Expired)
+            return RESEND_SECONDS
 
     def _in_learners_code(self) -> bool:
         """The checking thread still runs the learner's file (its ``except:`` took the first ``Expired``)."""

@@ -202,7 +202,9 @@ def add_exercise_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="your exercise file")
-    parser.add_argument("--steps", type=int, default=None, help="steps to compare (default 3)")
+    parser.add_argument(
+        "--steps", type=int, default=None, help="steps to compare (default: two epochs, within 20 to 100 steps)"
+    )
     parser.add_argument(
         "--timeout",
         type=float,

@@ -37,7 +37,7 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError(f"--steps must be at least 1, got {args.steps}")
     if args.timeout is not None and not 0 < args.timeout < 10**6:  # (nan fails too)
         raise UsageError(f"--timeout must be a number of seconds above 0 (and below 1e6), got {args.timeout}")
-    result = check.check_file(args.file, args.steps or check.DEFAULT_STEPS, timeout=args.timeout)
+    result = check.check_file(args.file, args.steps, timeout=args.timeout)
     if result.passed:
         progress.record_pass(result.lesson, result.level)
     print(json.dumps(result.as_json(), ensure_ascii=False) if args.json else result.message)

@@ -2,9 +2,11 @@
 
 After each phase the learner reaches (while the run is paused), a thread worker runs ``core.exercises.check``'s
 own comparison up to that step and phase: it builds its own two trainers, so the live run's tensors are never
-touched from another thread. The file's mtime is polled once a second; a save reopens the view on the reloaded
-file from step 0 (a reset), and the Check tab is re-run to the step and phase reached before the save.
-Hints are counted in memory per file and TODO, for as long as the app runs (a reload keeps them).
+touched from another thread. The file's mtime is polled once a second, from the moment the view opens: a file
+that does not load (a syntax error) gets the Check tab too, showing the error with its line lit, and is still
+watched. A save reopens the view on the reloaded file from step 0 (a reset), on the tab the learner was on, and
+the Check tab is re-run to the step and phase reached before the save. Hints are counted in memory per file
+and TODO, for as long as the app runs (a reload keeps them).
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from core.engine import catalog
 from core.errors import LearnTuiError
 from core.exercises import make
 from core.exercises.files import read_exercise
+from core.exercises.learner import TodoLeft
 from core.exercises.time_limit import TimedOut
-from tui.widgets.check_panel import CheckPanel, differing_values
+from tui.widgets.check_panel import CheckPanel, verdict
 from tui.widgets.code_panel import CodePanel
 
 if TYPE_CHECKING:
@@ -31,6 +34,21 @@ if TYPE_CHECKING:
 POLL_SECONDS = 1.0
 HINTS_SHOWN: dict[tuple[str, int], int] = {}  # (file, TODO index) -> hints shown so far
 REACHED: dict[str, tuple[int, str | None, int | None]] = {}  # file -> where the learner was when it was saved
+TABS: dict[str, str] = {}  # file -> the tab the learner was on when it was saved
+EXERCISE_LINE = re.compile(r"^EXERCISE_OF\s*=", re.MULTILINE)
+ERROR_LINE = re.compile(r", line (\d+)")
+
+
+def exercise_file(ref: Any) -> Path | None:
+    """The exercise file a view opens, told from its text without running it (so one that does not load is
+    known too), or None."""
+    if not isinstance(ref, str) or not catalog.is_path(ref):
+        return None
+    path = Path(ref).expanduser()
+    try:
+        return path if EXERCISE_LINE.search(path.read_text(encoding="utf-8", errors="replace")) else None
+    except OSError:
+        return None
 
 
 def _mtime(path: Path) -> float | None:
@@ -46,8 +64,8 @@ class Outcome:
     phases: int  # phases that matched
     mismatch: Comparison | None = None
     crash: str = ""
-    stuck: int | None = None  # the line a phase was stuck at when it ran past its time limit
-    timed_out: bool = False
+    stuck: int | None = None  # the line to light: where a phase was stuck, the TODO to fill in
+    timed_out: bool = False  # the crash message stands alone (a time limit, a TODO left)
 
 
 def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcome:
@@ -67,6 +85,8 @@ def compare_to(path: Path, target: tuple[int, str | None, int | None]) -> Outcom
                 break
     except TimedOut as exc:  # the learner's file never reached its next yield: stopped, the app goes on
         return Outcome(target, matched, crash=exc.message, stuck=exc.stuck, timed_out=True)
+    except TodoLeft as exc:  # it stopped on a name a TODO still has to set
+        return Outcome(target, matched, crash=exc.message, stuck=exc.line, timed_out=True)
     except LearnTuiError as exc:
         return Outcome(target, matched, crash=exc.message)
     except Exception as exc:  # the learner's own code, where check does not wrap it
@@ -84,6 +104,19 @@ class ExerciseCheck:
         self.busy = False
         self.outcome: Outcome | None = None
         self.panel = CheckPanel(id="check")
+        self.tab = TABS.pop(str(self.path), None)  # the tab the learner was on before a reload
+        self.switched = False  # the Check tab was brought forward to show a load error
+        self.load_error = ""
+
+    @classmethod
+    def watch(cls, screen: TrainingScreen) -> ExerciseCheck | None:
+        """The Check tab and the watch on the file, as the view opens, when it opens an exercise file."""
+        path = exercise_file(screen.lesson_ref)
+        if path is None:
+            return None
+        check = cls(screen, str(path))
+        check.mount()
+        return check
 
     def mount(self) -> None:
         from textual.widgets import TabbedContent, TabPane
@@ -99,11 +132,55 @@ class ExerciseCheck:
                     "已重新加载：正在把你的文件重新检查到刚才的位置…",
                 )
             )
-            self._start()
+
+    def loaded(self) -> None:
+        """The lesson is loaded and its tabs added: back to the tab the learner was on before the reload, and
+        the check re-run to where the learner was."""
+        self.screen.call_after_refresh(self._show_tab, self.tab)
+        self._start()
+
+    def _show_tab(self, tab: str | None) -> None:
+        from textual.widgets import TabbedContent
+
+        tabs = self.screen.query_one(TabbedContent)
+        if tab is None or tab == tabs.active or not self.screen.is_mounted:
+            return
+        try:
+            hidden = tabs.get_tab(tab).has_class("-hidden")  # (Params and Grads beside the tabs, when wide)
+        except Exception:  # a tab this version of the file no longer has (a view removed): stay
+            return
+        if not hidden:
+            tabs.active = tab
+
+    def load_failed(self, message: str, details: str = "") -> None:
+        """The file does not load: the error in the Check tab, its line lit; the next save reloads it. (Called
+        for the driver's failure, then for each frame drawn: the frame's own line would unlight it.)"""
+        from textual.widgets import TabbedContent
+
+        code = self.screen.query_one(CodePanel)
+        if message != self.load_error:
+            self.load_error = message
+            text = pick(f"✗ your file does not load: {message}", f"✗ 你的文件无法加载：{message}")
+            hint = pick("save the fix: this view reloads it", "保存修改后，这个视图会重新加载它")
+            self.panel.show("\n\n".join(part for part in (text, details.rstrip(), hint) if part))
+            code.set_source(str(self.path))
+            tabs = self.screen.query_one(TabbedContent)
+            if tabs.active != "tab-check":
+                self.tab, self.switched = self.tab or tabs.active, True
+                tabs.active = "tab-check"
+        where = re.search(rf'"{re.escape(str(self.path.resolve()))}", line (\d+)', details) or ERROR_LINE.search(
+            message
+        )
+        if where is not None:
+            code.show_line(int(where.group(1)), title=pick("✗ your file does not load", "✗ 文件无法加载"))
 
     # -- checking ---------------------------------------------------------------------------------------------
     def seen(self, progress: Any, state: Status) -> None:
         """A frame was drawn: check up to its ``Progress`` once the run stands still there."""
+        frame = self.screen.frame
+        if state == Status.FAILED and self.screen.lesson is None and frame is not None:
+            self.load_failed(frame.message)
+            return
         step, line = progress.step, progress.line
         phase = progress.phase.name if progress.phase is not None else None
         if state in (Status.CRASHED, Status.FAILED):  # check through the step the learner's code broke in
@@ -134,48 +211,18 @@ class ExerciseCheck:
 
     def _show(self, outcome: Outcome) -> None:
         self.busy, self.checked, self.outcome = False, outcome.target, outcome
-        self.panel.show(self.verdict(outcome))
-        line = outcome.mismatch.line if outcome.mismatch is not None else outcome.stuck
+        self.panel.show(verdict(outcome))
+        item = outcome.mismatch
+        line = (item.lit or item.line) if item is not None else outcome.stuck
         if line is not None and self.screen.is_mounted:
-            title = (
-                pick("✗ differs from the reference here", "✗ 此处与参考代码不同")
-                if outcome.mismatch is not None
-                else pick("✗ the check stopped your file here", "✗ 检查在这里停下了你的文件")
-            )
+            if item is not None:
+                title = pick("✗ differs from the reference here", "✗ 此处与参考代码不同")
+                if item.lit is not None:
+                    title = pick("✗ this line made the difference", "✗ 差异出自这一行")
+            else:
+                title = pick("✗ the check stopped your file here", "✗ 检查在这里停下了你的文件")
             self.screen.query_one(CodePanel).show_line(line, title=title)
         self._start()  # the learner moved on while this ran
-
-    def verdict(self, outcome: Outcome) -> str:
-        item = outcome.mismatch
-        if outcome.timed_out:
-            return f"✗ {outcome.crash}"
-        if outcome.crash:
-            return pick(
-                f"✗ your file stopped before the reference did: {outcome.crash}",
-                f"✗ 你的文件在参考代码之前停下了：{outcome.crash}",
-            )
-        if item is None:
-            step, phase, _ = outcome.target
-            return pick(
-                f"✓ all {outcome.phases} phases so far match the reference (to {phase} at step {step})",
-                f"✓ 到第 {step} 步 {phase} 为止，全部 {outcome.phases} 个阶段都与参考代码一致",
-            )
-        lines = [
-            pick(
-                f"✗ after {item.phase} at step {item.step} (line {item.line}):",
-                f"✗ 第 {item.step} 步 {item.phase} 之后（第 {item.line} 行）：",
-            ),
-            item.difference or "",
-        ]
-        if item.mine is not None and item.reference is not None:
-            rows = differing_values(item.mine, item.reference)
-            if rows:
-                lines.append("")
-                width = max(len(what) for what, _, _ in rows)
-                for what, yours, theirs in rows:
-                    lines.append(pick(f"{what:<{width}}  yours:     {yours}", f"{what:<{width}}  你的：  {yours}"))
-                    lines.append(pick(f"{'':<{width}}  reference: {theirs}", f"{'':<{width}}  参考：  {theirs}"))
-        return "\n".join(lines)
 
     # -- reloading ----------------------------------------------------------------------------------------------
     def poll(self) -> None:
@@ -187,9 +234,15 @@ class ExerciseCheck:
 
     def reload(self) -> None:
         """Reopen the view on the saved file, from step 0; the check re-runs to where the learner was."""
+        from textual.widgets import TabbedContent
+
         reached = self.target or self.checked
         if reached is not None:
             REACHED[str(self.path)] = (reached[0], reached[1], None)  # (lines may have moved)
+        active = self.screen.query_one(TabbedContent).active
+        tab = self.tab if self.switched and active == "tab-check" else active
+        if tab:
+            TABS[str(self.path)] = tab
         screen = self.screen
         screen.app.switch_screen(screen.reopened())
         screen.app.notify(
@@ -198,7 +251,7 @@ class ExerciseCheck:
 
     # -- hints ----------------------------------------------------------------------------------------------------
     def hint(self) -> str:
-        """The next hint for the first TODO that is wrong (the task, then the calls it needs, then the line)."""
+        """The next hint for the first TODO that is wrong: what its phase must do, then the API, then the line."""
 
         try:
             lesson_id, level = read_exercise(self.path)
@@ -211,9 +264,7 @@ class ExerciseCheck:
         shown = HINTS_SHOWN.get(key, 0)
         HINTS_SHOWN[key] = shown + 1
         which = min(shown, len(hints) - 1)
-        label = pick(
-            ["task", "stronger hint", "the reference line"][which], ["任务", "更明确的提示", "参考代码"][which]
-        )
+        label = pick(["what it must do", "the API", "the line"][which], ["要做什么", "要用的 API", "那一行"][which])
         text = pick(
             f"hint {which + 1}/3 for TODO {index + 1} ({label}): {hints[which]}",
             f"TODO {index + 1} 的提示 {which + 1}/3（{label}）：{hints[which]}",

@@ -144,6 +144,7 @@ class TrainingScreen(Screen):
         if "torch" in sys.modules:
             self.query_one(StatusBar).show_loading("loading lesson…")
         self._preview()
+        self.exercise = ExerciseCheck.watch(self)  # an exercise file is watched even when it does not load
         self._update_wants()
         self.query_one(Sparkline).visible = False
         # Start after the first frame: importing torch in the worker competes with painting for the GIL.
@@ -194,6 +195,9 @@ class TrainingScreen(Screen):
         elif isinstance(record, ActionDone):
             self.notify(plain_result(record.result), title=record.title, markup=False)
         elif isinstance(record, Failure):
+            if self.exercise is not None and self.lesson is None:  # the file does not load: the Check tab says so
+                self.exercise.load_failed(record.message, record.details)
+                return
             self.app.push_screen(ErrorDialog(record.title, record.message, record.details))
         elif isinstance(record, LessonReady):
             self.lesson_loaded(record)
@@ -212,6 +216,8 @@ class TrainingScreen(Screen):
         if is_exercise(lesson) and self.exercise is None:
             self.exercise = ExerciseCheck(self, lesson.source_file)
             self.exercise.mount()
+        if self.exercise is not None:
+            self.exercise.loaded()
 
     def _add_lesson_keys(self, lesson: Lesson) -> None:
         keys, problems = lesson_keys(lesson)
