@@ -166,7 +166,7 @@ class _Builder:
     def truth(self, node: ast.expr) -> Truth:
         if isinstance(node, ast.BoolOp):
             tests = [self.truth(value) for value in node.values]
-            return _all(tests) if isinstance(node.op, ast.And) else _any(tests)
+            return _combine(tests, decides=not isinstance(node.op, ast.And))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             inner = self.truth(node.operand)
             return lambda reading: None if (value := inner(reading)) is None else not value
@@ -277,27 +277,17 @@ class _Builder:
         return self.refuse(node, f"{type(node).__name__.lower()} is not allowed")
 
 
-def _all(tests: list[Truth]) -> Truth:
+def _combine(tests: list[Truth], decides: bool) -> Truth:
+    """``and`` (a False part decides) or ``or`` (a True part decides) in three-valued logic: a part not known
+    yet (None) leaves the whole unknown unless another part decides."""
+
     def test(reading: Reading) -> bool | None:
         unknown = False
         for part in tests:
             value = part(reading)
-            if value is False:
-                return False
+            if value is decides:
+                return decides
             unknown = unknown or value is None
-        return None if unknown else True
-
-    return test
-
-
-def _any(tests: list[Truth]) -> Truth:
-    def test(reading: Reading) -> bool | None:
-        unknown = False
-        for part in tests:
-            value = part(reading)
-            if value is True:
-                return True
-            unknown = unknown or value is None
-        return None if unknown else False
+        return None if unknown else not decides
 
     return test
