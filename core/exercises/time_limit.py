@@ -92,8 +92,12 @@ def stuck_line(exc: BaseException, filename: str) -> int | None:
     return line
 
 
-def _raise_in(ident: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+class _Dropped(BaseException):
+    """Takes the place of an ``Expired`` that came too late, and is caught at once (``Watch._disarm``)."""
+
+
+def _raise_in(ident: int, exc: type[BaseException]) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc))
 
 
 class _Watchdog:
@@ -173,10 +177,19 @@ class Watch:
             self._disarm()
 
     def _disarm(self) -> None:
+        """(In the checking thread.) An ``Expired`` raised just as the phase ended is dropped if still pending."""
         with self._lock:
-            if self._armed and self._fired:  # raised just as the phase ended: drop it if it is still pending
-                _raise_in(self._ident, None)
-            self._armed = False
+            fired, self._armed = self._armed and self._fired, False
+        if fired:
+            # Not PyThreadState_SetAsyncExc(id, NULL): on CPython 3.11 clearing that way leaves the thread's
+            # "async exception pending" flag raised, and the next sys.settrace (i: a line step) then spins at the
+            # first function call. Swap it for one that is caught here instead, which lowers the flag.
+            try:
+                _raise_in(self._ident, _Dropped)
+                for _ in range(1000):  # (the interpreter delivers it between two bytecodes of this loop)
+                    pass
+            except _Dropped:
+                pass
 
     def tick(self) -> float:
         """(In the watchdog thread.) Stop the running phase if it is past its deadline; how long until the next
