@@ -19,8 +19,8 @@ from core.engine.catalog import load
 from core.errors import UsageError
 from core.front import remote_args as commands
 from core.front.ctrl_c import STOPPING, StopAtStepBoundary
+from core.remote import address, protocol
 from core.remote import client as remote_client
-from core.remote import protocol
 from core.remote import server as remote_server
 from core.remote.client import LOST, STALE, Client
 from core.remote.codec import decode, encode
@@ -160,9 +160,9 @@ def test_a_save_names_its_checkpoint_in_the_record_and_the_wire_keeps_it(tmp_pat
 
 def test_the_token_file_is_replaced_whole_never_rewritten_in_place(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
-    path = protocol.write_token("old", 8765)
+    path = address.write_token("old", 8765)
     os.link(path, tmp_path / "a reader's open file")
-    assert protocol.write_token("new", 8765) == path
+    assert address.write_token("new", 8765) == path
     assert path.read_text() == "new\n" and (tmp_path / "a reader's open file").read_text() == "old\n"
     assert os.stat(path).st_mode & 0o777 == 0o600
 
@@ -170,7 +170,7 @@ def test_the_token_file_is_replaced_whole_never_rewritten_in_place(tmp_path, mon
 def test_attach_takes_the_token_from_the_environment_and_warns_that_ps_shows_token(monkeypatch):
     from core.front.cli import parse
 
-    monkeypatch.setenv(protocol.TOKEN_VARIABLE, "from-env")
+    monkeypatch.setenv(address.TOKEN_VARIABLE, "from-env")
     command = parse(["attach", "8765"])
     assert commands.attach_settings(command.args, command.rest)["token"] == "from-env"
     assert "ps" in command.parser.commands["attach"].format_help()

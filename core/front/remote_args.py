@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from core.errors import UsageError
-from core.remote import protocol
+from core.remote import address
 
 
 def add_serve_argument(run: argparse.ArgumentParser) -> None:
@@ -27,7 +27,7 @@ def add_attach_parser(commands: Any) -> Any:
     token.add_argument(
         "--token-file",
         metavar="FILE",
-        help=f"a file holding the token the run printed (default: ${protocol.TOKEN_VARIABLE}, else the run's "
+        help=f"a file holding the token the run printed (default: ${address.TOKEN_VARIABLE}, else the run's "
         "own token file on this machine)",
     )
     token.add_argument(
@@ -41,7 +41,7 @@ def check_serve(args: argparse.Namespace) -> None:
         return
     if not args.headless:
         raise UsageError("--serve is for headless runs: learn-tui run LESSON --headless --serve PORT")
-    protocol.parse_address(args.serve, "--serve")
+    address.parse_address(args.serve, "--serve")
 
 
 def attach_settings(args: argparse.Namespace, rest: list[str]) -> dict[str, Any]:
@@ -49,21 +49,21 @@ def attach_settings(args: argparse.Namespace, rest: list[str]) -> dict[str, Any]
     own token file when it runs on this machine)."""
     if rest:
         raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui attach --help)")
-    host, port = protocol.parse_address(args.address, "attach")
+    host, port = address.parse_address(args.address, "attach")
     if port == 0:
         raise UsageError("attach to the port the run printed (it serves on one port, not 0)")
     from_file = False
     if args.token is not None:
         token = args.token
     elif args.token_file is not None:
-        token = protocol.read_token(args.token_file)
-    elif os.environ.get(protocol.TOKEN_VARIABLE):
-        token = os.environ[protocol.TOKEN_VARIABLE].strip()
-    elif protocol.token_path(port).is_file():
-        token, from_file = protocol.read_token(protocol.token_path(port)), True
+        token = address.read_token(args.token_file)
+    elif os.environ.get(address.TOKEN_VARIABLE):
+        token = os.environ[address.TOKEN_VARIABLE].strip()
+    elif address.token_path(port).is_file():
+        token, from_file = address.read_token(address.token_path(port)), True
     else:
         raise UsageError(
             f"no token for port {port} on this machine: put the one the run printed in a file and pass "
-            f"--token-file FILE (or set {protocol.TOKEN_VARIABLE})"
+            f"--token-file FILE (or set {address.TOKEN_VARIABLE})"
         )
     return {"host": host, "port": port, "token": token, "token_from_file": from_file}

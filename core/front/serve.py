@@ -19,7 +19,7 @@ from core.driver.driver import Driver
 from core.engine import catalog
 from core.errors import LearnTuiError
 from core.front.report import ended_words, note
-from core.remote import protocol
+from core.remote import address
 from core.remote.messages import Welcome
 from core.remote.server import NOBODY, Server
 
@@ -56,20 +56,20 @@ def serving(lesson: Lesson, args: Any, settings: RunSettings, trainer: Trainer) 
     """Serve the run while the block trains it (``headless.train`` with the driver given here, which applies an
     attached client's requests); when the block ends, the client is told why the run ended and the server closes.
     The driver's ``trainer`` is the run's at the end (a client may have reset it or opened a checkpoint)."""
-    host, port = protocol.parse_address(args.serve, "--serve")
-    token = protocol.new_token()
+    host, port = address.parse_address(args.serve, "--serve")
+    token = address.new_token()
     server = Server(welcome_for(lesson, str(args.lesson)), token, host, port, say, checkpoint_folders(args))
     trainer.prime()  # a set-up that fails does so before anything is served, as in any headless run
     driver = Driver(server.publish, lesson, settings, paused=False, trainer=trainer)
     driver.needs = NOBODY
     server.driver = driver
     port = server.start()
-    token_file = protocol.write_token(token, port)
-    address = f"{host}:{port}"
-    say(f"serving on {address}; token {token} (also in {token_file}, readable only by you)")
+    token_file = address.write_token(token, port)
+    where = f"{host}:{port}"
+    say(f"serving on {where}; token {token} (also in {token_file}, readable only by you)")
     say(
-        f"attach with: learn-tui attach {address}   (from another machine: copy the token into a file only you "
-        f"can read and pass --token-file FILE, or set {protocol.TOKEN_VARIABLE})"
+        f"attach with: learn-tui attach {where}   (from another machine: copy the token into a file only you "
+        f"can read and pass --token-file FILE, or set {address.TOKEN_VARIABLE})"
     )
     reason = "the run was interrupted"
     try:
