@@ -130,14 +130,14 @@ def process_group(device: str) -> Iterator[None]:
         torch.cuda.set_device(local_rank)  # "cuda" now means this process's GPU
     timeout = datetime.timedelta(seconds=distributed.timeout_s())
     dist.init_process_group("nccl" if cuda else "gloo", timeout=timeout)
-    try:
-        yield
-        # Leave together: a rank tearing its group down while rank 0 still saves could abort in gloo's threads
-        # ("terminate called without an active exception"). A peer that already failed ends the wait at once.
-        with contextlib.suppress(Exception):
-            dist.barrier()
-    finally:
-        dist.destroy_process_group()
+    # On an error the group is left as it is: with a peer hung or gone, gloo's teardown can abort this process
+    # (SIGABRT), and the launcher would then name a kill instead of the error this rank just printed.
+    yield
+    # Leave together: a rank tearing its group down while rank 0 still saves could abort in gloo's threads
+    # ("terminate called without an active exception"). A peer that already failed ends the wait at once.
+    with contextlib.suppress(Exception):
+        dist.barrier()
+    dist.destroy_process_group()
 
 
 def run(lesson: Any, args: Any, settings: Any, argv: Sequence[str]) -> int:  # noqa: D401
