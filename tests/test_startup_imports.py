@@ -1,6 +1,6 @@
 """The picker's first frame waits for nothing it does not show: parsing the command line and building the
-picker import neither the compare/sample commands nor a lesson module, nor Textual's Markdown (the notes
-panel is mounted after the first frame)."""
+picker import neither the compare/sample commands nor a lesson module (nor the lesson API and its view types, nor
+the --until parser), nor Textual's Markdown (the notes panel is mounted after the first frame)."""
 
 import subprocess
 import sys
@@ -13,6 +13,7 @@ from core.front import cli
 cli.parse([])
 import tui.app, tui.screens.picker
 late = {"core.front.compare", "core.front.sample", "markdown_it", "textual.widgets._markdown"}
+late |= {"core.lesson", "core.base.view_data", "core.engine.until"}
 late |= {name for name in sys.modules if name.startswith("core.lessons.")}
 print(sorted(late & set(sys.modules)))
 """

@@ -17,10 +17,13 @@ import sys
 import traceback
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.base import i18n
 from core.errors import LessonFileError, UsageError
-from core.lesson import Lesson
+
+if TYPE_CHECKING:
+    from core.lesson import Lesson
 
 LESSONS_DIR = Path(__file__).parent.parent / "lessons"
 
@@ -146,6 +149,8 @@ def load_file(path: Path, builtin: bool = False) -> Lesson:
                 f"{path} raised {type(exc).__name__} while loading: {exc}",
                 details="Traceback (most recent call last):\n" + details,
             ) from None
+    from core.lesson import Lesson  # (loaded by the lesson module itself: the picker's first frame needs none)
+
     lesson = getattr(module, "LESSON", None)
     if not isinstance(lesson, Lesson):
         raise LessonFileError(f"{path} defines no LESSON = Lesson(...); see docs/writing-lessons.md for an example")

@@ -13,7 +13,7 @@ from core.base.exits import EXIT_DONE
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.checkpoint.file import check_save_path
-from core.engine import catalog, until
+from core.engine import catalog
 from core.errors import UsageError
 from core.front.remote_args import check_serve
 
@@ -88,6 +88,8 @@ def check_until(args: argparse.Namespace) -> None:
         raise UsageError("--until is for --headless runs; in the app, press b to pause where a condition holds")
     if getattr(args, "serve", None) is not None:
         raise UsageError("--until and --serve don't go together: attach and press b to pause where a condition holds")
+    from core.engine import until  # (its parser: only for a run given --until, not the app's first frame)
+
     args.until = until.parse(args.until, "--until")
 
 
