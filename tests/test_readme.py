@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from conftest import REPO
 
 from core.engine import catalog
@@ -44,3 +45,17 @@ def test_the_lesson_table_lists_every_lesson():
     text = (REPO / "README.md").read_text()
     for info in catalog.catalog():
         assert f"| `{info.id}` |" in text
+
+
+def test_every_tool_the_test_command_runs_is_installed_by_the_test_extra():
+    """A fresh clone has only what ``pip install -e '.[test]'`` brings: each ``.venv/bin`` tool of the command must
+    come from a package of the test extra (lint-imports once went missing from it and only a fresh clone saw)."""
+    tomllib = pytest.importorskip("tomllib")  # (Python 3.11+)
+    packages = {"lint-imports": "import-linter", "ruff": "ruff", "mypy": "mypy", "pytest": "pytest"}
+    extra = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+    names = {re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower() for requirement in extra}
+    command = readme_commands()[1]
+    tools = set(re.findall(r"\.venv/bin/([\w-]+)", command)) - {"pip", "python"}
+    tools |= set(re.findall(r"\.venv/bin/python -m ([\w-]+)", command))
+    assert tools <= set(packages), f"tell this test which package gives {tools - set(packages)}"
+    assert {packages[tool] for tool in tools} <= names
