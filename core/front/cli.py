@@ -36,7 +36,7 @@ from core.front.args import (
     run_settings,
 )
 from core.front.remote_args import add_attach_parser, add_serve_argument
-from core.front.report import in_cli_words
+from core.front.words import in_cli_words
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:

@@ -39,8 +39,9 @@ from core.engine.until_watch import Held, UntilWatch
 from core.errors import CheckpointError, UsageError
 from core.front import progress as progress_display
 from core.front.ctrl_c import StopAtStepBoundary
-from core.front.report import ended_words, format_summary, in_cli_words, json_safe, note
+from core.front.report import ended_words, format_summary, json_safe, note
 from core.front.serve import serving
+from core.front.words import in_cli_words
 from core.phases import EVAL
 
 if TYPE_CHECKING:

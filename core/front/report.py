@@ -1,6 +1,5 @@
-"""What the headless front ends print alike: values and summaries, JSON without nan, one note on stderr, how a
-run ended (``ended_words``), and the command line's words for a fix the core leaves to the front end
-(``in_cli_words``)."""
+"""What the headless front ends print alike: values and summaries, JSON without nan, one note on stderr, and how a
+run ended (``ended_words``)."""
 
 from __future__ import annotations
 
@@ -10,10 +9,6 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from core.base.events import Diverged, Finished
-from core.checkpoint.errors import UnusableCheckpoint
-from core.errors import LearnTuiError
-
-SAVE_FLAG = "with --save PATH"  # how the command line saves a checkpoint: added where one is refused
 
 
 class Output(Protocol):
@@ -65,9 +60,3 @@ def ended_words(ended: Finished | Diverged | None, steps: int) -> str:
     if isinstance(ended, Diverged):
         return f"diverged in step {ended.step}"
     return f"{'interrupted' if ended is None else 'finished'} after {steps} steps"
-
-
-def in_cli_words(exc: LearnTuiError) -> str:
-    """``exc``'s one line, with the command line's own way to do its fix where the core leaves that to the
-    front end: a refused checkpoint's "… save one from a run" gets ``(with --save PATH)``."""
-    return exc.saying(SAVE_FLAG).message if isinstance(exc, UnusableCheckpoint) else exc.message

@@ -18,7 +18,7 @@ from core.base.parse import parse_count, parse_seed
 from core.checkpoint.store import load_checkpoint
 from core.errors import CheckpointError, UsageError
 from core.front.args import MAX_TOKENS
-from core.front.report import in_cli_words
+from core.front.words import in_cli_words
 from core.gpt.config import model_config
 from core.gpt.model import GPT
 from core.gpt.sampling import parse_temperature, parse_top_k, stream

@@ -11,6 +11,7 @@ from textual.widgets import Button, Label, Static
 
 
 class ErrorDialog(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
     def __init__(self, title: str, message: str, details: str = "") -> None:

@@ -66,6 +66,7 @@ def key_help(action: str, english: str) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:

@@ -154,6 +154,7 @@ def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
 
 class LessonForm(ModalScreen[Any]):
     """The options of one lesson, checked, then ``(lesson, RunSettings)`` to start it with."""
+    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
 
     BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+s", "start", "Start", priority=True)]
     DEFAULT_CSS = """

@@ -52,6 +52,7 @@ def typed(option: Option) -> bool:
 
 
 class OptionsScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
     BINDINGS = [Binding("escape", "back", "Close")]
 
     def __init__(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 
 class PromptScreen(ModalScreen[Any]):
+    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(

@@ -76,6 +76,7 @@ def lesson_name(lesson: str | Lesson) -> str:
 
 
 class TrainingScreen(Screen):
+    CSS_PATH = "training.tcss"  # read when a lesson first opens, not on the picker's first frame
     BINDINGS = [key.binding for key in BUILT_IN]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -267,7 +268,7 @@ class TrainingScreen(Screen):
 
     def _update_wants(self) -> None:
         active, side = self.query_one(TabbedContent).active, self.side_tables.shown
-        self.set_class(active in INSPECTING, "-inspecting")  # (wider tabs beside the side tables: app.tcss)
+        self.set_class(active in INSPECTING, "-inspecting")  # (wider tabs beside the side tables: training.tcss)
         self.driver.needs = Needs(
             chart=active == "tab-chart",
             snapshot=side or active in ("tab-params", "tab-grads"),

@@ -4,8 +4,9 @@ Stepping one phase at a time walks the highlight through forward → loss → ba
 the lesson's real code; while training, the highlight follows the loop at the frame rate. The source is
 highlighted once; a new line repaints only the lines whose highlight changed (``refresh_lines``).
 
-A lesson opens on its loop (``tui.code_lines``). Where the layout lets the panel choose its width
-(``width: auto`` in ``app.tcss``), it asks for the width of its loop's code, so that the loop's lines show whole.
+A lesson opens on its loop (``tui.code_lines``). Where the layout lets the panel choose its
+width (``width: auto`` in ``screens/training.tcss``), it asks for the width of its loop's code, so that the
+loop's lines show whole.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ and their gradients are all on screen at once, without switching tabs.
 
 Hidden and empty on narrower terminals, whose layout (and widget tree) stays as it was. When the screen is
 wide enough it mounts and shows its own two tables, sets the ``-side-tables`` class on the screen
-(``app.tcss`` lays the panes out in three columns) and posts ``SideTables.Toggled``: the training screen
+(``screens/training.tcss`` lays the panes out in three columns) and posts ``SideTables.Toggled``: the training screen
 then hides its Params and Grads tabs and asks the driver for snapshots (it sends none for tables nobody
 sees). The column is as wide as its tables' cells (up to ``MAX_SHARE`` of the screen, and never so narrow that
 a column other than the values is cut): the chart beside it gets the rest.
