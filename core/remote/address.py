@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 from core.errors import UsageError
@@ -22,6 +21,8 @@ def parse_address(text: str, flag: str) -> tuple[str, int]:
 
 
 def new_token() -> str:
+    import secrets  # (it imports hashlib and OpenSSL, ~3 ms: only a served run makes a token, off the app's start-up)
+
     return secrets.token_urlsafe(24)
 
 
