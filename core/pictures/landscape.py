@@ -81,7 +81,7 @@ def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> Land
     w = current(run, w_name)
     b = current(run, b_name) if b_name else 0.0
     if w is None or b is None:
-        names = ", ".join(name for name, _ in named_arrays(run.watched)) or pick("none yet", "还没有")
+        names = ", ".join(name for name, _ in named_arrays(run.watched)) or pick("none yet", "（还没有）")
         return {
             "message": pick(
                 f"the landscape is drawn for y = w*x (+ b); this model's weights are: {names}",

@@ -69,7 +69,7 @@ def render_batch(data: BatchData | ViewError) -> Text:
     out.append("0", LABEL_STYLES[0])
     out.append(" / ", DIM)
     out.append("1", LABEL_STYLES[1])
-    out.append(":\n", DIM)
+    out.append(pick(":\n", "：\n"), DIM)
     labels: list[int] | list[None] = data.get("labels") or [None] * len(rows)
     for index, (row, label) in enumerate(zip(rows[:MAX_ROWS], labels)):
         out.append(f"{row:>6}", LABEL_STYLES.get(label, ""))

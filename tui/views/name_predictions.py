@@ -35,7 +35,7 @@ def render_name_predictions(data: NamePredictionsData | ViewError) -> Text:
     if query:
         out.append(f"{query['name']}", "bold")
         if query.get("step") is not None:  # the same model and rounding as the p key's notice
-            out.append(pick(f" at step {query['step']}", f" 第 {query['step']} 步"), DIM)
+            out.append(pick(f" at step {query['step']}", f"（第 {query['step']} 步）"), DIM)
         out.append("\n")
         for rank, entry in enumerate(query["top"]):
             out.append(f"  {entry['country']:<12} ", "bold" if rank == 0 else "")
