@@ -21,6 +21,7 @@ import string
 import unicodedata
 from pathlib import Path
 
+from core.base.i18n import pick
 from core.data.tabular import read_text
 from core.errors import DataError
 
@@ -118,7 +119,7 @@ def csv_pair(path: Path) -> tuple[Path, Path] | None:
 def load_names(path: str | Path | None = None) -> tuple[Rows, Rows, str]:
     """(train rows, test rows, a description of the source) from ``path``, or the built-in default."""
     if not path:
-        return read_csv_rows(DEFAULT_TRAIN), read_csv_rows(DEFAULT_TEST), "the built-in names"
+        return read_csv_rows(DEFAULT_TRAIN), read_csv_rows(DEFAULT_TEST), pick("the built-in names", "内置的姓名数据")
     target = Path(path).expanduser()
     if not target.exists():
         raise DataError(

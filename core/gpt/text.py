@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from torch import Tensor
 
+from core.base.i18n import pick
 from core.errors import DataError, UsageError
 
-DEFAULT_CORPUS = "Python's reference documentation (pydoc_data.topics)"
-FALLBACK_CORPUS = "the docstrings of Python's built-in functions and types"
+DEFAULT_CORPUS = ("Python's reference documentation (pydoc_data.topics)", "Python 的参考文档（pydoc_data.topics）")
+FALLBACK_CORPUS = ("the docstrings of Python's built-in functions and types", "Python 内置函数和类型的文档字符串")
 CHUNK = 1 << 20  # bytes (or characters) encoded at a time
 MARKUP = frozenset("=-~*^#+|_ ")  # what reST draws section underlines and table borders with
 RULES = frozenset("=-~*^#_")  # a markup line holds at least one of these (a row of | or + alone is not one)
@@ -164,7 +165,8 @@ def default_text() -> tuple[str, str]:
     except ImportError:
         topics = {}
     if topics:
-        return without_markup("\n\n".join(topics[name].strip() for name in sorted(topics))) + "\n", DEFAULT_CORPUS
+        text = without_markup("\n\n".join(topics[name].strip() for name in sorted(topics)))
+        return text + "\n", pick(*DEFAULT_CORPUS)
     import builtins
 
     docs = [getattr(builtins, name).__doc__ for name in sorted(dir(builtins)) if not name.startswith("_")]
@@ -173,7 +175,7 @@ def default_text() -> tuple[str, str]:
         raise DataError(
             "this Python has neither pydoc_data nor docstrings to learn from; give a UTF-8 text file with --text PATH"
         )
-    return text + "\n", FALLBACK_CORPUS
+    return text + "\n", pick(*FALLBACK_CORPUS)
 
 
 def without_markup(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from core.base.i18n import pick
 from core.base.view_data import FiltersData, ViewError
 
 
@@ -45,7 +46,7 @@ def conv_filters(
     """``image``: one normalised input (1 x H x W) or None; ``pixels``: its grey levels for the picture."""
     found = first_conv(model)
     if found is None:
-        return {"error": "this model has no Conv2d layer"}
+        return {"error": pick("this model has no Conv2d layer", "这个模型没有 Conv2d 层")}
     name, conv = found
     weight = conv.weight.detach()  # out x in x k x k
     filters = weight[:, 0] if weight.shape[1] == 1 else weight.mean(dim=1)

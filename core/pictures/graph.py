@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from core.base.i18n import pick
 from core.base.view_data import GraphData, GraphNode, TensorSummary
 from core.engine.snapshot import named_arrays
 
@@ -115,7 +116,7 @@ def describe(
         variable = getattr(node, "variable", None) if op == "AccumulateGrad" else None
         if variable is not None:
             entry.update(tensor_summary(variable))
-            entry["leaf"], entry["name"] = True, names.get(id(variable), "(unnamed leaf)")
+            entry["leaf"], entry["name"] = True, names.get(id(variable), pick("(unnamed leaf)", "（未命名的叶子）"))
             entry["grad"] = None if variable.grad is None else tensor_summary(variable.grad)
         nodes.append(entry)
         signature.append((op, _DIGITS.sub("#", entry.get("name", "")), tuple(i - j for j in inputs)))
@@ -172,6 +173,9 @@ def graph_view(run: Any) -> GraphData:
             "blocks": [],
             "count": 0,
             "cut": False,
-            "message": "no graph yet: it appears once the loop computes with tensors that require grad",
+            "message": pick(
+                "no graph yet: it appears once the loop computes with tensors that require grad",
+                "还没有计算图：训练循环用 requires_grad 的张量计算后显示",
+            ),
         }
     return describe(root, leaves, results)

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from core.base.i18n import pick
 from core.base.view_data import LandscapeData
 from core.engine.snapshot import named_arrays, to_numpy
 from core.pictures.model import loop_value
@@ -80,11 +81,21 @@ def landscape(run: Any, w_name: str, b_name: str | None, reduction: str) -> Land
     w = current(run, w_name)
     b = current(run, b_name) if b_name else 0.0
     if w is None or b is None:
-        names = ", ".join(name for name, _ in named_arrays(run.watched)) or "none yet"
-        return {"message": f"the landscape is drawn for y = w*x (+ b); this model's weights are: {names}"}
+        names = ", ".join(name for name, _ in named_arrays(run.watched)) or pick("none yet", "（还没有）")
+        return {
+            "message": pick(
+                f"the landscape is drawn for y = w*x (+ b); this model's weights are: {names}",
+                f"损失曲面只为 y = w*x (+ b) 画出；这个模型的权重是：{names}",
+            )
+        }
     xs, ys = loop_value(run, "x_data"), loop_value(run, "y_data")
     if xs is None or ys is None:
-        return {"message": "no data yet: the landscape appears once the training loop has its x_data and y_data"}
+        return {
+            "message": pick(
+                "no data yet: the landscape appears once the training loop has its x_data and y_data",
+                "还没有数据：训练循环有了 x_data 和 y_data 后显示损失曲面",
+            )
+        }
     x, y = to_numpy(xs).reshape(-1), to_numpy(ys).reshape(-1)
     best = minimum(x, y, b_name is not None)
     if b_name is None:

@@ -14,15 +14,38 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from core.base.i18n import pick
 from core.base.views import check_name
 from core.lesson import PlainView
 from tui.widgets.generic_view import GenericView
 
+# The tab names in Chinese, in the course's terms (a lesson's own PlainView keeps its English name).
+CHINESE_TITLES = {
+    "attention": "注意力",
+    "batch": "批次",
+    "boundary": "决策边界",
+    "confusion": "混淆矩阵",
+    "digits": "数字",
+    "filters": "卷积核",
+    "fit": "拟合",
+    "graph": "计算图",
+    "grid": "网格搜索",
+    "hidden_states": "隐藏状态",
+    "landscape": "损失曲面",
+    "misclassified": "分错的数字",
+    "name_predictions": "姓名预测",
+    "samples": "生成样本",
+    "sigmoid": "Sigmoid 曲线",
+    "weights": "权重",
+}
+
 
 def title(view: str) -> str:
-    """The tab's name for the lesson view ``view``, as the lesson notes say it: "hidden_states" → "Hidden states"."""
+    """The tab's name for the lesson view ``view``, as the lesson notes say it: "hidden_states" → "Hidden states"
+    (in Chinese, ``CHINESE_TITLES``' name where it has one)."""
     words = view.replace("_", " ").replace("-", " ").strip()
-    return words[:1].upper() + words[1:] if words else view
+    english = words[:1].upper() + words[1:] if words else view
+    return pick(english, CHINESE_TITLES[view]) if view in CHINESE_TITLES else english
 
 
 def make_view(view: str, compute: Callable[[Any], Any] | None = None) -> Any:

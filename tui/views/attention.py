@@ -14,6 +14,7 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
+from core.base.i18n import pick
 from core.base.view_data import AttentionData, ViewError
 from tui.widgets.data_view import DataView, failed
 
@@ -59,13 +60,38 @@ def heat_map(tokens: Sequence[str], weights: Sequence[Sequence[float]]) -> Text:
 
 def render_attention(data: AttentionData | ViewError | None) -> Text:
     if isinstance(data, dict) and "error" in data:
-        return Text(f"attention unavailable: {data.get('error')}", "red")
+        return Text(pick("attention unavailable: ", "注意力无法显示：") + str(data.get("error")), "red")
     if data is None or failed(data) or not data.get("tokens"):
-        return Text("No sample yet: the attention of one head over the latest sample appears here.", DIM)
+        return Text(
+            pick(
+                "No sample yet: the attention of one head over the latest sample appears here.",
+                "还没有样本：这里会显示一个注意力头在最新样本上的注意力。",
+            ),
+            DIM,
+        )
+    layer, n_layer, head, n_head, step = (
+        data["layer"] + 1,
+        data["n_layer"],
+        data["head"] + 1,
+        data["n_head"],
+        data.get("step"),
+    )
     header = Text.assemble(
-        (f"layer {data['layer'] + 1} of {data['n_layer']}, head {data['head'] + 1} of {data['n_head']}", "bold"),
-        (f"   (step {data.get('step')}; h: next head)\n", DIM),
-        ("each row: a character of the sample; its cells: how much it attends to each earlier one\n\n", DIM),
+        (
+            pick(
+                f"layer {layer} of {n_layer}, head {head} of {n_head}",
+                f"第 {layer}/{n_layer} 层，第 {head}/{n_head} 个头",
+            ),
+            "bold",
+        ),
+        (pick(f"   (step {step}; h: next head)\n", f"   （第 {step} 步；h：下一个头）\n"), DIM),
+        (
+            pick(
+                "each row: a character of the sample; its cells: how much it attends to each earlier one\n\n",
+                "每一行：样本中的一个字符；它的各格：它对前面每个字符的注意力有多少\n\n",
+            ),
+            DIM,
+        ),
     )
     return header + heat_map(data["tokens"], data["weights"])
 

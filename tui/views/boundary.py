@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from rich.text import Text
 
+from core.base.i18n import pick
 from core.base.view_data import BoundaryData, ViewError
 from tui.widgets.cells import CLASS0, CLASS1, Canvas, grey, mix
 from tui.widgets.data_view import failed, unavailable
@@ -63,7 +64,13 @@ def neuron_maps(data: BoundaryData, width: int) -> Text:
     maps = data.get("neurons") or []
     per_row = max(1, (width + 1) // (NEURON_COLUMNS + 1))
     out = Text()
-    out.append(f"first hidden layer: {len(maps)} neurons, each over the same plane (bright: active)\n", DIM)
+    out.append(
+        pick(
+            f"first hidden layer: {len(maps)} neurons, each over the same plane (bright: active)\n",
+            f"第一个隐藏层：{len(maps)} 个神经元，各画在同一平面上（亮：激活）\n",
+        ),
+        DIM,
+    )
     for start in range(0, len(maps), per_row):
         canvases = []
         for grid in maps[start : start + per_row]:
@@ -82,15 +89,21 @@ def neuron_maps(data: BoundaryData, width: int) -> Text:
 
 def render_boundary(data: BoundaryData | ViewError, width: int = 80, height: int = 16) -> Text:
     if failed(data):
-        return unavailable("boundary", data)
+        return unavailable(pick("boundary", "决策边界"), data)
     if not data.get("probability"):
-        return Text("No network yet: the decision boundary appears once the lesson starts.", DIM)
+        return Text(
+            pick(
+                "No network yet: the decision boundary appears once the lesson starts.",
+                "还没有网络：课程开始后，这里显示决策边界。",
+            ),
+            DIM,
+        )
     out = Text()
-    out.append("p(class 1) over the inputs: ", "bold")
-    out.append("blue 0", "bold #5ab4ff")
+    out.append(pick("p(class 1) over the inputs: ", "输入平面上的 p(类别 1)："), "bold")
+    out.append(pick("blue 0", "蓝 0"), "bold #5ab4ff")
     out.append(" … ")
-    out.append("orange 1", "bold #ffbe5a")
-    out.append(" · ● test points  · training points\n", DIM)
+    out.append(pick("orange 1", "橙 1"), "bold #ffbe5a")
+    out.append(pick(" · ● test points  · training points\n", " · ● 测试点  · 训练点\n"), DIM)
     out.append_text(boundary_canvas(data, max(width - 1, 10), max(height - 2, 6)).lines())
     out.append_text(neuron_maps(data, width))
     out.rstrip()

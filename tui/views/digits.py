@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from functools import lru_cache, partial
 from typing import Any
 
+from rich.cells import cell_len
 from rich.color import Color
 from rich.style import Style
 from rich.text import Span, Text
 from textual.widgets import Static
 
+from core.base.i18n import pick
 from core.base.view_data import DigitsData, ViewError
 from tui.widgets.data_view import failed, unavailable
 from tui.widgets.safe_panel import SafePanel
@@ -67,7 +69,10 @@ def digit_rows(image: Sequence[Sequence[int]]) -> list[Line]:
 def verdict(label: int, prediction: int) -> Line:
     """'label 7 → predicted 7 ✓' in green, or the wrong prediction in red."""
     right = label == prediction
-    return [(f"label {label} → predicted ", None), (f"{prediction} {'✓' if right else '✗'}", RIGHT if right else WRONG)]
+    return [
+        (pick(f"label {label} → predicted ", f"标签 {label} → 预测 "), None),
+        (f"{prediction} {'✓' if right else '✗'}", RIGHT if right else WRONG),
+    ]
 
 
 def probability_rows(probabilities: Sequence[float], label: int, prediction: int) -> list[Line]:
@@ -110,7 +115,7 @@ def beside(left: list[Line], left_width: int, right: list[Line]) -> list[Line]:
     lines = []
     for index in range(max(len(left), len(right))):
         part = left[index] if index < len(left) else []
-        used = sum(len(text) for text, _ in part)
+        used = sum(cell_len(text) for text, _ in part)
         lines.append(
             list(part) + [(" " * (left_width - used + 2), None)] + (right[index] if index < len(right) else [])
         )
@@ -167,7 +172,7 @@ def side_by_side(
                 for text, style in panel[index] if index < len(panel) else []:
                     text = text[: max(0, panel_width - used)] if column < len(row) - 1 else text
                     put(text, style)
-                    used += len(text)
+                    used += cell_len(text)
                 if column < len(row) - 1:
                     put(" " * (panel_width - used + GAP))
     return Text("".join(chunks), spans=spans)
@@ -177,9 +182,15 @@ def render_digits(data: DigitsData | ViewError, width: int = 80, height: int | N
     """The whole viewer for the view's data: {"images", "labels", "predictions", "probabilities"}, in the
     roomiest layout whose digits fit whole in ``height`` rows (the header only where there is room for it)."""
     if failed(data):
-        return unavailable("digit viewer", data)
+        return unavailable(pick("digit viewer", "数字查看器"), data)
     if not data.get("images"):
-        return Text("No batch yet: the current batch's digits appear here once training starts.", "grey50")
+        return Text(
+            pick(
+                "No batch yet: the current batch's digits appear here once training starts.",
+                "还没有批次：训练开始后，这里显示当前批次的数字。",
+            ),
+            "grey50",
+        )
     fitting = [layout for layout in LAYOUTS if layout[1] <= width]  # (too narrow for bars beside: stacked)
     rows, panel_width, make = next(
         (layout for layout in fitting if height is None or layout[0] <= height), fitting[-1] if fitting else LAYOUTS[0]
@@ -191,7 +202,15 @@ def render_digits(data: DigitsData | ViewError, width: int = 80, height: int | N
         )
     ]
     right = sum(label == prediction for label, prediction in zip(data["labels"], data["predictions"]))
-    header: Line = [(f"current batch: {right} of {len(panels)} shown digits predicted right", "bold")]
+    header: Line = [
+        (
+            pick(
+                f"current batch: {right} of {len(panels)} shown digits predicted right",
+                f"当前批次：显示的 {len(panels)} 个数字中预测对 {right} 个",
+            ),
+            "bold",
+        )
+    ]
     return side_by_side(panels, width, header if height is None or height >= rows + 2 else None, panel_width)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from rich.containers import Lines
 from rich.text import Text
 
+from core.base.i18n import display_width, pad, pick
 from core.base.view_data import FiltersData, ViewError
 from tui.widgets.cells import Canvas, diverging, grey
 from tui.widgets.data_view import failed, unavailable
@@ -35,23 +36,30 @@ def image_canvas(grid: Sequence[Sequence[float]], colour: Any, scale: float, col
 
 def render_filters(data: FiltersData | ViewError, width: int = 80) -> Text:
     if failed(data):
-        return unavailable("filters", data)
+        return unavailable(pick("filters", "卷积核"), data)
     filters = data.get("filters") or []
     if not filters:
-        return Text("No model yet.", DIM)
+        return Text(pick("No model yet.", "还没有模型。"), DIM)
     maps = data.get("maps") or []
     unit = 12 if not maps else len(maps[0][0])  # a map's width in characters: one per pixel
     per_row = max(1, (width - unit - GAP) // (unit + GAP))
     out = Text()
     shape = "×".join(map(str, data.get("shape", [])))
-    title = f"{data.get('layer', 'conv')}: {len(filters)} filters {shape}, blue < 0 < red"
+    layer, label = data.get("layer", "conv"), data.get("label")
+    title = pick(
+        f"{layer}: {len(filters)} filters {shape}, blue < 0 < red",
+        f"{layer}：{len(filters)} 个卷积核 {shape}，蓝 < 0 < 红",
+    )
     more = (
-        f"; under each, its feature map of the input digit (label {data.get('label')})"
+        pick(
+            f"; under each, its feature map of the input digit (label {label})",
+            f"；每个下方是它对输入数字的特征图（标签 {label}）",
+        )
         if maps
-        else "; the feature maps of a digit appear with the first batch"
+        else pick("; the feature maps of a digit appear with the first batch", "；第一个批次后显示一个数字的特征图")
     )
     out.append(title, "bold")
-    out.append((more if len(title + more) <= width else "") + "\n", DIM)
+    out.append((more if display_width(title + more) <= width else "") + "\n", DIM)
     image = data.get("image")
     digit = image_canvas(image, grey, 255, unit) if image else None
     for start in range(0, len(filters), per_row):
@@ -59,7 +67,7 @@ def render_filters(data: FiltersData | ViewError, width: int = 80) -> Text:
         tiles = [image_canvas(filters[i], diverging, data.get("filter_scale") or 1, unit) for i in chunk]
         lead = unit + GAP if digit else 0
         out.append(
-            ("input".ljust(lead) if digit and start == 0 else " " * lead)
+            (pad(pick("input", "输入"), lead) if digit and start == 0 else " " * lead)
             + " ".join(f"f{i + 1:<{unit - 1}}" for i in chunk)
             + "\n",
             DIM,

@@ -8,6 +8,7 @@ import math
 
 from rich.text import Text
 
+from core.base.i18n import pick
 from core.base.view_data import FitData, ViewError
 from tui.formatting import number
 from tui.widgets.cells import mix
@@ -31,10 +32,16 @@ def y_range(ys: list[float], extra: list[float]) -> tuple[float, float]:
 
 def render_fit(data: FitData | ViewError, width: int = 80, height: int = 16) -> Text:
     if failed(data):
-        return unavailable("fit", data)
+        return unavailable(pick("fit", "拟合图"), data)
     points, line = data.get("points") or [], data.get("line")
     if not line:
-        return Text("No model yet: the points and the fitted line appear once the lesson starts.", DIM)
+        return Text(
+            pick(
+                "No model yet: the points and the fitted line appear once the lesson starts.",
+                "还没有模型：课程开始后，这里显示数据点和拟合的直线。",
+            ),
+            DIM,
+        )
     w, b = line
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x_low, x_high = min(xs + [0.0]), max(xs + [3.0]) + 1.0
@@ -52,12 +59,12 @@ def render_fit(data: FitData | ViewError, width: int = 80, height: int = 16) -> 
     for x, y in zip(xs, ys):
         plot.point(x, y, "●", POINT)
     out = Text()
-    out.append(f"y = w·x + b  with w = {number(w, 5)}, b = {number(b, 5)}", "bold")
-    out.append(f" · step {data.get('step', 0)}\n", DIM)
+    out.append(f"y = w·x + b  {pick('with', '其中')} w = {number(w, 5)}, b = {number(b, 5)}", "bold")
+    out.append(pick(f" · step {data.get('step', 0)}\n", f" · 第 {data.get('step', 0)} 步\n"), DIM)
     out.append_text(plot.text("x"))
-    out.append("● data   ", POINT)
-    out.append("━ current line   ", "bold #fad23c")
-    out.append("━ earlier lines (faint)" if previous else "", DIM)
+    out.append(pick("● data   ", "● 数据   "), POINT)
+    out.append(pick("━ current line   ", "━ 当前直线   "), "bold #fad23c")
+    out.append(pick("━ earlier lines (faint)", "━ 之前的直线（淡色）") if previous else "", DIM)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from core.base.i18n import display_width, pick
 from core.base.view_data import GraphData, GraphNode, TensorSummary, ViewError
 from tui.widgets.data_view import DataView, failed, unavailable
 
@@ -27,11 +28,11 @@ def numbers(summary: TensorSummary | GraphNode | None) -> str:
             if summary.get("shape") in ([], [1]) and len(values) == 1
             else "[" + ", ".join(f"{v:g}" for v in values) + "]"
         )
-    return f"norm {summary.get('norm', 0):g} mean {summary.get('mean', 0):g}"
+    return pick("norm {:g} mean {:g}", "范数 {:g} 均值 {:g}").format(summary.get("norm", 0), summary.get("mean", 0))
 
 
 def shape_of(node: GraphNode) -> str:
-    return "×".join(str(s) for s in node.get("shape", [])) or "scalar"
+    return "×".join(str(s) for s in node.get("shape", [])) or pick("scalar", "标量")
 
 
 def chain(data: GraphData) -> list[str] | None:
@@ -46,10 +47,11 @@ def chain(data: GraphData) -> list[str] | None:
         if op_inputs != ([previous["id"]] if previous else []):
             return None
     first = [by_id[i]["name"] for i in ops[0]["inputs"] if i in by_id]
-    steps = [("+".join(first) or "constant")]
+    steps = ["+".join(first) or pick("constant", "常量")]
     for op in ops:
         extra = [by_id[i]["name"] for i in op["inputs"] if i in by_id and by_id[i].get("leaf")]
-        steps.append(op["op"] + (f" (with {', '.join(extra)})" if extra and op is not ops[0] else ""))
+        with_ = pick(" (with {})", "（与 {}）").format(", ".join(extra))
+        steps.append(op["op"] + (with_ if extra and op is not ops[0] else ""))
     steps.append(ops[-1].get("name") or data.get("root") or "loss")
     return steps
 
@@ -65,29 +67,39 @@ def label(node: GraphNode | None, node_id: int) -> str:
 def render_graph(data: GraphData | ViewError, width: int | None = 80) -> Text:
     width = width or 80
     if failed(data):
-        return unavailable("graph", data)
+        return unavailable(pick("graph", "计算图"), data)
     nodes = data.get("nodes") or []
     if not nodes:
         return Text(
             data.get("message")
-            or "No graph yet: it appears once the loop computes a result from tensors that require grad.",
+            or pick(
+                "No graph yet: it appears once the loop computes a result from tensors that require grad.",
+                "还没有计算图：训练循环用 requires_grad 的张量算出结果后，这里显示它。",
+            ),
             DIM,
         )
     out = Text()
-    out.append(f"autograd graph of {data.get('root') or 'the loss'}", "bold")
-    out.append(f" · {data.get('count', len(nodes))} nodes · backward() walks it from the bottom up\n", DIM)
+    root, count = data.get("root"), data.get("count", len(nodes))
+    out.append(pick(f"autograd graph of {root or 'the loss'}", f"{root or '损失'} 的 autograd 计算图"), "bold")
+    out.append(
+        pick(
+            f" · {count} nodes · backward() walks it from the bottom up\n",
+            f" · {count} 个节点 · backward() 从下往上遍历它\n",
+        ),
+        DIM,
+    )
     steps = chain(data)
     if steps:
         line = 0
         for index, step in enumerate(steps):
             piece = ("" if index == 0 else " → ") + step
-            if line + len(piece) > width - 2 and line:
+            if line + display_width(piece) > width - 2 and line:
                 out.append("\n  ")
                 line, piece = 2, "→ " + step
             style = LEAF if index == 0 else "bold" if index == len(steps) - 1 else OP
             out.append(piece[: len(piece) - len(step)], DIM)
             out.append(step, style)
-            line += len(piece)
+            line += display_width(piece)
         out.append("\n")
     by_id = {n["id"]: n for n in nodes}
     blocks = {b["first"] + b["size"] - 1: b for b in data.get("blocks") or []}
@@ -95,7 +107,13 @@ def render_graph(data: GraphData | ViewError, width: int | None = 80) -> Text:
     for node in nodes:
         if node["id"] in starts:
             block = starts[node["id"]]
-            out.append(f"┌ {block['count']} alike blocks of {block['size']} nodes; the first:\n", REPEAT)
+            out.append(
+                pick(
+                    f"┌ {block['count']} alike blocks of {block['size']} nodes; the first:\n",
+                    f"┌ {block['count']} 个相同的块，每块 {block['size']} 个节点；第一个：\n",
+                ),
+                REPEAT,
+            )
         if node.get("leaf"):
             out.append(f"  ● {node['name']}", LEAF)
             out.append(f" {shape_of(node)} = {numbers(node)}", DIM)
@@ -112,9 +130,16 @@ def render_graph(data: GraphData | ViewError, width: int | None = 80) -> Text:
         if node["id"] in blocks:
             block = blocks[node["id"]]
             last = block["first"] + block["size"] * block["count"] - 1
-            out.append(f"└ ×{block['count']}: nodes [{block['first'] + block['size']}]…[{last}] repeat it\n", REPEAT)
+            first = block["first"] + block["size"]
+            out.append(
+                pick(
+                    f"└ ×{block['count']}: nodes [{first}]…[{last}] repeat it\n",
+                    f"└ ×{block['count']}：节点 [{first}]…[{last}] 重复这一块\n",
+                ),
+                REPEAT,
+            )
     if data.get("cut"):
-        out.append("(graph cut: too many nodes to list)\n", DIM)
+        out.append(pick("(graph cut: too many nodes to list)\n", "（图已截断：节点太多，列不下）\n"), DIM)
     out.rstrip()
     return out
 

@@ -16,6 +16,7 @@ from typing import Any
 from rich.text import Text
 from textual.widget import Widget
 
+from core.base.i18n import display_width, pick
 from core.base.view_data import GridData, ViewError
 from tui.formatting import number
 from tui.widgets.data_view import failed
@@ -33,15 +34,19 @@ MOST_CELL_WIDTH = 3  # a candidate may take up to this many columns while there 
 
 def render_grid(data: GridData | ViewError, width: int = 80, height: int = 24) -> Text:
     if not isinstance(data, dict):
-        return Text(f"grid view: unexpected data {data!r}", "red")
+        return Text(pick(f"grid view: unexpected data {data!r}", f"网格视图：意外的数据 {data!r}"), "red")
     if failed(data):
-        return Text(f"grid view unavailable: {data['error']}", "red")
+        return Text(pick(f"grid view unavailable: {data['error']}", f"网格视图无法显示：{data['error']}"), "red")
     ws, bs, mse = list(data.get("w") or []), list(data.get("b") or []), list(data.get("mse") or [])
     count = min(len(ws), len(mse))
     if count == 0:
         return Text(
-            "No candidates tried yet: press n to try the first one, or space to run the whole "
-            "search.\nEach step computes the MSE of one candidate; this tab draws them all.",
+            pick(
+                "No candidates tried yet: press n to try the first one, or space to run the whole "
+                "search.\nEach step computes the MSE of one candidate; this tab draws them all.",
+                "还没有试过候选值：按 n 试第一个，或按空格运行整个搜索。\n"
+                "每一步计算一个候选值的 MSE；这里把它们都画出来。",
+            ),
             DIM,
         )
     best = data.get("best")
@@ -61,7 +66,7 @@ def bins(count: int, room: int) -> tuple[int, int]:
 
 def title(text: str, more: str, width: int) -> str:
     """The first line: ``text``, and ``more`` when there is room for it."""
-    return (text + more if len(text + more) <= width else text) + "\n"
+    return (text + more if display_width(text + more) <= width else text) + "\n"
 
 
 def finite_max(values: Sequence[float]) -> float:
@@ -92,7 +97,12 @@ def curve(ws: list[float], mse: list[float], best: int, width: int, height: int)
     out = Text()
     out.append(
         title(
-            f"MSE against w · {count} candidate{'s' * (count != 1)} tried", " · the lowest point is the answer", width
+            pick(
+                f"MSE against w · {count} candidate{'s' * (count != 1)} tried",
+                f"MSE 随 w 的变化 · 已试 {count} 个候选值",
+            ),
+            pick(" · the lowest point is the answer", " · 最低点就是答案"),
+            width,
         ),
         "bold",
     )
@@ -116,9 +126,9 @@ def curve(ws: list[float], mse: list[float], best: int, width: int, height: int)
     ]
     out.append(f"{'w →':>{LABEL - 1}}  " + place(ticks, room) + "\n", DIM)
     out.append_text(markers(LABEL + 1, cell, best_col, now_col))
-    out.append(f"▲ best w {number(ws[best], 6)} (MSE {number(mse[best], 4)})", BEST)
+    out.append(f"▲ {pick('best', '最优')} w {number(ws[best], 6)} (MSE {number(mse[best], 4)})", BEST)
     out.append("  ·  ", DIM)
-    out.append(f"▲ now w {number(ws[now], 6)} (MSE {number(mse[now], 4)})", NOW)
+    out.append(f"▲ {pick('now', '当前')} w {number(ws[now], 6)} (MSE {number(mse[now], 4)})", NOW)
     return out
 
 
@@ -168,7 +178,15 @@ def heat_map(ws: list[float], bs: list[float], mse: list[float], best: int, widt
     now_key = (w_index[ws[now]] // per_w, b_index[bs[now]] // per_b)
     out = Text()
     out.append(
-        title(f"MSE over (w, b) · {count} candidate{'s' * (count != 1)} tried", " · ░ low … █ high MSE", width), "bold"
+        title(
+            pick(
+                f"MSE over (w, b) · {count} candidate{'s' * (count != 1)} tried",
+                f"MSE 在 (w, b) 上 · 已试 {count} 个候选值",
+            ),
+            pick(" · ░ low … █ high MSE", " · ░ 低 … █ 高 MSE"),
+            width,
+        ),
+        "bold",
     )
     out.append(f"{'b':>{LABEL - 1}}\n", DIM)
     labelled = {rows - 1, 0, best_key[1] if rows > 4 else 0}
@@ -198,10 +216,14 @@ def heat_map(ws: list[float], bs: list[float], mse: list[float], best: int, widt
     for level in range(len(SHADES)):
         char, colour = shade(math.expm1(math.log1p(top) * (level + 0.5) / len(SHADES)), top)
         out.append(char * 2, colour)
-    out.append(f" MSE 0 … {number(top, 4)} (log scale)\n", DIM)
-    out.append(f"◆ best w {number(ws[best], 6)}, b {number(bs[best], 6)} (MSE {number(mse[best], 4)})", BEST)
+    out.append(f" MSE 0 … {number(top, 4)} {pick('(log scale)', '（对数刻度）')}\n", DIM)
+    out.append(
+        f"◆ {pick('best', '最优')} w {number(ws[best], 6)}, b {number(bs[best], 6)} (MSE {number(mse[best], 4)})", BEST
+    )
     out.append("  ·  ", DIM)
-    out.append(f"● now w {number(ws[now], 6)}, b {number(bs[now], 6)} (MSE {number(mse[now], 4)})", NOW)
+    out.append(
+        f"● {pick('now', '当前')} w {number(ws[now], 6)}, b {number(bs[now], 6)} (MSE {number(mse[now], 4)})", NOW
+    )
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from core.base.i18n import display_width, is_chinese, pad, pick
 from core.base.view_data import HiddenStatesData, ViewError
 from tui.widgets.data_view import DataView, error_of, failed
 
@@ -43,6 +44,16 @@ def header(units: int, shown: int) -> str:
     """' t in hidden state (8 units)   out', with "out" over the predicted characters' column."""
     out_column = PREFIX_WIDTH + span_width(shown, shown < units) + 2
     room = out_column - len(" t in ") - 1
+    if is_chinese():  # (入 and 出: two columns each, as "in" and "out" over their one-character columns)
+        labels: tuple[str, ...] = (
+            f"隐藏状态（{units} 个单元）",
+            f"隐藏状态（{shown}/{units}）",
+            f"隐藏（{units}）",
+            "隐藏状态",
+            "隐藏",
+        )
+        label = next((text for text in labels if display_width(text) <= room), "h")
+        return pad(f" t 入 {label}", out_column) + "出"
     plural = "unit" if units == 1 else "units"
     labels = (
         f"hidden state ({units} {plural})",
@@ -66,13 +77,25 @@ def value_style(value: float) -> str:
 def render_hidden_states(data: HiddenStatesData | ViewError, width: int | None = None) -> Text:
     """The view's text; with ``width``, as many hidden units per line as fit in that many columns."""
     if failed(data):
-        return Text(f"hidden states unavailable: {error_of(data)!r}", "red")
+        return Text(pick("hidden states unavailable: ", "隐藏状态无法显示：") + repr(error_of(data)), "red")
     target = data.get("target", "")
     out = Text()
-    out.append(f'cell {data.get("cell")} · input "{data.get("input", "")}" → target "{target}"\n\n', "bold")
+    cell, given = data.get("cell"), data.get("input", "")
+    out.append(
+        pick(
+            f'cell {cell} · input "{given}" → target "{target}"\n\n',
+            f'单元 {cell} · 输入 "{given}" → 目标 "{target}"\n\n',
+        ),
+        "bold",
+    )
     steps = data.get("steps") or []
     if not steps:
-        out.append("No forward pass yet: press . to step one phase at a time.\n", DIM)
+        out.append(
+            pick(
+                "No forward pass yet: press . to step one phase at a time.\n", "还没有前向传播：按 . 一次走一个阶段。\n"
+            ),
+            DIM,
+        )
         units = shown = 0
     else:
         units = len(steps[0].get("hidden", []))
@@ -91,18 +114,18 @@ def render_hidden_states(data: HiddenStatesData | ViewError, width: int | None =
         right = step["predicted"] == step["target"]
         probability = max(step.get("probabilities") or [0.0])
         out.append(f"  {step['predicted']}", "bold green" if right else "bold red")
-        out.append(f"{probability:>5.0%}" + ("" if right else f"  want {step['target']}"), DIM)
+        out.append(f"{probability:>5.0%}" + ("" if right else pick("  want ", "  应为 ") + step["target"]), DIM)
         out.append("\n")
     if steps:
         so_far = "".join(step["predicted"] for step in steps)
-        out.append("\nprediction: ")
+        out.append(pick("\nprediction: ", "\n预测："))
         out.append(so_far, "bold green" if so_far == target else "bold")
         out.append("\n")
     predictions = data.get("predictions") or []
     if predictions:
-        out.append("\npredicted at each step:\n", "bold")
+        out.append(pick("\npredicted at each step:\n", "\n每一步的预测：\n"), "bold")
         for step, text in predictions[-MAX_PREDICTIONS:]:
-            out.append(f"  step {step:>4}  ")
+            out.append(pick(f"  step {step:>4}  ", f"  第 {step:>4} 步  "))
             for got, want in zip(text, target):
                 out.append(got, "green" if got == want else "red")
             out.append("  ✓\n" if text == target else "\n", "bold green")

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from rich.text import Text
 
+from core.base.i18n import display_width as width_of
+from core.base.i18n import is_chinese, pick
 from core.base.view_data import LandscapeCurve, LandscapeData, LandscapeMap, ViewError
 from tui.formatting import number
 from tui.views.grid import PALETTE
@@ -21,7 +23,6 @@ CURVE, PATH, START = (70, 130, 200), (200, 140, 60), "grey70"
 NOW, BEST, DIM = "bold yellow", "bold green", "grey50"
 BANDS = 10  # contour lines of the heat map: where the log-scaled loss crosses a tenth
 WHITE = (255, 255, 255)
-PATH_NOTE = ("the weights after each update", "after each update", "each update")
 
 
 @lru_cache(maxsize=512)
@@ -79,6 +80,22 @@ def fill_map(plot: Plot, grid: list[list[float]]) -> None:
             plot.canvas.pixel(column, row, viridis(levels[row][column], edge))
 
 
+def path_notes(count: int) -> list[str]:
+    """What ○· stands for, longest first (the legend takes the longest that fits)."""
+    if is_chinese():
+        return [
+            f"○· 路径：{count} 个位置，每次更新后的权重",
+            f"○· 路径：{count} 个位置，每次更新后",
+            f"○· 路径：{count}",
+        ]
+    plural = "s" * (count != 1)
+    notes = [f"○· path: {count} position{plural}, {note}" for note in PATH_NOTE]
+    return notes + [f"○· path: {count}, each update", f"○· path: {count}"]
+
+
+PATH_NOTE = ("the weights after each update", "after each update", "each update")
+
+
 def legend(data: LandscapeCurve | LandscapeMap, names: str, width: int, roomy: bool) -> Text:
     """What ● and ◆ stand for (values), and how the path was recorded: two lines when there is room, else
     one, shortened until it fits."""
@@ -89,19 +106,21 @@ def legend(data: LandscapeCurve | LandscapeMap, names: str, width: int, roomy: b
         return ", ".join(f"{name} {number(v, 4)}" for name, v in zip(names.split(), point))
 
     count = len(data.get("path") or [])
-    notes = [f"○· path: {count} position{'s' * (count != 1)}, {note}" for note in PATH_NOTE]
-    notes += [f"○· path: {count}, each update", f"○· path: {count}"]
+    notes = path_notes(count)
+    loss = pick("loss", "损失")
     long = (
-        f"● now {values(now)} (loss {number(now_loss, 4)})",
-        f"◆ minimum {values(best)} (loss {number(best_loss, 3)})",
+        pick("● now", "● 当前") + f" {values(now)} ({loss} {number(now_loss, 4)})",
+        pick("◆ minimum", "◆ 最小值") + f" {values(best)} ({loss} {number(best_loss, 3)})",
     )
-    short = (f"● {values(now)} (loss {number(now_loss, 4)})", f"◆ {values(best)}")
+    short = (f"● {values(now)} ({loss} {number(now_loss, 4)})", f"◆ {values(best)}")
     if roomy:
-        marks = long if len(long[0]) + len(long[1]) + 2 <= width else short
-        note = next((n for n in notes if len(n) <= width), "")
+        marks = long if width_of(long[0]) + width_of(long[1]) + 2 <= width else short
+        note = next((n for n in notes if width_of(n) <= width), "")
     else:
         choices = [(m, n) for n in notes for m in (long, short)]
-        marks, note = next(((m, n) for m, n in choices if len(m[0]) + len(m[1]) + len(n) + 4 <= width), (short, ""))
+        marks, note = next(
+            ((m, n) for m, n in choices if width_of(m[0]) + width_of(m[1]) + width_of(n) + 4 <= width), (short, "")
+        )
     out = Text()
     out.append(marks[0], NOW)
     out.append("  ")
@@ -114,19 +133,25 @@ def legend(data: LandscapeCurve | LandscapeMap, names: str, width: int, roomy: b
 
 def heading(data: LandscapeCurve | LandscapeMap, what: str, width: int) -> Text:
     samples = data.get("samples", 0)
-    how = "mean" if data.get("reduction") == "mean" else "sum"
-    more = f" · squared error, {how} over the {samples} samples"
+    mean = data.get("reduction") == "mean"
+    if is_chinese():
+        how = "求平均" if mean else "求和"
+        more, less = f" · 平方误差，对 {samples} 个样本{how}", f" · {samples} 个样本{how}"
+    else:
+        how = "mean" if mean else "sum"
+        more, less = f" · squared error, {how} over the {samples} samples", f" · {how} over {samples}"
     out = Text(what, "bold")
-    out.append(more if len(what + more) <= width else f" · {how} over {samples}", DIM)
+    out.append(more if width_of(what + more) <= width else less, DIM)
     out.append("\n")
     return out
 
 
 def render_landscape(data: LandscapeData | ViewError, width: int = 80, height: int = 16) -> Text:
     if failed(data):
-        return unavailable("landscape", data)
+        return unavailable(pick("landscape", "损失曲面"), data)
     if "message" in data or data.get("kind") not in ("curve", "map"):
-        return Text(str(data.get("message", "No landscape yet: it appears once the lesson starts.")), DIM)
+        default = pick("No landscape yet: it appears once the lesson starts.", "还没有损失曲面：课程开始后显示。")
+        return Text(str(data.get("message", default)), DIM)
     roomy = height >= 14
     rows = max(height - (6 if roomy else 5), 4)
     out = Text()
@@ -140,14 +165,14 @@ def render_landscape(data: LandscapeData | ViewError, width: int = 80, height: i
             plot.curve([p[0] for p in piece], [p[1] for p in piece], CURVE)
         draw_path(plot, data.get("path") or [])
         names = "w"
-        out.append_text(heading(data, "loss against w", width))
+        out.append_text(heading(data, pick("loss against w", "损失随 w 的变化"), width))
     else:
         (w_low, w_high), (b_low, b_high) = data["box"]
         plot = Plot((w_low, w_high, b_low, b_high), width, rows)
         fill_map(plot, data["loss"])
         draw_path(plot, data.get("path") or [])
         names = "w b"
-        out.append_text(heading(data, "loss over (w →, b ↑)", width))
+        out.append_text(heading(data, pick("loss over (w →, b ↑)", "损失在 (w →, b ↑) 上的分布"), width))
     best, now = data["minimum"], data["now"]
     plot.point(best[0], best[1], "◆", BEST)  # (w, loss) on the curve, (w, b) on the map
     if all(math.isfinite(v) for v in now):

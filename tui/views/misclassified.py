@@ -8,12 +8,15 @@ was. ``render_gallery`` is a pure function of the view's plain data, the page an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Static
 
+from core.base.i18n import is_chinese, pick
 from core.base.view_data import MisclassifiedData, Mistake, ViewError
 from tui.views.digits import GAP, PANEL_WIDTH, WRONG, Line, digit_rows, side_by_side
 from tui.widgets.data_view import failed, unavailable
@@ -35,7 +38,7 @@ def gallery_panel(item: Mistake) -> list[Line]:
     caption: Line = [
         (f"#{item['index']}: {item['label']} → ", None),
         (str(item["prediction"]), WRONG),
-        (f" ({item['confidence'] * 100:.0f}% sure)", None),
+        (pick(f" ({item['confidence'] * 100:.0f}% sure)", f"（把握 {item['confidence'] * 100:.0f}%）"), None),
     ]
     return [caption] + digit_rows(item["image"])
 
@@ -43,26 +46,51 @@ def gallery_panel(item: Mistake) -> list[Line]:
 def render_gallery(data: MisclassifiedData | ViewError, page: int, width: int = 80) -> Text:
     """One page of misclassified digits with a line saying where in the gallery it is."""
     if failed(data):
-        return unavailable("gallery", data)
+        return unavailable(pick("gallery", "错例集"), data)
     items = data.get("items", [])
     if not data.get("evaluated"):
-        return Text("No evaluation yet: the digits the model gets wrong appear here after the first test.", "grey50")
+        return Text(
+            pick(
+                "No evaluation yet: the digits the model gets wrong appear here after the first test.",
+                "还没有评估：第一次测试后，这里显示模型分错的数字。",
+            ),
+            "grey50",
+        )
     if not items:
-        return Text(f"No mistakes: all {data['evaluated']:,} test digits classified right.", "green")
+        return Text(
+            pick(
+                f"No mistakes: all {data['evaluated']:,} test digits classified right.",
+                f"没有错误：{data['evaluated']:,} 个测试数字全部分对。",
+            ),
+            "green",
+        )
     size = page_size(width)
     pages = page_count(data, width)
     page = max(0, min(page, pages - 1))
     shown = items[page * size : (page + 1) * size]
-    kept = f" (the first {len(items)} kept)" if len(items) < data["total"] else ""
+    kept = pick(f" (the first {len(items)} kept)", f"（保留前 {len(items)} 个）") if len(items) < data["total"] else ""
+    total, evaluated, step = f"{data['total']:,}", f"{data['evaluated']:,}", data.get("step")
     header: Line = [
-        (f"page {page + 1}/{pages}", "bold"),
+        (pick(f"page {page + 1}/{pages}", f"第 {page + 1}/{pages} 页"), "bold"),
         (
-            f" · {data['total']:,} of {data['evaluated']:,} test digits misclassified at step {data.get('step')}"
-            f"{kept} · ← → page (when focused)",
+            pick(
+                f" · {total} of {evaluated} test digits misclassified at step {step}{kept} · ← → page (when focused)",
+                f" · 第 {step} 步：{evaluated} 个测试数字中分错 {total} 个{kept} · ← → 翻页（获得焦点时）",
+            ),
             None,
         ),
     ]
     return side_by_side([gallery_panel(item) for item in shown], width, header)
+
+
+def translate_bindings(widget: Widget, chinese: dict[str, str]) -> None:
+    """In Chinese, the widget's key descriptions (what the key bar shows) from ``chinese``: Textual reads the
+    class's ``BINDINGS`` once, at import, so the language chosen later is applied to the widget's own copy."""
+    if not is_chinese():
+        return
+    bindings = widget._bindings.key_to_bindings  # noqa: SLF001 (the instance copy of BINDINGS; no public setter)
+    for key, alike in bindings.items():
+        bindings[key] = [replace(b, description=chinese.get(b.description, b.description)) for b in alike]
 
 
 class MisclassifiedView(SafePanel, Static, can_focus=True):
@@ -79,6 +107,7 @@ class MisclassifiedView(SafePanel, Static, can_focus=True):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        translate_bindings(self, {"Prev mistakes": "上一页错例", "Next mistakes": "下一页错例"})
         self._data: Any = None
         self.page = 0
 

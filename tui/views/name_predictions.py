@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from core.base.i18n import pick
 from core.base.view_data import NamePredictionsData, ViewError
 from tui.widgets.data_view import DataView, error_of, failed
 
@@ -28,33 +29,44 @@ def accuracy_style(fraction: float) -> str:
 
 def render_name_predictions(data: NamePredictionsData | ViewError) -> Text:
     if failed(data):
-        return Text(f"name predictions unavailable: {error_of(data)!r}", "red")
+        return Text(pick("name predictions unavailable: ", "姓名预测无法显示：") + repr(error_of(data)), "red")
     out = Text()
     query = data.get("query")
     if query:
         out.append(f"{query['name']}", "bold")
         if query.get("step") is not None:  # the same model and rounding as the p key's notice
-            out.append(f" at step {query['step']}", DIM)
+            out.append(pick(f" at step {query['step']}", f"（第 {query['step']} 步）"), DIM)
         out.append("\n")
         for rank, entry in enumerate(query["top"]):
             out.append(f"  {entry['country']:<12} ", "bold" if rank == 0 else "")
             out.append(bar(entry["probability"]), "cyan" if rank == 0 else "grey62")
             out.append(f" {entry['probability']:6.1%}\n")
     else:
-        out.append("Press p and type a surname to see the model's top countries.\n", DIM)
+        out.append(
+            pick(
+                "Press p and type a surname to see the model's top countries.\n",
+                "按 p 输入一个姓氏，看看模型认为它最可能来自哪些国家。\n",
+            ),
+            DIM,
+        )
     per_country = data.get("per_country") or []
     accuracy = data.get("accuracy")
     if accuracy is None or not per_country:
-        out.append("\nTest accuracy per country appears after the first epoch.", DIM)
+        out.append(
+            pick(
+                "\nTest accuracy per country appears after the first epoch.", "\n第一轮结束后显示每个国家的测试准确率。"
+            ),
+            DIM,
+        )
         return out
-    out.append(f"\ntest accuracy {accuracy:.1%}", "bold")
+    out.append(pick(f"\ntest accuracy {accuracy:.1%}", f"\n测试准确率 {accuracy:.1%}"), "bold")
     if data.get("source"):
         out.append(f" · {data['source']}", DIM)
     out.append("\n")
     for country, fraction, count in sorted(per_country, key=lambda entry: entry[1]):
         out.append(f"  {country:<12} ")
         out.append(bar(fraction), accuracy_style(fraction))
-        out.append(f" {fraction:6.1%}  of {count}\n")
+        out.append(pick(f" {fraction:6.1%}  of {count}\n", f" {fraction:6.1%}  共 {count} 个\n"))
     return out
 
 

@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 
+from core.base.i18n import pick
 from core.base.view_data import ViewError, WeightsData
 from tui.formatting import number
 from tui.widgets.cells import diverging
@@ -35,10 +36,13 @@ def cells(data: WeightsData) -> list[tuple[int, int, int]]:
 
 def render_weights(data: WeightsData | ViewError, width: int = 80, cursor: int = 0) -> Text:
     if failed(data):
-        return unavailable("weights", data)
+        return unavailable(pick("weights", "权重"), data)
     matrices = data.get("matrices") or []
     if not matrices:
-        return Text("No weights yet: they appear once the lesson builds its model.", DIM)
+        return Text(
+            pick("No weights yet: they appear once the lesson builds its model.", "还没有权重：课程建好模型后显示。"),
+            DIM,
+        )
     widest = max(len(row) for m in matrices for row in m["values"])
     cell = max(1, min(6, (width - NAME - 1) // widest))
     scale = max((abs(v) for m in matrices for row in m["values"] for v in row), default=1.0) or 1.0
@@ -46,7 +50,13 @@ def render_weights(data: WeightsData | ViewError, width: int = 80, cursor: int =
     cursor = min(max(cursor, 0), len(spots) - 1)
     at = spots[cursor]
     out = Text()
-    out.append(f"one cell a value: blue < 0 < red (±{number(scale, 3)}) · arrows or mouse: read any value\n", DIM)
+    out.append(
+        pick(
+            f"one cell a value: blue < 0 < red (±{number(scale, 3)}) · arrows or mouse: read any value\n",
+            f"每格一个值：蓝 < 0 < 红（±{number(scale, 3)}）· 方向键或鼠标：读出任一值\n",
+        ),
+        DIM,
+    )
     for m, matrix in enumerate(matrices):
         shape = "×".join(map(str, matrix["shape"]))
         for r, row in enumerate(matrix["values"]):
@@ -68,7 +78,7 @@ def render_weights(data: WeightsData | ViewError, width: int = 80, cursor: int =
     grad = grads[at[1]][at[2]] if grads else None
     out.append(f"▶ {matrix['name']}{index} = {number(value)}", "bold")  # (a 6th digit differs between CPUs)
     out.append(f"   grad {number(grad)}" if grad is not None else "   grad None", "yellow")
-    out.append(f"   step {data.get('step', 0)}", DIM)
+    out.append(pick(f"   step {data.get('step', 0)}", f"   第 {data.get('step', 0)} 步"), DIM)
     return out
 
 

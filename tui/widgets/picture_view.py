@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from tui.formatting import number
@@ -76,6 +77,6 @@ class Plot:
         out.append(" " * LABEL + "└" + "─" * self.columns + "\n", AXIS)
         left, right = number(self.x_low, 4), number(self.x_high, 4)
         middle = f"{x_label} →"
-        gap = max(1, self.columns - len(left) - len(right) - len(middle))
+        gap = max(1, self.columns - len(left) - len(right) - cell_len(middle))  # (a CJK label: two a character)
         out.append(" " * (LABEL + 1) + left + " " * (gap // 2) + middle + " " * (gap - gap // 2) + right + "\n", AXIS)
         return out
