@@ -160,7 +160,10 @@ class RunControl:
         trainer, ended = self.trainer, self.trainer.ended
         self.after_line = False
         if trainer.status == Status.DIVERGED and isinstance(ended, Diverged) and ended.reason:
-            advice = f"The learning rate is now {trainer.lr:g}: continue with it, or reset."
+            advice = pick(
+                f"The learning rate is now {trainer.lr:g}: continue with it, or reset.",
+                f"学习率现在是 {trainer.lr:g}：用它继续，或者重置。",
+            )
             self.message = diverged_message(ended.step, ended.reason, advice)
         elif trainer.status not in (Status.FINISHED, Status.CRASHED):
             self.message = ""

@@ -10,10 +10,9 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from core.base.events import Diverged, Finished
+from core.base.i18n import pick
 from core.checkpoint.errors import UnusableCheckpoint
 from core.errors import LearnTuiError
-
-SAVE_FLAG = "with --save PATH"  # how the command line saves a checkpoint: added where one is refused
 
 
 class Output(Protocol):
@@ -63,11 +62,18 @@ def note(output: Output | None, text: str) -> None:
 def ended_words(ended: Finished | Diverged | None, steps: int) -> str:
     """``diverged in step 3``, ``finished after 100 steps``, ``interrupted after 7 steps`` (None: ctrl+c)."""
     if isinstance(ended, Diverged):
-        return f"diverged in step {ended.step}"
-    return f"{'interrupted' if ended is None else 'finished'} after {steps} steps"
+        return pick(f"diverged in step {ended.step}", f"在第 {ended.step} 步发散")
+    if ended is None:
+        return pick(f"interrupted after {steps} steps", f"{steps} 步后中断")
+    return pick(f"finished after {steps} steps", f"{steps} 步后完成")
+
+
+def save_flag() -> str:
+    """How the command line saves a checkpoint: added where one is refused."""
+    return pick("with --save PATH", "用 --save PATH")
 
 
 def in_cli_words(exc: LearnTuiError) -> str:
     """``exc``'s one line, with the command line's own way to do its fix where the core leaves that to the
     front end: a refused checkpoint's "… save one from a run" gets ``(with --save PATH)``."""
-    return exc.saying(SAVE_FLAG).message if isinstance(exc, UnusableCheckpoint) else exc.message
+    return exc.saying(save_flag()).message if isinstance(exc, UnusableCheckpoint) else exc.message
