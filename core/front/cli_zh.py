@@ -40,17 +40,25 @@ HELP = {
     "print the version and exit": "显示版本号并退出",
     "en or zh (default: $LEARN_TUI_LANG, else the locale)": "en 或 zh（默认：$LEARN_TUI_LANG，否则按系统区域设置）",
     "the data folder (MNIST/raw/) of lessons opened from the picker (for one lesson: learn-tui run LESSON "
-    "--data-dir DIR)": "从课程列表打开的课程所用的数据文件夹（MNIST/raw/）（单个课程：learn-tui run LESSON --data-dir DIR）",
+    "--data-dir DIR)": (
+        "从课程列表打开的课程所用的数据文件夹（MNIST/raw/）（单个课程：learn-tui run LESSON --data-dir DIR）"
+    ),
     "list the lessons": "列出课程",
     "train a lesson (in the app, or --headless)": "训练一课（在应用里，或 --headless）",
     "watch and steer a run started with run --headless --serve": "观看并操控用 run --headless --serve 启动的训练",
-    "train variants of a lesson (--optimizer SGD,Adam) and chart them": "训练一课的几个变体（--optimizer SGD,Adam）并画图比较",
+    "train variants of a lesson (--optimizer SGD,Adam) and chart them": (
+        "训练一课的几个变体（--optimizer SGD,Adam）并画图比较"
+    ),
     "generate text from a char-gpt checkpoint": "用 char-gpt 的检查点生成文本",
-    "write a lesson's loop with lines to fill in (learn-tui check it)": "写出一课的训练循环，留出要填的行（再用 learn-tui check 检查）",
+    "write a lesson's loop with lines to fill in (learn-tui check it)": (
+        "写出一课的训练循环，留出要填的行（再用 learn-tui check 检查）"
+    ),
     "compare your exercise file with its lesson, phase by phase": "逐个阶段地把你的练习文件和它的课程比较",
     "one JSON object per lesson": "每课一个 JSON 对象",
     "learn-tui run LESSON [options] [lesson options]": "learn-tui run LESSON [选项] [课程选项]",
-    "a lesson id (see learn-tui list) or a path to a lesson .py file": "课程 id（见 learn-tui list）或课程 .py 文件的路径",
+    "a lesson id (see learn-tui list) or a path to a lesson .py file": (
+        "课程 id（见 learn-tui list）或课程 .py 文件的路径"
+    ),
     "show this help and the lesson's own options": "显示这份帮助和这一课自己的选项",
     "stop after this many steps (batches) in all": "一共训练这么多步（批）后停下",
     "stop after this many epochs in all": "一共训练这么多轮（epoch）后停下",
@@ -70,18 +78,24 @@ HELP = {
     "with --headless: train in N processes (docs/scaling.md)": "配合 --headless：用 N 个进程训练（见 docs/scaling.md）",
     "notes and help in en or zh": "笔记和帮助用 en 或 zh",
     "with --headless: also serve the run to learn-tui attach (127.0.0.1 unless a host is given; port 0 picks a "
-    "free one)": "配合 --headless：同时让 learn-tui attach 连接这次训练（不给主机时为 127.0.0.1；端口 0 自动选一个空闲端口）",
+    "free one)": (
+        "配合 --headless：同时让 learn-tui attach 连接这次训练（不给主机时为 127.0.0.1；端口 0 自动选一个空闲端口）"
+    ),
     "learn-tui compare LESSON [options] [lesson options, each a comma list]": (
         "learn-tui compare LESSON [选项] [课程选项，每个都可以是逗号分隔的列表]"
     ),
     "each variant stops after this many steps": "每个变体训练这么多步后停下",
     "each variant stops after this many epochs": "每个变体训练这么多轮后停下",
-    "learning rates, e.g. 0.01 or 0.01,0.1 (default: the lesson's)": "学习率，例如 0.01 或 0.01,0.1（默认：课程自己的）",
+    "learning rates, e.g. 0.01 or 0.01,0.1 (default: the lesson's)": (
+        "学习率，例如 0.01 或 0.01,0.1（默认：课程自己的）"
+    ),
     "the random seed of every variant (default 0)": "每个变体的随机种子（默认 0）",
     "one JSON object per variant, with its loss curve": "每个变体一个 JSON 对象，带它的损失曲线",
     "a char-gpt checkpoint (saved with ctrl+s or --save PATH)": "char-gpt 的检查点（用 ctrl+s 或 --save PATH 保存）",
     "the text to continue (default: start a new line)": "要续写的文本（默认：从新的一行开始）",
-    f"how many characters to write, at most {MAX_TOKENS:,} (default 500)": f"写多少个字符，最多 {MAX_TOKENS:,}（默认 500）",
+    f"how many characters to write, at most {MAX_TOKENS:,} (default 500)": (
+        f"写多少个字符，最多 {MAX_TOKENS:,}（默认 500）"
+    ),
     "> 0: lower is safer, higher is wilder; near 0 is greedy (default 0.8)": (
         "> 0：越低越保守，越高越天马行空；接近 0 就是贪心选择（默认 0.8）"
     ),
@@ -122,17 +136,17 @@ def chinese_help(parser: argparse.ArgumentParser) -> None:
         current = parsers.pop()
         current.description = HELP.get(current.description or "", current.description)
         current.usage = HELP.get(current.usage or "", current.usage)
-        for action in current._actions:
+        for action in current._actions:  # noqa: SLF001 (argparse has no public list)
             action.help = ARGPARSE.get(action.help or "", HELP.get(action.help or "", action.help))
-            if isinstance(action, argparse._SubParsersAction):
-                for choice in action._choices_actions:
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001 (the sub-commands' help lines)
+                for choice in action._choices_actions:  # noqa: SLF001
                     choice.help = HELP.get(choice.help or "", choice.help)
                 parsers.extend(action.choices.values())
 
 
 def install() -> None:
     """argparse asks ``argparse_text`` for its words (it looks ``_`` up in its module at each message)."""
-    argparse._ = argparse_text
+    argparse._ = argparse_text  # type: ignore[attr-defined]
 
 
 def given_language(argv: Any) -> str | None:
