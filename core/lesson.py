@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.base.i18n import pick
 from core.base.views import check_name
 from core.errors import UsageError
 
@@ -69,12 +70,18 @@ class Option:
 
     def _check_range(self, value: Any) -> None:
         if self.min is not None and value < self.min:
-            bound = f"at least {_number(self.min)}"
+            bound = pick(f"at least {_number(self.min)}", f"至少为 {_number(self.min)}")
         elif self.max is not None and value > self.max:
-            bound = f"at most {_number(self.max)}"
+            bound = pick(f"at most {_number(self.max)}", f"最多为 {_number(self.max)}")
         else:
             return
-        raise UsageError(f"{self.flag} must be {bound}, got {_number(value)}; e.g. {self.flag} {self.default}")
+        example = f"{self.flag} {self.default}"
+        raise UsageError(
+            pick(
+                f"{self.flag} must be {bound}, got {_number(value)}; e.g. {example}",
+                f"{self.flag} {bound}，收到 {_number(value)}；例如 {example}",
+            )
+        )
 
     def _typed(self, value: Any) -> Any:
         """``value`` as the default's type (an integral float for an int; text for a path), or UsageError."""
@@ -87,8 +94,20 @@ class Option:
             return int(value)
         if isinstance(value, kind) and (kind is bool or not isinstance(value, bool)):
             return value
-        expected = "true or false" if kind is bool else "a whole number" if kind is int else kind.__name__
-        raise UsageError(f"{self.flag} expects {expected}, got {value!r}; e.g. {self.flag} {self.default}")
+        expected = (
+            pick("true or false", "true 或 false")
+            if kind is bool
+            else pick("a whole number", "整数")
+            if kind is int
+            else kind.__name__
+        )
+        example = f"{self.flag} {self.default}"
+        raise UsageError(
+            pick(
+                f"{self.flag} expects {expected}, got {value!r}; e.g. {example}",
+                f"{self.flag} 需要{expected}，收到 {value!r}；例如 {example}",
+            )
+        )
 
     def parse(self, value: Any, run: Any = None) -> Any:
         """Turn a value (often a command-line string) into this option's type, checked (its type, choices,
@@ -107,19 +126,30 @@ class Option:
                 elif kind is float:
                     value = float(text)
             except ValueError:
+                example = f"{self.flag} {self.default}"
                 raise UsageError(
-                    f"{self.flag} expects {kind.__name__}, got {value!r}; e.g. {self.flag} {self.default}"
+                    pick(
+                        f"{self.flag} expects {kind.__name__}, got {value!r}; e.g. {example}",
+                        f"{self.flag} 需要 {kind.__name__}，收到 {value!r}；例如 {example}",
+                    )
                 ) from None
         if self.default is not None:
             value = self._typed(value)
         if kind is float and not math.isfinite(value):
-            raise UsageError(f"{self.flag} must be a finite number, got {value!r}")
+            raise UsageError(
+                pick(f"{self.flag} must be a finite number, got {value!r}", f"{self.flag} 必须是有限数，收到 {value!r}")
+            )
         if self.choices is not None and value not in self.choices and isinstance(value, str):
             same = [c for c in self.choices if isinstance(c, str) and c.casefold() == value.strip().casefold()]
             value = same[0] if len(same) == 1 else value  # "adam" is "Adam"; an ambiguous name stays wrong
         if self.choices is not None and value not in self.choices:
             names = ", ".join(str(c) for c in self.choices)
-            raise UsageError(f"{self.flag} must be one of {names}; got {value!r}")
+            raise UsageError(
+                pick(
+                    f"{self.flag} must be one of {names}; got {value!r}",
+                    f"{self.flag} 必须是 {names} 之一；收到 {value!r}",
+                )
+            )
         self._check_range(value)
         if self.check is not None:
             self.check(value, run)

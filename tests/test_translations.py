@@ -104,3 +104,19 @@ def test_list_aligns_its_lecture_column(language, capsys):
         starts.add(i18n.display_width(line[: -len(label)]))  # the column, in terminal cells
         assert info.lecture is None or marker in label
     assert len(starts) == 1, lines
+
+
+def test_a_translation_header_gives_option_help_and_refuses_an_empty_one():
+    parsed = i18n.parse_translation("---\ntitle: 标题\noption.lr: 学习率\noption.batch_size: 批量大小\n---\n笔记")
+    assert parsed.title == "标题" and parsed.notes == "笔记"
+    assert parsed.options == {"lr": "学习率", "batch_size": "批量大小"}
+    with pytest.raises(ValueError, match="empty option"):
+        i18n.parse_translation("---\ntitle: 标题\noption.lr:\n---\n笔记")
+
+
+@pytest.mark.parametrize("info", catalog.catalog(), ids=lambda info: info.id)
+def test_every_option_has_its_chinese_help_line_and_no_other(info):
+    zh = i18n.translation(info.id)
+    names = {option.name for option in catalog.load(info.id).options}
+    assert zh is not None and set(zh.options) == names, (names - set(zh.options), set(zh.options) - names)
+    assert all(has_chinese(text) for text in zh.options.values())

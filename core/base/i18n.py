@@ -5,8 +5,9 @@ The choice, first match wins: ``--lang en|zh`` (``set_language``), else ``LEARN_
 sets it once; the app and the catalog read ``language()``, so nothing has to pass it along.
 
 The Chinese texts of the built-in lessons live beside them, in ``core/lessons/zh/<lesson-id>.md``: a
-``title:`` line between ``---`` lines, then the notes. Code in them is copied verbatim from the English
-notes (``tests/test_translations.py`` checks it).
+``title:`` line and an ``option.NAME:`` line for each of the lesson's options (its help) between ``---``
+lines, then the notes. Code in them is copied verbatim from the English notes (``tests/test_translations.py``
+checks it, and that every option has its line). ``option_help`` gives an option's help in the chosen language.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.errors import UsageError
 
@@ -67,19 +69,23 @@ def pick(english: str, chinese: str) -> str:
 class Translation:
     title: str
     notes: str
+    options: Mapping[str, str] = field(default_factory=dict)  # an option's name -> its help
 
 
 def parse_translation(text: str, where: str = "translation") -> Translation:
-    """A ``---``/``title: ...``/``---`` header, then the notes (Markdown)."""
+    """A ``---``/``title: ...``/``option.NAME: ...``/``---`` header, then the notes (Markdown)."""
     lines = text.lstrip("\ufeff").splitlines()
     if not lines or lines[0].strip() != "---" or "---" not in [line.strip() for line in lines[1:]]:
         raise ValueError(f"{where} must start with a --- / title: ... / --- header")
     end = 1 + [line.strip() for line in lines[1:]].index("---")
-    header = dict(line.split(":", 1) for line in lines[1:end] if ":" in line)
-    title = header.get("title", "").strip()
+    header = {key.strip(): value.strip() for key, value in (line.split(":", 1) for line in lines[1:end] if ":" in line)}
+    title = header.get("title", "")
     if not title:
         raise ValueError(f"{where} has no title: line in its header")
-    return Translation(title, "\n".join(lines[end + 1 :]).strip())
+    options = {key.removeprefix("option."): value for key, value in header.items() if key.startswith("option.")}
+    if "" in options.values():
+        raise ValueError(f"{where} has an empty option.NAME: line in its header")
+    return Translation(title, "\n".join(lines[end + 1 :]).strip(), options)
 
 
 @functools.cache
@@ -89,6 +95,14 @@ def translation(lesson_id: str) -> Translation | None:
     if not path.is_file():
         return None
     return parse_translation(path.read_text(encoding="utf-8"), str(path))
+
+
+def option_help(lesson_id: str, option: Any) -> str:
+    """A lesson option's help (``option.help``) in the chosen language: a built-in lesson's ``option.NAME:``
+    line in Chinese; the English help where there is none (a learner's own lesson)."""
+    if is_chinese() and (chinese := translation(lesson_id)) is not None:
+        return chinese.options.get(option.name, option.help)
+    return str(option.help)
 
 
 def display_width(text: str) -> int:

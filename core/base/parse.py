@@ -8,6 +8,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from core.base.i18n import pick
 from core.errors import UsageError
 
 FLOAT32_MAX = 3.4028234663852886e38  # torch.finfo(torch.float32).max, without importing torch
@@ -23,19 +24,36 @@ def parse_lr(value: Any, most: float = FLOAT32_MAX, dtype: str = "float32") -> f
     rate near it diverges at the first step, which the trainer reports as a divergence."""
     text = str(value).strip()
     if not text:
-        raise UsageError("type a learning rate, e.g. 0.01")
+        raise UsageError(pick("type a learning rate, e.g. 0.01", "请输入学习率，例如 0.01"))
     try:
         lr = float(text)
     except ValueError:
-        raise UsageError(f"learning rate must be a number like 0.01, got {text!r}") from None
+        raise UsageError(
+            pick(
+                f"learning rate must be a number like 0.01, got {text!r}",
+                f"学习率必须是像 0.01 这样的数，收到 {text!r}",
+            )
+        ) from None
     if not math.isfinite(lr):
-        raise UsageError(f"learning rate must be finite, got {text!r}; try 0.01")
+        raise UsageError(
+            pick(
+                f"learning rate must be finite, got {text!r}; try 0.01", f"学习率必须是有限数，收到 {text!r}；试试 0.01"
+            )
+        )
     if lr <= 0:
-        raise UsageError(f"learning rate must be greater than 0, got {text!r}; try 0.01")
+        raise UsageError(
+            pick(
+                f"learning rate must be greater than 0, got {text!r}; try 0.01",
+                f"学习率必须大于 0，收到 {text!r}；试试 0.01",
+            )
+        )
     if lr > most:
         raise UsageError(
-            f"learning rate must be at most {most:.3g}, the largest number a {dtype} parameter holds (a bigger "
-            f"step cannot be stored in it), got {text!r}; try 0.01"
+            pick(
+                f"learning rate must be at most {most:.3g}, the largest number a {dtype} parameter holds (a bigger "
+                f"step cannot be stored in it), got {text!r}; try 0.01",
+                f"学习率最大为 {most:.3g}，即 {dtype} 参数能存的最大数（更大的步长存不下），收到 {text!r}；试试 0.01",
+            )
         )
     return lr
 
@@ -60,9 +78,14 @@ def parse_count(value: Any, what: str) -> int:
     try:
         count = int(str(value).strip())
     except ValueError:
-        raise UsageError(f"{what} must be a whole number like 100, got {value!r}") from None
+        raise UsageError(
+            pick(
+                f"{what} must be a whole number like 100, got {value!r}",
+                f"{what} 必须是像 100 这样的整数，收到 {value!r}",
+            )
+        ) from None
     if count <= 0:
-        raise UsageError(f"{what} must be at least 1, got {count}")
+        raise UsageError(pick(f"{what} must be at least 1, got {count}", f"{what} 至少为 1，收到 {count}"))
     return count
 
 
@@ -74,7 +97,16 @@ def parse_seed(value: Any) -> int:
     try:
         seed = int(str(value).strip())
     except ValueError:
-        raise UsageError(f"--seed must be a whole number like 0, got {value!r}") from None
+        raise UsageError(
+            pick(
+                f"--seed must be a whole number like 0, got {value!r}", f"--seed 必须是像 0 这样的整数，收到 {value!r}"
+            )
+        ) from None
     if not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed must be a whole number from 0 to {MAX_SEED}, got {value}")
+        raise UsageError(
+            pick(
+                f"--seed must be a whole number from 0 to {MAX_SEED}, got {value}",
+                f"--seed 必须是 0 到 {MAX_SEED} 之间的整数，收到 {value}",
+            )
+        )
     return seed

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.base.i18n import pick
 from core.checkpoint.errors import UnusableCheckpoint
 from core.checkpoint.format import FORMAT
 from core.errors import CheckpointError, UsageError
@@ -30,35 +31,73 @@ def check_save_path(path: Any) -> Path:
     not: call it before training so that a bad ``--save`` path is refused before any work is done."""
     text = os.fspath(path) if isinstance(path, os.PathLike) else str(path)
     if not text.strip():
-        raise UsageError("the checkpoint path is empty; give a file name, e.g. run.pt")
+        raise UsageError(
+            pick(
+                "the checkpoint path is empty; give a file name, e.g. run.pt",
+                "检查点路径为空；请给出文件名，例如 run.pt",
+            )
+        )
     if text.endswith(("/", os.sep)):
-        raise UsageError(f"{text} ends with '/', so it names a folder; give a file name in it, e.g. {text}run.pt")
+        raise UsageError(
+            pick(
+                f"{text} ends with '/', so it names a folder; give a file name in it, e.g. {text}run.pt",
+                f"{text} 以 '/' 结尾，是个文件夹；请给出其中的文件名，例如 {text}run.pt",
+            )
+        )
     try:
         target = Path(text).expanduser()
         if target.is_symlink():
             target = target.resolve()  # write the file the link points at; the link stays
         mode = target.stat().st_mode if target.exists() else None
         if mode is not None and stat.S_ISDIR(mode):
-            raise UsageError(f"{target} is a folder; give a file name in it, e.g. {target / 'run.pt'}")
+            raise UsageError(
+                pick(
+                    f"{target} is a folder; give a file name in it, e.g. {target / 'run.pt'}",
+                    f"{target} 是文件夹；请给出其中的文件名，例如 {target / 'run.pt'}",
+                )
+            )
         if mode is not None and not stat.S_ISREG(mode):
             raise UsageError(
-                f"{target} is not a regular file (a device, pipe or socket); save to a file such as run.pt"
+                pick(
+                    f"{target} is not a regular file (a device, pipe or socket); save to a file such as run.pt",
+                    f"{target} 不是普通文件（是设备、管道或套接字）；请保存到像 run.pt 这样的文件",
+                )
             )
         folder = target.parent
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent
     except (OSError, ValueError, RuntimeError) as exc:  # a symlink loop, a NUL byte, a name too long
-        raise UsageError(f"can't save to {text}: {_reason(exc)}; choose another path") from None
+        raise UsageError(
+            pick(
+                f"can't save to {text}: {_reason(exc)}; choose another path",
+                f"无法保存到 {text}：{_reason(exc)}；请换个路径",
+            )
+        ) from None
     if not folder.is_dir():
-        raise UsageError(f"can't create the folder {target.parent}: {folder} is a file; choose another path")
+        raise UsageError(
+            pick(
+                f"can't create the folder {target.parent}: {folder} is a file; choose another path",
+                f"无法创建文件夹 {target.parent}：{folder} 是文件；请换个路径",
+            )
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"can't write in {folder}: permission denied; choose a folder you can write to")
+        raise UsageError(
+            pick(
+                f"can't write in {folder}: permission denied; choose a folder you can write to",
+                f"无法写入 {folder}：没有权限；请选一个你能写入的文件夹",
+            )
+        )
     probe = folder / _temp_name(target)
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.unlink(probe)
     except (OSError, ValueError) as exc:  # a read-only file system, permissions os.access does not see
-        raise UsageError(f"can't write in {folder}: {_reason(exc)}; choose a folder you can write to") from None
+        raise UsageError(
+            pick(
+                f"can't write in {folder}: {_reason(exc)}; choose a folder you can write to",
+                f"无法写入 {folder}：{_reason(exc)}；请选一个你能写入的文件夹",
+            )
+        ) from None
     return target
 
 
@@ -130,10 +169,19 @@ def read_checkpoint(source: Path) -> Any:
                 f"{source} is a checkpoint of an older learn-tui (version {version}) that "
                 "held numpy objects; run the lesson again and save a new one"
             ) from None
-        raise UnusableCheckpoint(f"{source} {NOT_OURS}") from None
+        raise UnusableCheckpoint(
+            pick(
+                f"{source} {NOT_OURS}",
+                f"{source} 不是 learn-tui 的检查点，或含有 learn-tui 不会加载的对象；请打开 learn-tui 训练保存的检查点",
+            )
+        ) from None
     except Exception as exc:
         raise UnusableCheckpoint(
-            f"{source} is damaged or not a learn-tui checkpoint ({type(exc).__name__}); open one a learn-tui run saved"
+            pick(
+                f"{source} is damaged or not a learn-tui checkpoint ({type(exc).__name__}); "
+                "open one a learn-tui run saved",
+                f"{source} 已损坏或不是 learn-tui 的检查点（{type(exc).__name__}）；请打开 learn-tui 训练保存的检查点",
+            )
         ) from None
 
 

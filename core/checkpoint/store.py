@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.base.i18n import pick
 from core.checkpoint.errors import UnusableCheckpoint
 from core.checkpoint.file import check_save_path, read_checkpoint, write_atomically
 from core.checkpoint.format import FORMAT, VERSION
@@ -72,10 +73,20 @@ def load_checkpoint(path: Any, lesson_id: str | None = None) -> dict:
     """Read and check a checkpoint file; raise CheckpointError for a missing, damaged or foreign one."""
     source = Path(path).expanduser()
     if not source.is_file():
-        raise UnusableCheckpoint(f"no checkpoint at {source}; check the path, or save one from a run")
+        raise UnusableCheckpoint(
+            pick(
+                f"no checkpoint at {source}; check the path, or save one from a run",
+                f"{source} 没有检查点；请检查路径，或者从一次训练中保存一个",
+            )
+        )
     state = read_checkpoint(source)  # tensors and plain values only: never runs code from the file
     if not isinstance(state, dict) or state.get("format") != FORMAT:
-        raise UnusableCheckpoint(f"{source} is not a learn-tui checkpoint; open one a learn-tui run saved")
+        raise UnusableCheckpoint(
+            pick(
+                f"{source} is not a learn-tui checkpoint; open one a learn-tui run saved",
+                f"{source} 不是 learn-tui 的检查点；请打开 learn-tui 训练保存的检查点",
+            )
+        )
     version = state.get("version")
     if type(version) is int and version < VERSION:
         raise UnusableCheckpoint(
@@ -96,9 +107,11 @@ def load_checkpoint(path: Any, lesson_id: str | None = None) -> dict:
     if lesson_id is not None and state["lesson"] != lesson_id:
         import shlex
 
+        again = f"learn-tui run {shlex.quote(lesson_file or state['lesson'])} --resume {shlex.quote(str(source))}"
         raise CheckpointError(
-            f"{source} is a checkpoint of lesson {state['lesson']}, not {lesson_id}; open it "
-            f"with: learn-tui run {shlex.quote(lesson_file or state['lesson'])} --resume "
-            f"{shlex.quote(str(source))}"
+            pick(
+                f"{source} is a checkpoint of lesson {state['lesson']}, not {lesson_id}; open it with: {again}",
+                f"{source} 是课程 {state['lesson']} 的检查点，不是 {lesson_id} 的；请这样打开：{again}",
+            )
         )
     return state

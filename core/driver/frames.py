@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from core.base.events import Progress
+from core.base.i18n import pick
 from core.base.status import Status
 from core.driver.records import LineStop
 from core.engine.model_summary import ModelSummary, OutputShapes, summarize
@@ -178,10 +179,10 @@ class FrameBuilder:
 
 
 FINISH_REASONS = {
-    "steps": "reached its step budget",
-    "epochs": "reached its epoch budget",
-    "lesson": "the lesson's loop ended",
-    "crashed": "crashed",
+    "steps": ("reached its step budget", "用完了步数预算"),
+    "epochs": ("reached its epoch budget", "用完了轮数预算"),
+    "lesson": ("the lesson's loop ended", "课程的循环结束了"),
+    "crashed": ("crashed", "崩溃了"),
 }
 
 
@@ -192,7 +193,8 @@ def finished_message(event: Finished) -> str:
         for key, value in event.summary.items()
         if key != "loss" and isinstance(value, (int, float, str)) and not isinstance(value, bool)
     ]
-    text = f"finished after {event.step} steps ({FINISH_REASONS.get(event.reason, event.reason)})"
+    reason = pick(*FINISH_REASONS.get(event.reason, (event.reason, event.reason)))
+    text = pick(f"finished after {event.step} steps ({reason})", f"{event.step} 步后完成（{reason}）")
     if results:
-        text += ": " + ", ".join(results[:6])
-    return text + " · press r to train again"
+        text += pick(": ", "：") + ", ".join(results[:6])
+    return text + pick(" · press r to train again", " · 按 r 重新训练")

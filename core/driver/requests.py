@@ -151,7 +151,13 @@ class RunControl:
             trainer.continue_after_divergence()
             self.message = ""
         if trainer.status in (Status.FINISHED, Status.CRASHED):
-            return Notice(f"the run has {trainer.status}: press r to start it again", "warning")
+            return Notice(
+                pick(
+                    f"the run has {trainer.status}: press r to start it again",
+                    f"训练已经{status_word(trainer.status)}：按 r 重新开始",
+                ),
+                "warning",
+            )
         return None
 
     def _acted(self) -> None:
@@ -160,7 +166,10 @@ class RunControl:
         trainer, ended = self.trainer, self.trainer.ended
         self.after_line = False
         if trainer.status == Status.DIVERGED and isinstance(ended, Diverged) and ended.reason:
-            advice = f"The learning rate is now {trainer.lr:g}: continue with it, or reset."
+            advice = pick(
+                f"The learning rate is now {trainer.lr:g}: continue with it, or reset.",
+                f"学习率现在是 {trainer.lr:g}：用它继续，或者重置。",
+            )
             self.message = diverged_message(ended.step, ended.reason, advice)
         elif trainer.status not in (Status.FINISHED, Status.CRASHED):
             self.message = ""
@@ -223,7 +232,12 @@ class RunControl:
         options = {**trainer.options, name: value}
         self.trainer = self._new_trainer(options, trainer.lr)
         self.settings = replace(self.settings, options=options)
-        self._restart(f"{name} {option_word(value)}: the run started again (this option is fixed during a run)")
+        self._restart(
+            pick(
+                f"{name} {option_word(value)}: the run started again (this option is fixed during a run)",
+                f"{name} {option_word(value)}：训练已重新开始（这个选项在训练中不能改）",
+            )
+        )
         return None
 
     def _not_mid_line(self, what: str) -> None:
@@ -254,8 +268,11 @@ class RunControl:
             saved = self.last_saved = trainer.save(target)
         except MidStep as exc:  # (it ended mid-step: diverged; n carries on to the step's end)
             raise exc.saying("press n") from None
-        text = f"saved {saved} at step {trainer.step}; press o to open it later"
-        return Notice(text, title="checkpoint saved", path=saved)
+        text = pick(
+            f"saved {saved} at step {trainer.step}; press o to open it later",
+            f"已在第 {trainer.step} 步保存到 {saved}；之后按 o 打开它",
+        )
+        return Notice(text, title=pick("checkpoint saved", "检查点已保存"), path=saved)
 
     def open(self, path: str) -> None:
         """A checkpoint of this lesson; ``CheckpointError`` (missing, damaged, foreign) leaves the run as it was."""
@@ -296,4 +313,14 @@ def refuse_restart_of_many() -> None:
     """A new run built here would be rank 0's alone (a served ``--nproc`` run): the others would wait at their
     next collective for a partner that never comes."""
     if (processes := distributed.world_size()) > 1:
-        raise UsageError(f"a run of {processes} processes can't restart from the app: stop it and start it again")
+        raise UsageError(
+            pick(
+                f"a run of {processes} processes can't restart from the app: stop it and start it again",
+                f"{processes} 个进程的训练不能从应用里重新开始：先停下它，再重新启动",
+            )
+        )
+
+
+def status_word(status: Any) -> str:
+    """A run's ended status (finished, crashed) in Chinese."""
+    return {"finished": "完成", "crashed": "崩溃"}.get(str(status), str(status))

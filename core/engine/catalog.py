@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.base import i18n
+from core.base.i18n import pick
 from core.errors import LessonFileError, UsageError
 
 if TYPE_CHECKING:
@@ -103,7 +104,12 @@ def find(lesson_id: str) -> LessonInfo:
         if info.id == lesson_id:
             return info
     names = ", ".join(i.id for i in infos)
-    raise UsageError(f"unknown lesson {lesson_id!r}; choose one of: {names} (or give a path to a .py lesson file)")
+    raise UsageError(
+        pick(
+            f"unknown lesson {lesson_id!r}; choose one of: {names} (or give a path to a .py lesson file)",
+            f"未知的课程 {lesson_id!r}；请从中选择：{names}（或给出课程 .py 文件的路径）",
+        )
+    )
 
 
 def is_path(text: str) -> bool:
@@ -120,14 +126,22 @@ def load(lesson: str) -> Lesson:
 def load_file(path: Path, builtin: bool = False) -> Lesson:
     path = path.expanduser()
     if not path.is_file():
-        raise LessonFileError(f"no lesson file at {path}; check the path (see docs/writing-lessons.md)")
+        raise LessonFileError(
+            pick(
+                f"no lesson file at {path}; check the path (see docs/writing-lessons.md)",
+                f"{path} 没有课程文件；请检查路径（见 docs/writing-lessons.md）",
+            )
+        )
     source = path.read_text(encoding="utf-8", errors="replace")
     try:
         code = compile(source, str(path.resolve()), "exec")
     except SyntaxError as exc:
         text = (exc.text or "").rstrip()
         raise LessonFileError(
-            f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and run it again",
+            pick(
+                f"{path}, line {exc.lineno}: {exc.msg}; fix the syntax and run it again",
+                f"{path} 第 {exc.lineno} 行：{exc.msg}；改正语法后再运行",
+            ),
             details=f"{text}\n{' ' * max((exc.offset or 1) - 1, 0)}^" if text else "",
         ) from None
     name = f"core.lessons.{path.stem}" if builtin else f"learn_tui_user_lesson_{abs(hash(str(path.resolve())))}"
@@ -136,7 +150,12 @@ def load_file(path: Path, builtin: bool = False) -> Lesson:
     else:
         spec = importlib.util.spec_from_file_location(name, path.resolve())
         if spec is None:
-            raise LessonFileError(f"{path} can't be loaded as a Python module; give a .py file")
+            raise LessonFileError(
+                pick(
+                    f"{path} can't be loaded as a Python module; give a .py file",
+                    f"{path} 无法作为 Python 模块加载；请给出 .py 文件",
+                )
+            )
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
@@ -146,14 +165,22 @@ def load_file(path: Path, builtin: bool = False) -> Lesson:
             frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
             details = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
             raise LessonFileError(
-                f"{path} raised {type(exc).__name__} while loading: {exc}",
+                pick(
+                    f"{path} raised {type(exc).__name__} while loading: {exc}",
+                    f"{path} 加载时抛出 {type(exc).__name__}：{exc}",
+                ),
                 details="Traceback (most recent call last):\n" + details,
             ) from None
     from core.lesson import Lesson  # (loaded by the lesson module itself: the picker's first frame needs none)
 
     lesson = getattr(module, "LESSON", None)
     if not isinstance(lesson, Lesson):
-        raise LessonFileError(f"{path} defines no LESSON = Lesson(...); see docs/writing-lessons.md for an example")
+        raise LessonFileError(
+            pick(
+                f"{path} defines no LESSON = Lesson(...); see docs/writing-lessons.md for an example",
+                f"{path} 没有定义 LESSON = Lesson(...)；示例见 docs/writing-lessons.md",
+            )
+        )
     if not lesson.source_file:
         lesson = replace(lesson, source_file=str(path.resolve()))
         setattr(module, "LESSON", lesson)  # noqa: B010 (a module's attribute, set like any other)

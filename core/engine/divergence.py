@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from core.base.i18n import pick
 from core.engine.snapshot import first_non_finite
 
 PARAM_CHECK_SECONDS = 1.0
@@ -21,7 +22,7 @@ def diverged_message(step: int, reason: str, advice: str) -> str:
     """The one sentence about a divergence, then what to do, which each front end says its own way:
     ``training diverged in step 3: loss is nan. `` + the trainer's "Lower the learning rate (it is 0.5: try
     0.05 or lower).", the command line's "rerun with --lr 0.05", the app's "continue with it, or reset"."""
-    return f"training diverged in step {step}: {reason}. {advice}"
+    return pick(f"training diverged in step {step}: {reason}. {advice}", f"训练在第 {step} 步发散：{reason}。{advice}")
 
 
 class DivergenceWatch:
@@ -38,10 +39,10 @@ class DivergenceWatch:
     def loss(self, loss: float) -> str | None:
         """Why ``loss`` means the run diverged, else None."""
         if not math.isfinite(loss):
-            return f"loss is {loss}"
+            return pick(f"loss is {loss}", f"损失为 {loss}")
         if self.loss_limit is None:
             self.loss_limit = math.inf if self.factor is None else self.factor * max(abs(loss), 1.0)
-        return None if loss <= self.loss_limit else f"loss is {loss:.4g}"
+        return None if loss <= self.loss_limit else pick(f"loss is {loss:.4g}", f"损失为 {loss:.4g}")
 
     def params(self, watched: Mapping[str, Any], epoch_end: bool) -> str | None:
         """At a step's end: why the parameters mean the run diverged (checked when it is time), else None."""
@@ -50,4 +51,4 @@ class DivergenceWatch:
             return None
         self._param_check = now
         bad = first_non_finite(watched)
-        return None if bad is None else f"parameter {bad} holds nan or inf"
+        return None if bad is None else pick(f"parameter {bad} holds nan or inf", f"参数 {bad} 含有 nan 或 inf")

@@ -16,6 +16,7 @@ from core import yields
 from core.base import rng
 from core.base.device import resolve_device
 from core.base.events import Diverged, Finished, Progress
+from core.base.i18n import pick
 from core.base.parse import lr_limit, parse_count, parse_lr
 from core.base.settings import RunSettings
 from core.base.status import Status
@@ -339,7 +340,10 @@ class Trainer:
         """The run stops itself, after ``phase`` at ``line``."""
         self.status = Status.DIVERGED
         at = self._record(phase, line, None)
-        advice = f"Lower the learning rate (it is {self._lr:g}: try {self._lr / 10:g} or lower)."
+        advice = pick(
+            f"Lower the learning rate (it is {self._lr:g}: try {self._lr / 10:g} or lower).",
+            f"请调低学习率（现在是 {self._lr:g}：试试 {self._lr / 10:g} 或更低）。",
+        )
         self.ended = Diverged(at, reason, diverged_message(at.step, reason, advice))
         return self.ended
 

@@ -101,7 +101,14 @@ def _describe(name: str, value: Any) -> Variable:
     if torch is not None and isinstance(value, torch.nn.Module):
         params = {id(p): p for p in value.parameters()}.values()
         count = sum(p.numel() for p in params)
-        return Variable(name, "module", kind, f"{count:,} parameters", params=count, version=_module_version(value))
+        return Variable(
+            name,
+            "module",
+            kind,
+            pick(f"{count:,} parameters", f"{count:,} 个参数"),
+            params=count,
+            version=_module_version(value),
+        )
     if numpy is not None and isinstance(value, numpy.ndarray):
         info = _array(numpy, value)
         return Variable(name, "array", kind, preview(info), info, version=(id(value),))
@@ -249,7 +256,9 @@ def _full_text(v: Variable, value: Any) -> str:
         return "\n".join(lines)
     if v.kind == "module":
         trainable = sum(p.numel() for p in {id(p): p for p in value.parameters() if p.requires_grad}.values())
-        lines[0] += f" · {v.params:,} parameters ({trainable:,} trainable)"
+        lines[0] += pick(
+            f" · {v.params:,} parameters ({trainable:,} trainable)", f" · {v.params:,} 个参数（{trainable:,} 个可训练）"
+        )
         lines.append(repr(value))
         return "\n".join(lines)
     lines.append(_cut(repr(value), FULL_TEXT))

@@ -170,7 +170,11 @@ def read_exercise(path: Path) -> tuple[str, int]:
     try:
         tree = unversioned.parsed(path)
     except SyntaxError as exc:
-        where = f"{shown(path)}, line {exc.lineno}" if exc.lineno else shown(path)
+        where = (
+            pick(f"{shown(path)}, line {exc.lineno}", f"{shown(path)} 第 {exc.lineno} 行")
+            if exc.lineno
+            else shown(path)
+        )
         raise UsageError(
             pick(f"{where}: {exc.msg}; fix the syntax and check again", f"{where}：{exc.msg}；请修正语法后再检查")
         ) from None

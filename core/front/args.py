@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import distributed
 from core.base.exits import EXIT_DONE
+from core.base.i18n import option_help, pick
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.checkpoint.file import check_save_path
@@ -30,8 +31,13 @@ def lesson_option_text(lesson: Any, rest: Sequence[str]) -> dict[str, str]:
         parser.add_argument(option.flag, dest=option.name, default=None, help=option.help, **extra)
     values, unknown = parser.parse_known_args(list(rest))
     if unknown:
-        flags = " ".join(o.flag for o in lesson.options) or "none"
-        raise UsageError(f"lesson {lesson.id} does not take {' '.join(unknown)}; its own options are: {flags}")
+        flags = " ".join(o.flag for o in lesson.options) or pick("none", "无")
+        raise UsageError(
+            pick(
+                f"lesson {lesson.id} does not take {' '.join(unknown)}; its own options are: {flags}",
+                f"课程 {lesson.id} 不接受 {' '.join(unknown)}；它自己的选项是：{flags}",
+            )
+        )
     return {k: v for k, v in vars(values).items() if v is not None}
 
 
@@ -47,7 +53,12 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     """Everything that can be checked without importing the lesson (so the app still starts at once)."""
 
     if args.lesson is None:
-        raise UsageError("name a lesson: learn-tui run LESSON (see learn-tui list)")
+        raise UsageError(
+            pick(
+                "name a lesson: learn-tui run LESSON (see learn-tui list)",
+                "请指定课程：learn-tui run LESSON（见 learn-tui list）",
+            )
+        )
     if args.lr is not None:
         args.lr = parse_lr(args.lr)
     if args.steps is not None:
@@ -56,8 +67,12 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
         args.epochs = parse_count(args.epochs, "--epochs")
     if args.resume is not None and args.seed is not None:
         raise UsageError(
-            f"--seed can't change a resumed run ({args.resume} continues its own random state); "
-            "drop --seed, or start a new run without --resume"
+            pick(
+                f"--seed can't change a resumed run ({args.resume} continues its own random state); "
+                "drop --seed, or start a new run without --resume",
+                f"--seed 不能改变继续的训练（{args.resume} 沿用它自己的随机状态）；"
+                "去掉 --seed，或者不加 --resume 开始新的训练",
+            )
         )
     args.seed = parse_seed(args.seed if args.seed is not None else "0")
     if (args.json or getattr(args, "vars", False)) and not args.headless:
@@ -66,16 +81,31 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     check_nproc(args)
     check_until(args)
     if args.resume is not None and not Path(args.resume).expanduser().is_file():
-        raise UsageError(f"no checkpoint at {args.resume}; check the path")
+        raise UsageError(
+            pick(f"no checkpoint at {args.resume}; check the path", f"{args.resume} 没有检查点；请检查路径")
+        )
     if args.resume is not None and rest:
-        raise UsageError("a resumed run keeps the options it was saved with; drop " + " ".join(rest))
+        raise UsageError(
+            pick("a resumed run keeps the options it was saved with; drop ", "继续的训练沿用保存时的选项；请去掉 ")
+            + " ".join(rest)
+        )
     if args.save is not None:
         if not args.headless:
-            raise UsageError("--save is for --headless runs; in the app, press ctrl+s to save")
+            raise UsageError(
+                pick(
+                    "--save is for --headless runs; in the app, press ctrl+s to save",
+                    "--save 用于 --headless 训练；在应用里按 ctrl+s 保存",
+                )
+            )
         check_save_path(args.save)  # a path that cannot be written is refused before any training
     if catalog.is_path(args.lesson):
         if not Path(args.lesson).expanduser().is_file():
-            raise UsageError(f"no lesson file at {args.lesson}; check the path (or see learn-tui list)")
+            raise UsageError(
+                pick(
+                    f"no lesson file at {args.lesson}; check the path (or see learn-tui list)",
+                    f"{args.lesson} 没有课程文件；请检查路径（或见 learn-tui list）",
+                )
+            )
     else:
         catalog.find(args.lesson)
 
@@ -85,9 +115,19 @@ def check_until(args: argparse.Namespace) -> None:
     if getattr(args, "until", None) is None:
         return
     if not args.headless:
-        raise UsageError("--until is for --headless runs; in the app, press b to pause where a condition holds")
+        raise UsageError(
+            pick(
+                "--until is for --headless runs; in the app, press b to pause where a condition holds",
+                "--until 用于 --headless 训练；在应用里按 b，在条件成立处暂停",
+            )
+        )
     if getattr(args, "serve", None) is not None:
-        raise UsageError("--until and --serve don't go together: attach and press b to pause where a condition holds")
+        raise UsageError(
+            pick(
+                "--until and --serve don't go together: attach and press b to pause where a condition holds",
+                "--until 和 --serve 不能一起用：连接（attach）后按 b，在条件成立处暂停",
+            )
+        )
     from core.engine import until  # (its parser: only for a run given --until, not the app's first frame)
 
     args.until = until.parse(args.until, "--until")
@@ -97,8 +137,12 @@ def check_data_dir_placement(args: argparse.Namespace) -> None:
     """``learn-tui --data-dir DIR`` is the picker's; a command takes it after the lesson, as its own option."""
     if args.data_dir is not None and args.command is not None:
         raise UsageError(
-            f"--data-dir before {args.command} is for the lesson picker (learn-tui --data-dir DIR); for "
-            f"one lesson put it after the lesson: learn-tui run LESSON --data-dir {args.data_dir}"
+            pick(
+                f"--data-dir before {args.command} is for the lesson picker (learn-tui --data-dir DIR); for "
+                f"one lesson put it after the lesson: learn-tui run LESSON --data-dir {args.data_dir}",
+                f"{args.command} 之前的 --data-dir 是给课程列表用的（learn-tui --data-dir DIR）；"
+                f"单个课程请放在课程之后：learn-tui run LESSON --data-dir {args.data_dir}",
+            )
         )
 
 
@@ -121,9 +165,19 @@ def check_nproc(args: Any) -> None:
         return
     args.nproc = parse_count(args.nproc, "--nproc")
     if not (args.headless or args.json):
-        raise UsageError("--nproc is for headless runs: learn-tui run LESSON --headless --nproc N")
+        raise UsageError(
+            pick(
+                "--nproc is for headless runs: learn-tui run LESSON --headless --nproc N",
+                "--nproc 用于 --headless 训练：learn-tui run LESSON --headless --nproc N",
+            )
+        )
     if distributed.launched():
-        raise UsageError("--nproc starts torchrun's launcher itself; under torchrun leave it out")
+        raise UsageError(
+            pick(
+                "--nproc starts torchrun's launcher itself; under torchrun leave it out",
+                "--nproc 会自己启动 torchrun 的启动器；在 torchrun 下请去掉它",
+            )
+        )
 
 
 class Parser(argparse.ArgumentParser):
@@ -132,10 +186,10 @@ class Parser(argparse.ArgumentParser):
     commands: dict[str, Parser]  # the subcommands' parsers, by name (set on the top-level parser)
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see: {self.prog} --help)")
+        raise UsageError(pick(f"{message} (see: {self.prog} --help)", f"{message}（见：{self.prog} --help）"))
 
 
-def format_lesson_options(options: Sequence[Any]) -> str:
+def format_lesson_options(lesson_id: str, options: Sequence[Any]) -> str:
     """Flags with their defaults in one column, the help beside them wrapped to the terminal's width."""
     import shutil
     import textwrap
@@ -145,8 +199,9 @@ def format_lesson_options(options: Sequence[Any]) -> str:
     room = max(shutil.get_terminal_size().columns - width - 2, 30)
     lines = []
     for flag, option in zip(flags, options, strict=True):
-        choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
-        wrapped = textwrap.wrap(option.help + choices, room) or [""]
+        listed = ", ".join(map(str, option.choices or ()))
+        choices = pick(f" (one of {listed})", f"（可选：{listed}）") if option.choices else ""
+        wrapped = textwrap.wrap(option_help(lesson_id, option) + choices, room) or [""]
         first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
         lines.append(first + wrapped[0])
         lines.extend(f"  {'':<{width}}{rest}" for rest in wrapped[1:])
@@ -158,8 +213,8 @@ def print_help(command: Command, name: str, about_options: str) -> int:
     print(command.parser.commands[name].format_help())
     if command.args.lesson:
         lesson = catalog.load(command.args.lesson)
-        print(f"options of {lesson.id} ({about_options}):")
-        print(format_lesson_options(lesson.options) if lesson.options else "  none")
+        print(pick(f"options of {lesson.id} ({about_options}):", f"{lesson.id} 的选项（{about_options}）："))
+        print(format_lesson_options(lesson.id, lesson.options) if lesson.options else pick("  none", "  无"))
     return EXIT_DONE
 
 

@@ -23,6 +23,7 @@ from core.base.exits import EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
 from core.base.i18n import LANGUAGES, display_width, pad, pick, set_language
 from core.engine import catalog
 from core.errors import DeviceError, LearnTuiError, UsageError
+from core.front import cli_zh
 from core.front.args import (
     Parser,
     add_check_arguments,
@@ -142,7 +143,11 @@ class Command:
 
 def parse(argv: Sequence[str]) -> Command:
     argv = list(argv)
+    if cli_zh.given_language(argv) in LANGUAGES:
+        set_language(cli_zh.given_language(argv))  # before the parser is built: its help is in that language
+    cli_zh.install()
     parser = build_parser(argv)
+    cli_zh.chinese_help(parser)
     args, rest = parser.parse_known_args(argv)
     if args.lang is not None:
         set_language(args.lang)  # the app and the catalog read it from core.base.i18n
@@ -155,7 +160,10 @@ def app_settings(command: Command) -> dict[str, Any]:
     if args.command is None:
         if rest:
             raise UsageError(
-                f"unknown command {' '.join(rest)}; use learn-tui list, run, compare, sample, exercise or check"
+                pick(
+                    f"unknown command {' '.join(rest)}; use learn-tui list, run, compare, sample, exercise or check",
+                    f"未知的命令 {' '.join(rest)}；请用 learn-tui list、run、compare、sample、exercise 或 check",
+                )
             )
         return {"lesson": None, "data_dir": args.data_dir}
     check_data_dir_placement(args)
@@ -191,7 +199,7 @@ def lecture_label(lecture: int | None) -> str:
 def command_run(command: Command) -> int:
     args, rest = command.args, command.rest
     if args.help:
-        return print_help(command, "run", "flag and default, then what it does")
+        return print_help(command, "run", pick("flag and default, then what it does", "选项和默认值，然后是它的作用"))
     check_run_arguments(args, rest)
     from core.front import launch  # (the engine: numpy, and torch with the lesson)
 
@@ -205,7 +213,12 @@ def run_command(command: Command) -> int:
     """Run a command that needs no app: --version, list, run --help, run --headless, compare, sample."""
     args, rest = command.args, command.rest
     if command.opens_app:
-        raise UsageError("this opens the app: start it with learn-tui, or add --headless to train here")
+        raise UsageError(
+            pick(
+                "this opens the app: start it with learn-tui, or add --headless to train here",
+                "这会打开应用：用 learn-tui 启动它，或者加上 --headless 在这里训练",
+            )
+        )
     check_data_dir_placement(args)
     if args.version:
         from importlib.metadata import version
@@ -218,19 +231,26 @@ def run_command(command: Command) -> int:
         from core.front import exercise as commands  # (numpy and the trainer: only for these commands)
 
         if rest:
-            raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
+            raise UsageError(unrecognized(rest, args.command))
         return commands.run_exercise(args) if args.command == "exercise" else commands.run_check(args)
     if args.command == "compare":
         from core.front import compare  # (the engine: numpy, torch with the lesson)
 
         return compare.run(command)
     if rest:
-        raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {args.command} --help)")
+        raise UsageError(unrecognized(rest, args.command))
     if args.command == "list":
         return command_list(args)
     from core.front import sample as sample_cli  # (char-gpt's model: torch)
 
     return sample_cli.run(args)
+
+
+def unrecognized(rest: Sequence[str], command: str) -> str:
+    return pick(
+        f"unrecognized arguments: {' '.join(rest)} (see: learn-tui {command} --help)",
+        f"无法识别的参数：{' '.join(rest)}（见：learn-tui {command} --help）",
+    )
 
 
 def silence_stdout() -> None:
@@ -252,15 +272,15 @@ def guarded(action: Callable[[], int]) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         if os.environ.get("RANK", "0") == "0":  # torchrun's other processes got the same ctrl+c: rank 0 says it
-            print("learn-tui: interrupted", file=sys.stderr)
+            print(pick("learn-tui: interrupted", "learn-tui：已中断"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except (UsageError, DeviceError) as exc:  # a device the machine lacks is a bad argument here
-        print(f"learn-tui: error: {in_cli_words(exc)}", file=sys.stderr)
+        print(f"learn-tui: {pick('error', '错误')}: {in_cli_words(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except LearnTuiError as exc:
         if exc.details:
             print(exc.details.rstrip(), file=sys.stderr)
-        print(f"learn-tui: error: {in_cli_words(exc)}", file=sys.stderr)
+        print(f"learn-tui: {pick('error', '错误')}: {in_cli_words(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from core.base.device import resolve_device
 from core.base.events import Diverged, Finished
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED
+from core.base.i18n import pick
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.engine import catalog
@@ -29,7 +30,7 @@ from core.errors import LearnTuiError, LessonCrashed, UsageError
 from core.front import headless
 from core.front import progress as progress_display
 from core.front.args import lesson_option_text, print_help
-from core.front.compare_report import chart, downsample, json_record, progress_line, table
+from core.front.compare_report import chart, downsample, json_record, progress_line, status_word, table
 from core.front.ctrl_c import StopAtStepBoundary
 
 MAX_VARIANTS = 32
@@ -72,7 +73,12 @@ def variants(lesson: Any, rest: list[str], lr: str | None) -> list[Variant]:
     count = math.prod(len(choices) for _, choices in lists)
     if count > MAX_VARIANTS:
         sizes = " × ".join(f"{len(c)} {name}" for name, c in lists if len(c) > 1)
-        raise UsageError(f"{sizes} make {count} variants, more than {MAX_VARIANTS}: shorten a list")
+        raise UsageError(
+            pick(
+                f"{sizes} make {count} variants, more than {MAX_VARIANTS}: shorten a list",
+                f"{sizes} 组成 {count} 个变体，超过了 {MAX_VARIANTS} 个：请缩短某个列表",
+            )
+        )
     varying = {name for name, choices in lists if len(choices) > 1}
     result = []
     for combination in itertools.product(*(choices for _, choices in lists)):
@@ -119,9 +125,11 @@ def run_variant(lesson: Any, variant: Variant, base: RunSettings, live: bool) ->
         result.status = headless.ended_status(ended)
         result.summary = dict(ended.summary) if isinstance(ended, Finished) else results_so_far(trainer)
         if isinstance(ended, Diverged):
-            result.message = f"diverged in step {ended.step}: {ended.reason}"
+            result.message = pick(
+                f"diverged in step {ended.step}: {ended.reason}", f"在第 {ended.step} 步发散：{ended.reason}"
+            )
     except KeyboardInterrupt:
-        result.message = "stopped at once"
+        result.message = pick("stopped at once", "已立即停止")
     except LearnTuiError as exc:
         result.status = "crashed" if isinstance(exc, LessonCrashed) else "failed"
         result.message = exc.message
@@ -151,9 +159,16 @@ def run(command: Any) -> int:
 
     args, rest = command.args, command.rest
     if args.help:
-        return print_help(command, "compare", "each may be a comma list: --name A,B")
+        return print_help(
+            command, "compare", pick("each may be a comma list: --name A,B", "每个都可以是逗号分隔的列表：--name A,B")
+        )
     if args.lesson is None:
-        raise UsageError("name a lesson: learn-tui compare LESSON --optimizer SGD,Adam (see learn-tui list)")
+        raise UsageError(
+            pick(
+                "name a lesson: learn-tui compare LESSON --optimizer SGD,Adam (see learn-tui list)",
+                "请指定课程：learn-tui compare LESSON --optimizer SGD,Adam（见 learn-tui list）",
+            )
+        )
     steps = parse_count(args.steps, "--steps") if args.steps is not None else None
     epochs = parse_count(args.epochs, "--epochs") if args.epochs is not None else None
     base = RunSettings(seed=parse_seed(args.seed), device=args.device, steps=steps, epochs=epochs)
@@ -162,17 +177,16 @@ def run(command: Any) -> int:
     resolve_device(args.device)  # a GPU the machine lacks is a bad argument, before any training
     live = not args.json and sys.stdout.isatty()
     if not args.json:
-        budget = (
-            f"{steps} steps"
-            if steps
-            else f"{epochs} epochs"
-            if epochs
-            else f"{lesson.steps} steps"
-            if lesson.steps
-            else f"{lesson.epochs} epochs"
-        )
+        count, unit = (steps, "steps") if steps else (epochs, "epochs") if epochs else (lesson.steps, "steps")
+        if not count:
+            count, unit = lesson.epochs, "epochs"
+        budget = pick(f"{count} {unit}", f"{count} {'步' if unit == 'steps' else '轮'}")
         print(
-            f"comparing {len(todo)} variant{'s' * (len(todo) != 1)} of {lesson.id}, {budget} each, seed {base.seed}",
+            pick(
+                f"comparing {len(todo)} variant{'s' * (len(todo) != 1)} of {lesson.id}, "
+                f"{budget} each, seed {base.seed}",
+                f"比较 {lesson.id} 的 {len(todo)} 个变体，每个 {budget}，种子 {base.seed}",
+            ),
             flush=True,
         )
     results: list[Result] = []
@@ -186,14 +200,20 @@ def run(command: Any) -> int:
             else:
                 print(progress_line(index, len(todo), result), flush=True)
             if result.status in ("crashed", "failed") and args.json:
-                print(f"learn-tui: {variant.label} {result.status}: {result.message}", file=sys.stderr)
+                print(f"learn-tui: {variant.label} {status_word(result.status)}: {result.message}", file=sys.stderr)
             if result.status == "interrupted":
                 interrupted = True
                 break
     except KeyboardInterrupt:  # between two variants
         interrupted = True
     if interrupted:
-        print(f"learn-tui: interrupted: {len(results)} of {len(todo)} variants ran", file=sys.stderr)
+        print(
+            pick(
+                f"learn-tui: interrupted: {len(results)} of {len(todo)} variants ran",
+                f"learn-tui：已中断：{len(todo)} 个变体中运行了 {len(results)} 个",
+            ),
+            file=sys.stderr,
+        )
     if not args.json and results:
         width = max(60, min(shutil.get_terminal_size().columns, 120))
         print()

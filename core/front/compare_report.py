@@ -8,6 +8,7 @@ import math
 import shutil
 from typing import TYPE_CHECKING, Any, TextIO
 
+from core.base.i18n import pick
 from core.front.report import format_value, json_safe
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ def chart(title: str, results: list[Result], width: int, height: int, color: boo
         plt.yticks(ticks, [f"{t:g}" for t in ticks])
     last = max((s for curve in finite for s, _ in curve), default=1)
     plt.xticks(range(1, last + 1) if last <= 10 else sorted({1 + round(i * (last - 1) / 4) for i in range(5)}))
-    plt.title(f"{title}: loss per step{' (log scale)' if log else ''}")
-    plt.xlabel("step")
+    scale = pick(" (log scale)", "（对数刻度）") if log else ""
+    plt.title(pick(f"{title}: loss per step{scale}", f"{title}：每步的损失{scale}"))
+    plt.xlabel(pick("step", "步"))
     text = plt.build()
     return text if color else plt.uncolorize(text)
 
@@ -86,12 +88,19 @@ def table(results: list[Result], out: TextIO) -> None:
     terminal = out.isatty()
     metrics = metric_names(results)
     grid = Table(box=box.SIMPLE_HEAD, header_style="bold" if terminal else "", pad_edge=False, show_edge=False)
+    headings = {
+        "variant": pick("variant", "变体"),
+        "status": pick("status", "状态"),
+        "final loss": pick("final loss", "最终损失"),
+    }
+    headings |= {"steps": pick("steps", "步数"), "time": pick("time", "用时")}
     for name in ["#", "variant", "status", "final loss", *metrics, "steps", "time"]:
-        grid.add_column(name, justify="left" if name in ("variant", "status") else "right")
+        grid.add_column(headings.get(name, name), justify="left" if name in ("variant", "status") else "right")
     for index, r in enumerate(results):
         cells = [r.summary.get(name) for name in ["loss", *metrics]]
         shown = ["-" if value is None else format_value(value) for value in cells]
-        grid.add_row(MARKERS[index], r.variant.label, r.status, *shown, str(r.steps), f"{r.seconds:.2f} s")
+        seconds = pick(f"{r.seconds:.2f} s", f"{r.seconds:.2f} 秒")
+        grid.add_row(MARKERS[index], r.variant.label, status_word(r.status), *shown, str(r.steps), seconds)
     width = shutil.get_terminal_size().columns if terminal else 200
     Console(file=out, width=width, color_system="auto" if terminal else None, highlight=False).print(grid)
 
@@ -118,6 +127,20 @@ def json_record(lesson: Any, result: Result) -> dict[str, Any]:
 def progress_line(index: int, total: int, result: Result) -> str:
     """``[2/8] Adam: finished after 100 steps in 0.05 s, loss 0.0012``."""
     loss = result.summary.get("loss")
-    said = result.message or f"{result.status} after {result.steps} steps"
-    tail = f", loss {format_value(loss)}" if loss is not None else ""
-    return f"[{index}/{total}] {result.variant.label}: {said} in {result.seconds:.2f} s{tail}"
+    said = result.message or pick(
+        f"{result.status} after {result.steps} steps", f"{result.steps} 步后{status_word(result.status)}"
+    )
+    tail = pick(f", loss {format_value(loss)}", f"，损失 {format_value(loss)}") if loss is not None else ""
+    return pick(
+        f"[{index}/{total}] {result.variant.label}: {said} in {result.seconds:.2f} s{tail}",
+        f"[{index}/{total}] {result.variant.label}：{said}（{result.seconds:.2f} 秒）{tail}",
+    )
+
+
+STATUS_WORDS = {"finished": "完成", "diverged": "发散", "crashed": "崩溃", "failed": "失败", "interrupted": "中断"}
+STATUS_WORDS |= {"stopped": "停下"}
+
+
+def status_word(status: str) -> str:
+    """A variant's status (``finished``, ``diverged``, ...) in the chosen language; JSON keeps the English."""
+    return pick(status, STATUS_WORDS.get(status, status))

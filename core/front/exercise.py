@@ -34,9 +34,14 @@ def run_exercise(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     if args.steps is not None and args.steps < 1:
-        raise UsageError(f"--steps must be at least 1, got {args.steps}")
+        raise UsageError(pick(f"--steps must be at least 1, got {args.steps}", f"--steps 至少为 1，收到 {args.steps}"))
     if args.timeout is not None and not 0 < args.timeout < 10**6:  # (nan fails too)
-        raise UsageError(f"--timeout must be a number of seconds above 0 (and below 1e6), got {args.timeout}")
+        raise UsageError(
+            pick(
+                f"--timeout must be a number of seconds above 0 (and below 1e6), got {args.timeout}",
+                f"--timeout 必须是大于 0（且小于 1e6）的秒数，收到 {args.timeout}",
+            )
+        )
     result = check.check_file(args.file, args.steps, timeout=args.timeout)
     if result.passed:
         progress.record_pass(result.lesson, result.level)

@@ -162,14 +162,21 @@ def watch_until(args: Any, trainer: Any, output: Output) -> UntilWatch | None:
 
 def divergence_advice(ended: Diverged) -> str:
     return diverged_message(
-        ended.step, ended.reason, f"Lower the learning rate: rerun with --lr {ended.lr / 10:g} or lower"
+        ended.step,
+        ended.reason,
+        pick(
+            f"Lower the learning rate: rerun with --lr {ended.lr / 10:g} or lower",
+            f"请调低学习率：用 --lr {ended.lr / 10:g} 或更低的值重新运行",
+        ),
     )
 
 
 def left_as_it_was(path: str | None) -> str:
     if path is None:
         return ""
-    return f"; {path} is as it was" if Path(path).expanduser().exists() else f"; nothing written to {path}"
+    if Path(path).expanduser().exists():
+        return pick(f"; {path} is as it was", f"；{path} 保持原样")
+    return pick(f"; nothing written to {path}", f"；没有写入 {path}")
 
 
 def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
@@ -189,8 +196,12 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         if driver is not None:
             trainer = driver.trainer or trainer  # (a client may have reset the run or opened a checkpoint)
     except KeyboardInterrupt:
-        when = "stopped at once (ctrl+c twice)" if ctrl_c.requested else "interrupted before the first step was done"
-        note(output, f"{when}: nothing saved{left_as_it_was(args.save)}")
+        when = (
+            pick("stopped at once (ctrl+c twice)", "已立即停止（按了两次 ctrl+c）")
+            if ctrl_c.requested
+            else pick("interrupted before the first step was done", "第一步完成之前就中断了")
+        )
+        note(output, pick(f"{when}: nothing saved", f"{when}：没有保存") + left_as_it_was(args.save))
         return EXIT_INTERRUPTED
     finally:
         if output is not None:
@@ -224,7 +235,8 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
         )
         print(format_summary(summary), flush=True)
     else:
-        print(f"{lesson.id}: {ended_words(ended, trainer.step)} in {seconds:.1f} s")
+        words = ended_words(ended, trainer.step)
+        print(pick(f"{lesson.id}: {words} in {seconds:.1f} s", f"{lesson.id}：{words}（{seconds:.1f} 秒）"))
         print(format_summary(summary), flush=True)
     if getattr(args, "vars", False) and not isinstance(output, JsonLines):
         print(stop_variables(trainer), flush=True)
@@ -237,22 +249,26 @@ def run_headless(lesson: Any, args: Any, settings: RunSettings) -> int:
     if isinstance(ended, Diverged):
         note(None, divergence_advice(ended))
         if args.save:
-            note(None, f"not saved: a diverged run is not worth resuming{left_as_it_was(args.save)}")
+            note(
+                None,
+                pick("not saved: a diverged run is not worth resuming", "没有保存：发散的训练不值得继续")
+                + left_as_it_was(args.save),
+            )
         return EXIT_DIVERGED
     if args.save:
         path = trainer.save(args.save)
         if ended is None or isinstance(ended, Held):
             processes = f" --nproc {distributed.world_size()}" if distributed.world_size() > 1 else ""
+            again = f"learn-tui run {shlex.quote(str(args.lesson))} --headless{processes} --resume {shlex.quote(path)}"
+            # (a checkpoint resumes at its world size)
             note(
-                None,
-                f"saved checkpoint {path}; continue with: learn-tui run {shlex.quote(str(args.lesson))} "
-                f"--headless{processes} --resume {shlex.quote(path)}",  # (a checkpoint resumes at its world size)
+                None, pick(f"saved checkpoint {path}; continue with: {again}", f"检查点已保存到 {path}；继续：{again}")
             )
         else:
-            note(None, f"saved checkpoint {path}")
+            note(None, pick(f"saved checkpoint {path}", f"检查点已保存到 {path}"))
     if ended is None:
         if not args.save:
-            note(None, f"interrupted after {trainer.step} steps")
+            note(None, pick(f"interrupted after {trainer.step} steps", f"{trainer.step} 步后中断"))
         return EXIT_INTERRUPTED
     return EXIT_DONE
 
@@ -263,7 +279,7 @@ def stop_variables(trainer: Trainer) -> str:
     if not found:
         return pick("variables: none (the lesson's loop has ended)", "变量：无（这一课的循环已经结束）")
     where = trainer.progress
-    after = f"after {where.phase}, " if where.phase is not None else ""
+    after = pick(f"after {where.phase}, ", f"{where.phase} 之后，") if where.phase is not None else ""
     heading = pick(f"variables ({after}step {where.step}):", f"变量（{after}第 {where.step} 步）：")
     return "\n".join([heading, *("  " + line for line in variables_text.table(found))])
 
@@ -276,12 +292,13 @@ def nothing_left(
     if settings.resume is None or not isinstance(ended, Finished) or trainer.step != steps_before:
         return None
     if ended.reason == "steps" and trainer.max_steps is not None:
-        unit, budget = "steps", trainer.max_steps
+        unit, budget, word = "steps", trainer.max_steps, "步"
     elif ended.reason == "epochs" and trainer.max_epochs is not None:
-        unit, budget = "epochs", trainer.max_epochs
+        unit, budget, word = "epochs", trainer.max_epochs, "轮"
     else:
         return None
-    return (
+    return pick(
         f"{settings.resume} already reached its budget of {budget} {unit}, so there was nothing to train; "
-        f"add --{unit} {2 * budget} to train on"
+        f"add --{unit} {2 * budget} to train on",
+        f"{settings.resume} 已经用完了 {budget} {word}的预算，没有可训练的；加上 --{unit} {2 * budget} 继续训练",
     )

@@ -12,6 +12,7 @@ import time
 from typing import Any, TextIO
 
 from core.base.events import Progress
+from core.base.i18n import pick
 from core.base.rate import StepRate, format_rate
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the bar on a terminal
@@ -21,7 +22,16 @@ LINE_INTERVAL = 1.0  # seconds between plain lines when the output is not a term
 def progress_line(event: Progress, rate: float | None) -> str:
     """``step 12  epoch 1  loss 0.4321  lr 0.01  43 steps/s``."""
     loss = "-" if event.loss is None else f"{event.loss:.4g}"
-    return f"step {event.step}  epoch {event.epoch}  loss {loss}  lr {event.lr:g}  {format_rate(rate, '-')}"
+    speed = format_rate(rate, "-")
+    return pick(
+        f"step {event.step}  epoch {event.epoch}  loss {loss}  lr {event.lr:g}  {speed}",
+        f"第 {event.step} 步  第 {event.epoch} 轮  损失 {loss}  lr {event.lr:g}  {speed.replace('steps/s', '步/秒')}",
+    )
+
+
+def unit_word(unit: str) -> str:
+    """The bar's unit, ``steps`` or ``epochs``, in the chosen language."""
+    return pick(unit, "步" if unit == "steps" else "轮")
 
 
 class ProgressDisplay:
@@ -46,7 +56,7 @@ class ProgressDisplay:
         self.pending: Progress | None = None  # the latest completed step not drawn yet
         if self.bar is not None:
             done = trainer.step if self.unit == "steps" else trainer.epoch
-            self.bar.update(self.task, total=self.total, completed=done, unit=self.unit)
+            self.bar.update(self.task, total=self.total, completed=done, unit=unit_word(self.unit))
             self.bar.refresh()
 
     def _rich_bar(self) -> Any:
@@ -60,14 +70,14 @@ class ProgressDisplay:
             MofNCompleteColumn(),
             TextColumn("{task.fields[unit]}"),
             TimeElapsedColumn(),
-            TextColumn("left"),
+            TextColumn(pick("left", "剩余")),
             TimeRemainingColumn(),
             TextColumn("{task.fields[line]}", markup=False),
             console=Console(file=self.out),
             auto_refresh=False,
             transient=False,
         )
-        self.task = bar.add_task("training", total=self.total, line="", unit=self.unit)
+        self.task = bar.add_task(pick("training", "训练"), total=self.total, line="", unit=unit_word(self.unit))
         bar.start()
         return bar
 

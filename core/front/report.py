@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from core.base.events import Diverged, Finished
+from core.base.i18n import pick
 
 
 class Output(Protocol):
@@ -58,5 +59,7 @@ def note(output: Output | None, text: str) -> None:
 def ended_words(ended: Finished | Diverged | None, steps: int) -> str:
     """``diverged in step 3``, ``finished after 100 steps``, ``interrupted after 7 steps`` (None: ctrl+c)."""
     if isinstance(ended, Diverged):
-        return f"diverged in step {ended.step}"
-    return f"{'interrupted' if ended is None else 'finished'} after {steps} steps"
+        return pick(f"diverged in step {ended.step}", f"在第 {ended.step} 步发散")
+    if ended is None:
+        return pick(f"interrupted after {steps} steps", f"{steps} 步后中断")
+    return pick(f"finished after {steps} steps", f"{steps} 步后完成")
