@@ -9,6 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from core.base.i18n import pick
+
 
 class ErrorDialog(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
@@ -26,7 +28,7 @@ class ErrorDialog(ModalScreen[None]):
             if self.details:
                 with VerticalScroll(id="error-details"):
                     yield Static(self.details, markup=False)
-            yield Button("Close (escape)", id="error-close", variant="error")
+            yield Button(pick("Close (escape)", "关闭 (escape)"), id="error-close", variant="error")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
