@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from core.base.i18n import pick
+
 
 def number(value: float | None, digits: int = 4) -> str:
     """``0.1234``, ``1.235e+08``, ``nan``; a dash for a value not known yet."""
@@ -35,7 +37,7 @@ def values(items: Iterable[float], digits: int = 4) -> str:
 
 
 def shape(dims: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in dims) if dims else "scalar"
+    return "×".join(str(d) for d in dims) if dims else pick("scalar", "标量")
 
 
 def plain_result(result: Any) -> str:
@@ -48,11 +50,11 @@ def plain_result(result: Any) -> str:
           • country Japanese, probability 0.61
     """
     if result is None:
-        return "done"
+        return pick("done", "完成")
     if isinstance(result, dict):
         line = " · ".join(f"{key_words(key)} {inline(value)}" for key, value in result.items() if not nested(value))
         blocks = [f"{key_words(key)}:" + bullets(value) for key, value in result.items() if nested(value)]
-        return "\n".join(([line] if line else []) + blocks) or "done"
+        return "\n".join(([line] if line else []) + blocks) or pick("done", "完成")
     if isinstance(result, (list, tuple)) and nested(result):
         return bullets(result).lstrip("\n")
     return inline(result)

@@ -9,6 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from core.base.i18n import pick
+
 
 class ErrorDialog(ModalScreen[None]):
     CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
@@ -27,7 +29,7 @@ class ErrorDialog(ModalScreen[None]):
             if self.details:
                 with VerticalScroll(id="error-details"):
                     yield Static(self.details, markup=False)
-            yield Button("Close (escape)", id="error-close", variant="error")
+            yield Button(pick("Close (escape)", "关闭 (escape)"), id="error-close", variant="error")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

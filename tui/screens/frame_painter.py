@@ -30,10 +30,34 @@ if TYPE_CHECKING:
     from tui.widgets.grad_table import GradTable
     from tui.widgets.param_table import ParamTable
 
-HINTS = {
-    Status.LOADING: "loading torch and the lesson…",
-    Status.RUNNING: "training… space pauses · + and - change the learning rate",
-    Status.PAUSED: "paused · space: run · n: one batch · .: one phase · e: end of epoch · ?: keys",
+HINTS = {  # (English, Chinese)
+    Status.LOADING: ("loading torch and the lesson…", "正在加载 torch 和课程…"),
+    Status.RUNNING: (
+        "training… space pauses · + and - change the learning rate",
+        "训练中… space 暂停 · + 和 - 调整学习率",
+    ),
+    Status.PAUSED: (
+        "paused · space: run · n: one batch · .: one phase · e: end of epoch · ?: keys",
+        "已暂停 · space：运行 · n：一个批量 · .：一个阶段 · e：本轮结束 · ?：按键",
+    ),
+}
+
+
+def hint(state: Status) -> str:
+    """The message line's hint for a state, in the chosen language (empty: no hint for it)."""
+    texts = HINTS.get(state)
+    return pick(*texts) if texts else ""
+
+
+PHASE_ZH = {  # the phases (core/phases.py) as the course says them
+    "forward": "前向传播",
+    "loss": "计算损失",
+    "backward": "反向传播",
+    "update": "更新",
+    "zero_grad": "梯度清零",
+    "step": "一步",
+    "epoch": "一轮",
+    "eval": "评估",
 }
 T = TypeVar("T", VariablesPanel, ModelPanel)
 CHART_COST_FACTOR = 50  # while training, the chart waits at least 50 times its last redraw's cost (<= 2% of the time)
@@ -67,9 +91,12 @@ class FramePainter:
             line, prev_line = stop.line, 0
             where = pick(f"next: {inside}line {stop.line}", f"下一步：{inside}第 {stop.line} 行")
         elif frame.state == Status.RUNNING:  # the line follows the loop (a title changing per frame would repaint all)
-            where = "running · space pauses"
+            where = pick("running · space pauses", "训练中 · space 暂停")
+        elif frame.phase and frame.line:
+            phase = PHASE_ZH.get(str(frame.phase), str(frame.phase))
+            where = pick(f"after {frame.phase} · line {frame.line}", f"{phase}之后 · 第 {frame.line} 行")
         else:
-            where = f"after {frame.phase} · line {frame.line}" if frame.phase and frame.line else ""
+            where = ""
         query(CodePanel).show_line(line, prev_line, title=where)
         self.set_message(message_for(frame), frame.state in ALERTS)
         self.draw_active(frame)
@@ -135,7 +162,9 @@ class FramePainter:
                 try:
                     widget.show(snapshot.views[name])
                 except Exception as exc:  # a view's bug: say so once in the message line, keep training
-                    self.set_message(f"view {name} failed: {type(exc).__name__}: {exc}")
+                    self.set_message(
+                        pick(f"view {name} failed: ", f"视图 {name} 出错：") + f"{type(exc).__name__}: {exc}"
+                    )
 
     def _mounted(self, kind: type[T]) -> T | None:
         """The screen's panel of that kind once it is mounted (hidden tabs are mounted after the first frame)."""
@@ -146,7 +175,9 @@ class FramePainter:
 def message_for(frame: Frame) -> str:
     """The message line: why the run stopped (with what to do after a divergence), else a hint."""
     if frame.state == Status.DIVERGED:
-        return f"{frame.message}  (- lowers the rate · space continues · r resets)"
+        return frame.message + pick(
+            "  (- lowers the rate · space continues · r resets)", "（- 调低学习率 · space 继续 · r 重置）"
+        )
     if frame.message and frame.state != Status.RUNNING:
         return frame.message
-    return HINTS.get(frame.state, frame.message)
+    return hint(frame.state) or frame.message

@@ -16,12 +16,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from core.base.i18n import is_chinese, pick
+from tui.keys import control_words
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from tui.keys import Key
-
 
 # What each key does, in Chinese, by its action as Textual writes it (``Key.call``, or a binding's action).
 HELP_ZH = {
@@ -30,6 +30,14 @@ HELP_ZH = {
     "step_batch": "暂停时：运行一个批量（完整的一步训练）",
     "step_phase": "暂停时：运行到下一个阶段（前向传播、计算损失、反向传播、更新、梯度清零）",
     "run_epoch": "暂停时：运行到这个 epoch 结束",
+    "step_line": (
+        "暂停时：运行本课的一行源代码，可进入模型的 forward 和本课自己的辅助函数（变量标签页显示这一行的局部变量）"
+    ),
+    "set_break": (
+        "在条件第一次成立的那一步结束时暂停，例如 loss < 0.1、accuracy > 0.9、step >= 500、"
+        'grad_norm("fc.weight") > 10、nan（同 run --until；留空：不设断点）'
+    ),
+    "hint": "练习文件：给第一个与参考答案不同的 TODO 一个提示（再按一次：更明确的提示，然后是参考答案那一行）",
     "lr_up": "把学习率调高一档（… 0.01, 0.03, 0.1, 0.3, 1 …）",
     "lr_down": "把学习率调低一档",
     "type_lr": "输入一个确切的学习率",
@@ -62,7 +70,7 @@ HELP_ZH = {
 
 def key_help(action: str, english: str) -> str:
     """A key's help in the chosen language (English where no translation is known)."""
-    return HELP_ZH.get(action, english) if is_chinese() else english
+    return (HELP_ZH.get(action) or control_words(english)) if is_chinese() else english
 
 
 class HelpScreen(ModalScreen[None]):

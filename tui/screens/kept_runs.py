@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.base.i18n import pick
 from tui import formatting
 
 MOST = 5  # kept runs; the oldest goes when a sixth is kept
@@ -26,7 +27,7 @@ class KeptRun:
 
 def setting(name: str, value: Any) -> str:
     if isinstance(value, bool):
-        return f"{name} {'on' if value else 'off'}"
+        return f"{name} {pick('on', '开') if value else pick('off', '关')}"
     return f"{name} {formatting.lr(value) if isinstance(value, float) else value}"
 
 
@@ -34,7 +35,7 @@ def difference(kept: KeptRun, lr: float, options: Mapping[str, Any]) -> str:
     """What the kept run ran with that the current one does not: ``lr 0.1, zero_grad on``."""
     parts = [setting("lr", kept.lr)] if kept.lr != lr else []
     parts += [setting(name, value) for name, value in kept.options.items() if options.get(name) != value]
-    return ", ".join(parts) or "same settings"
+    return ", ".join(parts) or pick("same settings", "设置相同")
 
 
 class KeptRuns:

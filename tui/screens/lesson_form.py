@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 from textual.worker import Worker, WorkerState
 
+from core.base.i18n import is_chinese, pick, translation
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.engine import catalog
@@ -31,24 +32,42 @@ from core.errors import LearnTuiError
 if TYPE_CHECKING:
     from core.lesson import Lesson, Option
 
-HINT = "enter or ctrl+s: start · tab: next field · escape: back"
+
+def hint() -> str:
+    return pick(
+        "enter or ctrl+s: start · tab: next field · escape: back",
+        "enter 或 ctrl+s：开始 · tab：下一项 · escape：返回",
+    )
+
+
+RANGE_ZH = (("at least ", "至少 "), ("at most ", "至多 "), (" to ", " 到 "))  # Option.describe_range's words
 
 
 def kind(option: Option) -> str:
     """What the option takes, in words: ``a whole number, at least 1 · live``."""
     if option.choices is not None:
-        text = "one of " + ", ".join(str(choice) for choice in option.choices)
+        choices = ", ".join(str(choice) for choice in option.choices)
+        text = pick(f"one of {choices}", f"{choices} 之一")
     elif isinstance(option.default, bool):
-        text = "on or off"
+        text = pick("on or off", "开或关")
     elif isinstance(option.default, int):
-        text = "a whole number"
+        text = pick("a whole number", "整数")
     elif isinstance(option.default, float):
-        text = "a number"
+        text = pick("a number", "数字")
     else:
-        text = "text"
+        text = pick("text", "文本")
     if option.describe_range:
-        text += f", {option.describe_range}"
-    return text + (" · live: can change while training" if option.live else "")
+        described = option.describe_range
+        for english, chinese in RANGE_ZH if is_chinese() else ():
+            described = described.replace(english, chinese)
+        text += f", {described}"
+    return text + (pick(" · live: can change while training", " · 可在训练中修改") if option.live else "")
+
+
+def catalog_title(lesson: Lesson) -> str:
+    """The lesson's title in the chosen language (a built-in lesson's translation, else its own)."""
+    zh = translation(lesson.id) if is_chinese() else None
+    return zh.title if zh is not None else lesson.title
 
 
 class Field(Vertical):
@@ -105,7 +124,14 @@ def option_field(option: Option, value: Any, note: str = "") -> Field:
     elif isinstance(option.default, bool):
         control = Switch(bool(value), animate=False)
     else:
-        placeholder = "empty: $LEARN_TUI_DATA, else ~/.local/share/learn-tui" if option.name == "data_dir" else ""
+        placeholder = (
+            pick(
+                "empty: $LEARN_TUI_DATA, else ~/.local/share/learn-tui",
+                "留空：$LEARN_TUI_DATA，否则 ~/.local/share/learn-tui",
+            )
+            if option.name == "data_dir"
+            else ""
+        )
         control = Input(str(value), placeholder=placeholder, compact=True)
     about = f"{option.flag}: {kind(option)} · {option.help}"
     return Field(option.name, control, about, option.parse, note)
@@ -119,12 +145,13 @@ def optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
 def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
     """The learning rate, the seed and the budget: optional, empty for the lesson's own."""
     budget = (
-        f"{lesson.epochs} epochs"
+        pick(f"{lesson.epochs} epochs", f"{lesson.epochs} 轮")
         if lesson.epochs is not None
-        else f"{lesson.steps} steps"
+        else pick(f"{lesson.steps} steps", f"{lesson.steps} 步")
         if lesson.steps is not None
-        else "until the loop ends"
+        else pick("until the loop ends", "直到循环结束")
     )
+    own = pick(f"the lesson's: {budget}", f"本课默认：{budget}")
 
     def text(value: Any) -> str:
         return "" if value is None else str(value)
@@ -132,21 +159,36 @@ def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
     return [
         Field(
             "lr",
-            Input(text(settings.lr), placeholder=f"{lesson.lr:g} (the lesson's)", compact=True),
-            "--lr: the learning rate, a positive number such as 0.01",
+            Input(
+                text(settings.lr),
+                placeholder=pick(f"{lesson.lr:g} (the lesson's)", f"{lesson.lr:g}（本课默认）"),
+                compact=True,
+            ),
+            pick("--lr: the learning rate, a positive number such as 0.01", "--lr：学习率，一个正数，如 0.01"),
             optional(parse_lr),
         ),
-        Field("seed", Input(str(settings.seed), compact=True), "--seed: the random seed, a whole number", parse_seed),
+        Field(
+            "seed",
+            Input(str(settings.seed), compact=True),
+            pick("--seed: the random seed, a whole number", "--seed：随机种子，一个整数"),
+            parse_seed,
+        ),
         Field(
             "steps",
-            Input(text(settings.steps), placeholder=f"the lesson's: {budget}", compact=True),
-            "--steps: stop after this many steps (batches) in all; or give epochs",
+            Input(text(settings.steps), placeholder=own, compact=True),
+            pick(
+                "--steps: stop after this many steps (batches) in all; or give epochs",
+                "--steps：总共走这么多步（批量）后停止；或给出 epochs",
+            ),
             optional(lambda value: parse_count(value, "--steps")),
         ),
         Field(
             "epochs",
-            Input(text(settings.epochs), placeholder=f"the lesson's: {budget}", compact=True),
-            "--epochs: stop after this many epochs in all; or give steps",
+            Input(text(settings.epochs), placeholder=own, compact=True),
+            pick(
+                "--epochs: stop after this many epochs in all; or give steps",
+                "--epochs：总共训练这么多轮后停止；或给出 steps",
+            ),
             optional(lambda value: parse_count(value, "--epochs")),
         ),
     ]
@@ -186,13 +228,16 @@ class LessonForm(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         name = self.lesson_ref if isinstance(self.lesson_ref, str) else self.lesson_ref.id
         with Vertical(id="form-box", classes="dialog"):
-            yield Label(Text(f"Options for {name}"), id="form-title")
-            yield Static("loading the lesson… (its options are in its code)", id="form-loading")
+            yield Label(Text(pick(f"Options for {name}", f"{name} 的选项")), id="form-title")
+            yield Static(
+                pick("loading the lesson… (its options are in its code)", "正在加载课程…（选项写在它的代码里）"),
+                id="form-loading",
+            )
             yield VerticalScroll(id="form-fields")
             with Horizontal(id="form-buttons"):
-                yield Button("Start (ctrl+s)", id="form-start", variant="primary", disabled=True)
-                yield Button("Back (escape)", id="form-back")
-            yield Static(HINT, id="form-hint")
+                yield Button(pick("Start (ctrl+s)", "开始 (ctrl+s)"), id="form-start", variant="primary", disabled=True)
+                yield Button(pick("Back (escape)", "返回 (escape)"), id="form-back")
+            yield Static(hint(), id="form-hint")
 
     def on_mount(self) -> None:
         if self.lesson is not None:
@@ -211,7 +256,9 @@ class LessonForm(ModalScreen[Any]):
         elif event.state == WorkerState.ERROR:
             error = event.worker.error
             text = str(error) if isinstance(error, LearnTuiError) else f"{type(error).__name__}: {error}"
-            self.query_one("#form-loading", Static).update(Text(f"the lesson could not be loaded: {text}", "bold red"))
+            self.query_one("#form-loading", Static).update(
+                Text(pick("the lesson could not be loaded: ", "无法加载课程：") + text, "bold red")
+            )
 
     def _show_lesson(self, lesson: Lesson) -> None:
         self.lesson = lesson
@@ -219,7 +266,9 @@ class LessonForm(ModalScreen[Any]):
             picker = getattr(self.app, "picker_settings", None)
             self.settings = picker(lesson) if picker is not None else RunSettings()
         settings = self.settings
-        self.query_one("#form-title", Label).update(Text(f"Options for {lesson.id} · {lesson.title}"))
+        self.query_one("#form-title", Label).update(
+            Text(pick(f"Options for {lesson.id} · ", f"{lesson.id} 的选项 · ") + catalog_title(lesson))
+        )
         fields = [
             option_field(
                 option,
@@ -247,7 +296,9 @@ class LessonForm(ModalScreen[Any]):
             with contextlib.suppress(LearnTuiError):  # (the field shows why)
                 checked[name] = field.read()
         if checked.get("steps") is not None and checked.get("epochs") is not None:
-            self.fields["epochs"].show_error("give steps or epochs, not both: empty one of them")
+            self.fields["epochs"].show_error(
+                pick("give steps or epochs, not both: empty one of them", "steps 和 epochs 只能给一个：清空其中一个")
+            )
             checked.pop("epochs")
         failed = [field for field in self.fields.values() if field.error]
         if failed:

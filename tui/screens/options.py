@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as Row
 
+from core.base.i18n import pick
 from core.driver.records import option_word
 from core.errors import LearnTuiError
 from tui.driver.messages import RequestDone
@@ -29,21 +30,34 @@ if TYPE_CHECKING:
 
     from core.lesson import Option
 
-LIST_HINT = "enter: change the highlighted option · escape: close"
-EDIT_HINT = "enter: set · escape: back to the list"
+
+def list_hint() -> str:
+    return pick("enter: change the highlighted option · escape: close", "enter：修改选中的选项 · escape：关闭")
+
+
+def edit_hint() -> str:
+    return pick("enter: set · escape: back to the list", "enter：设置 · escape：回到列表")
 
 
 def kind(option: Option) -> str:
     """What the option takes, and what enter does to it."""
     if option.choices is not None:
-        return "one of " + ", ".join(str(choice) for choice in option.choices) + " · enter: the next one"
+        choices = ", ".join(str(choice) for choice in option.choices)
+        return pick(f"one of {choices} · enter: the next one", f"{choices} 之一 · enter：下一个")
     if isinstance(option.default, bool):
-        return "on or off · enter: switch"
+        return pick("on or off · enter: switch", "开或关 · enter：切换")
     if isinstance(option.default, int):
-        return "a whole number · enter: type one"
+        return pick("a whole number · enter: type one", "整数 · enter：输入")
     if isinstance(option.default, float):
-        return "a number · enter: type one"
-    return "text · enter: type it"
+        return pick("a number · enter: type one", "数字 · enter：输入")
+    return pick("text · enter: type it", "文本 · enter：输入")
+
+
+def value_word(value: Any) -> str:
+    """An option's value as the form shows it: ``on``/``off`` (in the chosen language) for a switch."""
+    if isinstance(value, bool):
+        return pick("on", "开") if value else pick("off", "关")
+    return option_word(value)
 
 
 def typed(option: Option) -> bool:
@@ -75,7 +89,9 @@ class OptionsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="options-box", classes="dialog"):
-            yield Label("Options: they apply while the run goes on", id="options-title")
+            yield Label(
+                pick("Options: they apply while the run goes on", "选项：修改后在训练中立即生效"), id="options-title"
+            )
             yield OptionList(
                 *(Row(self._row(option), id=name) for name, option in self.options.items()), id="options-list"
             )
@@ -83,8 +99,9 @@ class OptionsScreen(ModalScreen[None]):
             yield Static("", id="options-error")
             if self.fixed:
                 names = ", ".join(option.flag for option in self.fixed)
-                yield Static(f"Fixed for a run (give them on the command line): {names}", id="options-fixed")
-            yield Static(LIST_HINT, id="options-hint")
+                fixed = pick("Fixed for a run (give them on the command line): ", "每次运行固定（在命令行中给出）：")
+                yield Static(fixed + names, id="options-fixed")
+            yield Static(list_hint(), id="options-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).display = False
@@ -93,7 +110,7 @@ class OptionsScreen(ModalScreen[None]):
         rows.focus()
 
     def _row(self, option: Option) -> Text:
-        value = option_word(self.values.get(option.name, option.default))
+        value = value_word(self.values.get(option.name, option.default))
         return Text.assemble(
             (option.name, "bold"),
             "  ",
@@ -119,7 +136,7 @@ class OptionsScreen(ModalScreen[None]):
             field.display = True
             field.value = str(value)
             field.focus()
-            self.query_one("#options-hint", Static).update(EDIT_HINT)
+            self.query_one("#options-hint", Static).update(edit_hint())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -158,7 +175,7 @@ class OptionsScreen(ModalScreen[None]):
         rows = self.query_one(OptionList)
         rows.highlighted = 0 if self.options else None
         rows.focus()
-        self.query_one("#options-hint", Static).update(LIST_HINT)
+        self.query_one("#options-hint", Static).update(list_hint())
 
     def action_back(self) -> None:
         """Escape: from typing a value back to the list; from the list, close."""

@@ -25,11 +25,12 @@ from textual.widgets.option_list import Option
 from core.base.i18n import pick
 from core.engine import catalog
 from core.errors import UsageError
-from tui.keys import FOCUS_KEYS, Key
+from tui.keys import FOCUS_KEYS, Key, translated
 from tui.screens.lesson_list import exercise_marks, first_lesson, lecture_heading, lesson_infos, lesson_row, matches
 
 if TYPE_CHECKING:
     from textual import getters
+    from textual.binding import ActiveBinding
 
     from core.base.settings import RunSettings
     from core.lesson import Lesson
@@ -92,6 +93,13 @@ class PickerScreen(Screen):
         self.marks = exercise_marks()  # the exercise levels passed, beside each lesson
         self.preview: NotesPanel | None = None  # the highlighted lesson's notes, mounted after the first frame
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, each key's word in the chosen language (the Footer shows them; ``tui/keys.py``)."""
+        return {
+            key: active._replace(binding=translated(active.binding)) for key, active in super().active_bindings.items()
+        }
+
     def compose(self) -> ComposeResult:
         yield Static(self._title_text(), id="picker-title")
         with Horizontal(id="picker-body"):
@@ -122,7 +130,9 @@ class PickerScreen(Screen):
                 options.append(Option(Text(lecture_heading(lecture), style="bold"), disabled=True))
             options.append(Option(lesson_row(info, self.marks.get(info.id)), id=info.id))
         for problem in self.problems:
-            options.append(Option(Text(f"  could not read {problem}", style="red"), disabled=True))
+            options.append(
+                Option(Text(pick(f"  could not read {problem}", f"  无法读取 {problem}"), style="red"), disabled=True)
+            )
         if self.infos and not shown:
             options.append(
                 Option(
@@ -137,7 +147,9 @@ class PickerScreen(Screen):
                 )
             )
         if not self.infos:
-            options.append(Option("no lessons found in core/lessons", disabled=True))
+            options.append(
+                Option(pick("no lessons found in core/lessons", "在 core/lessons 中没有找到课程"), disabled=True)
+            )
         return options
 
     def on_key(self, event: events.Key) -> None:

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from core.base.i18n import pick
 from core.errors import LearnTuiError
 from tui.driver.messages import RequestDone
 
@@ -46,7 +47,7 @@ class PromptScreen(ModalScreen[Any]):
         self.placeholder = placeholder
         self.validate = validate
         self.submit = submit
-        self.hint = hint or "enter: accept · escape: cancel"
+        self.hint = hint or pick("enter: accept · escape: cancel", "enter：确定 · escape：取消")
         self.error = ""  # the message shown under the input now
         self.asked: Any = None  # the value sent to the driver, waiting for its answer
 

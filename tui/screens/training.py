@@ -31,11 +31,11 @@ from core.engine import catalog
 from tui.driver.local import local_driver
 from tui.driver.messages import DriverRecord
 from tui.formatting import plain_result
-from tui.keys import FOCUS_KEYS, Key
+from tui.keys import FOCUS_KEYS, Key, control_words
 from tui.screens import training_dialogs
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.exercise_check import ExerciseCheck
-from tui.screens.frame_painter import HINTS, FramePainter
+from tui.screens.frame_painter import FramePainter, hint
 from tui.screens.help import HelpScreen, help_rows
 from tui.screens.kept_runs import KeptRuns
 from tui.screens.lesson_form import ask_for_data
@@ -123,27 +123,27 @@ class TrainingScreen(Screen):
         with Container(id="panes"):
             yield CodePanel(id="code")
             with TabbedContent(id="tabs", initial="tab-chart"):
-                with TabPane("Loss", id="tab-chart"):
+                with TabPane(pick("Loss", "损失"), id="tab-chart"):
                     yield LossChart(id="chart")
                 # Hidden tabs are mounted just after the first frame (Lazy): the view appears sooner.
-                with TabPane("Params", id="tab-params"):
+                with TabPane(pick("Params", "参数"), id="tab-params"):
                     yield Lazy(self.param_table)
-                with TabPane("Grads", id="tab-grads"):
+                with TabPane(pick("Grads", "梯度"), id="tab-grads"):
                     yield Lazy(self.grad_table)
                 with TabPane(pick("Variables", "变量"), id="tab-variables"):
                     yield Lazy(self.variables_panel)
                 with TabPane(pick("Model", "模型"), id="tab-model"):
                     yield Lazy(self.model_panel)
-                with TabPane("Notes", id="tab-notes"):
+                with TabPane(pick("Notes", "笔记"), id="tab-notes"):
                     yield Lazy(self.notes_panel)
             yield self.side_tables
-        yield Static(HINTS[Status.LOADING], id="message", markup=False)
+        yield Static(hint(Status.LOADING), id="message", markup=False)
         yield KeyBar(self.shown_keys, id="keys")
         yield TooSmall()
 
     def on_mount(self) -> None:
         if "torch" in sys.modules:
-            self.query_one(StatusBar).show_loading("loading lesson…")
+            self.query_one(StatusBar).show_loading(pick("loading lesson…", "正在加载课程…"))
         self._preview()
         self.exercise = ExerciseCheck.watch(self)  # an exercise file is watched even when it does not load
         self._update_wants()
@@ -194,7 +194,7 @@ class TrainingScreen(Screen):
         elif isinstance(record, Notice):
             self.notify(record.text, title=record.title, severity=record.severity, markup=False)
         elif isinstance(record, ActionDone):
-            self.notify(plain_result(record.result), title=record.title, markup=False)
+            self.notify(plain_result(record.result), title=control_words(record.title), markup=False)
         elif isinstance(record, Failure):
             if self.exercise is not None and self.lesson is None:  # the file does not load: the Check tab says so
                 self.exercise.load_failed(record.message, record.details)
@@ -241,7 +241,9 @@ class TrainingScreen(Screen):
         """One handler for a worker that died anyway: show why, keep the app up."""
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.app.push_screen(ErrorDialog("The training worker stopped", f"{type(error).__name__}: {error}"))
+            self.app.push_screen(
+                ErrorDialog(pick("The training worker stopped", "训练线程停止了"), f"{type(error).__name__}: {error}")
+            )
 
     # -- drawing (FramePainter) ------------------------------------------------------------------------
     def _draw(self, frame: Frame) -> None:
@@ -256,7 +258,7 @@ class TrainingScreen(Screen):
         if frame.state != previous:
             self.refresh_bindings()
             if frame.state == Status.DIVERGED:
-                self.notify(frame.message, title="diverged", severity="warning", markup=False)
+                self.notify(frame.message, title=pick("diverged", "已发散"), severity="warning", markup=False)
             elif frame.state == Status.NEEDS_DATA:
                 ask_for_data(self, frame.message)  # the whole message, and a field for the data folder
 
@@ -363,8 +365,18 @@ class TrainingScreen(Screen):
             return
         if not any(option.live for option in self.lesson.options):
             fixed = ", ".join(option.flag for option in self.lesson.options)
-            where = f" ({fixed}: fixed for a run, chosen with ctrl+o in the picker)" if fixed else ""
-            self.notify(f"{self.lesson.id} has no options to change while it runs{where}", severity="warning")
+            where = (
+                pick(
+                    f" ({fixed}: fixed for a run, chosen with ctrl+o in the picker)",
+                    f"（{fixed}：每次运行固定，在课程列表中用 ctrl+o 选择）",
+                )
+                if fixed
+                else ""
+            )
+            said = pick(
+                f"{self.lesson.id} has no options to change while it runs", f"{self.lesson.id} 没有可在运行中修改的选项"
+            )
+            self.notify(said + where, severity="warning")
             return
         values = self.frame.options if self.frame is not None else {}
         self.app.push_screen(training_dialogs.options_dialog(self.driver, self.lesson, values))
@@ -392,14 +404,21 @@ class TrainingScreen(Screen):
 
     def action_keep_reference(self) -> None:
         if self.frame is None or not self.kept.keep(self.frame.lr, self.frame.options):
-            self.notify("no loss curve yet: take a few steps first", severity="warning")
+            self.notify(
+                pick("no loss curve yet: take a few steps first", "还没有损失曲线：先走几步"), severity="warning"
+            )
             return
-        self.notify("this run's loss curve is kept on the Loss chart: reset (r) with another setting to compare")
+        self.notify(
+            pick(
+                "this run's loss curve is kept on the Loss chart: reset (r) with another setting to compare",
+                "这次训练的损失曲线已留在损失图上：换个设置重置（r）即可对比",
+            )
+        )
         self._draw_references()
 
     def action_hint(self) -> None:
         if self.exercise is not None:
-            self.notify(self.exercise.hint(), title="hint", markup=False)
+            self.notify(self.exercise.hint(), title=pick("hint", "提示"), markup=False)
 
     def action_toggle_log(self) -> None:
         self.query_one(LossChart).toggle_log()

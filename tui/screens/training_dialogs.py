@@ -12,6 +12,7 @@ from core.base.parse import parse_lr
 from core.engine import until
 from core.errors import UsageError
 from tui import formatting
+from tui.keys import control_words
 from tui.screens.options import OptionsScreen
 from tui.screens.prompt import PromptScreen
 
@@ -23,30 +24,39 @@ if TYPE_CHECKING:
 def lr_dialog(driver: DriverApi, lr: float | None) -> PromptScreen:
     current = formatting.lr(lr) if lr is not None else ""
     return PromptScreen(
-        "Learning rate:",
+        pick("Learning rate:", "学习率："),
         value=current,
-        placeholder="e.g. 0.01",
+        placeholder=pick("e.g. 0.01", "例如 0.01"),
         validate=parse_lr,
         submit=driver.set_lr,
-        hint="a positive number like 0.01 or 3e-4 · enter: set · escape: keep " + current,
+        hint=pick(
+            "a positive number like 0.01 or 3e-4 · enter: set · escape: keep ",
+            "一个正数，如 0.01 或 3e-4 · enter：设置 · escape：保持 ",
+        )
+        + current,
     )
 
 
 def checkpoint_path(text: str) -> str:
     if not text.strip():
-        raise UsageError("type the path of a checkpoint, e.g. checkpoints/linear-regression-step100.pt")
+        raise UsageError(
+            pick(
+                "type the path of a checkpoint, e.g. checkpoints/linear-regression-step100.pt",
+                "请输入检查点的路径，例如 checkpoints/linear-regression-step100.pt",
+            )
+        )
     return text.strip()
 
 
 def open_dialog(driver: DriverApi) -> PromptScreen:
     """A checkpoint to open: one that is missing, damaged or foreign is explained here, and the run goes on."""
     return PromptScreen(
-        "Open a checkpoint:",
+        pick("Open a checkpoint:", "打开检查点："),
         value=driver.last_saved or "checkpoints/",
         placeholder="checkpoints/….pt",
         validate=checkpoint_path,
         submit=driver.open,
-        hint="enter: open · escape: keep this run",
+        hint=pick("enter: open · escape: keep this run", "enter：打开 · escape：保留当前训练"),
     )
 
 
@@ -79,7 +89,7 @@ def control_dialog(driver: DriverApi, control: Control) -> PromptScreen:
     def submit(text: str, dialog: Any) -> None:
         driver.call(control.action, text, control.description, reply_to=dialog)
 
-    return PromptScreen(control.prompt or control.description, submit=submit)
+    return PromptScreen(control_words(control.prompt or control.description), submit=submit)
 
 
 def options_dialog(driver: DriverApi, lesson: Lesson, values: Mapping[str, Any]) -> OptionsScreen:

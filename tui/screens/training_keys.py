@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from core.base.i18n import pick
 from core.base.status import MOVABLE, SAVABLE, STARTED, STEPPABLE
 from core.exercises.make import EXERCISE_SUFFIX
 from tui.keys import FOCUS_KEYS, Key
@@ -152,12 +153,23 @@ def lesson_keys(lesson: Lesson) -> tuple[list[Key], list[str]]:
     if is_exercise(lesson):
         taken |= {name for key in EXERCISE_KEYS for name in key.key.split(",")}
     for index, control in enumerate(lesson.controls):
-        what = f"lesson control {control.key!r} ({control.description})"
+        what = pick(
+            f"lesson control {control.key!r} ({control.description})",
+            f"本课的按键 {control.key!r}（{control.description}）",
+        )
         toggled = next((o for o in lesson.options if o.name == control.toggles), None)
         if control.key in taken:
-            problems.append(f"{what} clashes with a key already in use; it is not bound")
+            problems.append(
+                what + pick(" clashes with a key already in use; it is not bound", " 与已有的按键冲突，未绑定")
+            )
         elif control.toggles and (toggled is None or not isinstance(toggled.default, bool)):
-            problems.append(f"{what} toggles {control.toggles!r}, which is not a boolean option; it is not bound")
+            problems.append(
+                what
+                + pick(
+                    f" toggles {control.toggles!r}, which is not a boolean option; it is not bound",
+                    f" 切换的 {control.toggles!r} 不是布尔选项，未绑定",
+                )
+            )
         else:
             taken.add(control.key)
             keys.append(

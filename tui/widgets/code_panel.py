@@ -20,6 +20,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from core.base.i18n import pick
 from tui.code_lines import LoopSpans
 from tui.widgets.safe_panel import SafePanel
 
@@ -36,7 +37,7 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
         self.current = 0  # 1-based line of the latest yield; 0 = none
         self.ran: frozenset[int] = frozenset()
         self._line_styles: dict = {}
-        self.border_title = "code"
+        self.border_title = pick("code", "代码")
 
     def set_source(self, path: str, text: str | None = None) -> None:
         """Show a lesson file (or ``text``, e.g. an error, when the file can't be read)."""
@@ -57,7 +58,7 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
         self._lines = [Strip(list(line.render(console, end="")), line.cell_len) for line in lines]
         width = max((strip.cell_length for strip in self._lines), default=0) + self._gutter
         self.virtual_size = Size(width, len(self._lines))
-        self.border_title = Path(path).name if path else "code"
+        self.border_title = Path(path).name if path else pick("code", "代码")
         self.refresh(layout=True)  # (the panel's width may follow its loop's)
         if self.current == 0:  # nothing ran yet: show the loop, once the panel's height is known
             self._home = -1

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.widgets import Static
 
+from core.base.i18n import pick
 from tui.widgets.safe_panel import SafePanel
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def error_of(data: object) -> object:
 
 def unavailable(what: str, data: object) -> Text:
     """The red line of a view whose data can't be drawn (``failed``)."""
-    return Text(f"{what} unavailable: {error_of(data)!r}", "red")
+    return Text(pick(f"{what} unavailable: ", f"{what} 无法显示：") + repr(error_of(data)), "red")
 
 
 class DataView(SafePanel, Static):

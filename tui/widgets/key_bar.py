@@ -21,7 +21,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-from tui.keys import Key
+from core.base.i18n import pick
+from tui.keys import Key, label_of
 
 
 class Entry(NamedTuple):
@@ -46,7 +47,7 @@ def one_line(entries: list[Entry], room: int) -> list[Entry]:
     help_entry = next((entry for entry in entries if entry.key == HELP_KEY), None)
     if help_entry is None:
         return entries[:1]
-    more = help_entry._replace(description="more keys")
+    more = help_entry._replace(description=pick("more keys", "更多按键"))
     shown, used = [], more.width
     for entry in entries:
         if entry is help_entry:
@@ -98,9 +99,9 @@ class KeyBar(Widget):
 
     def _entries(self) -> list[Entry]:
         display = self.app.get_key_display
-        entries = [Entry(key.first, display(key.binding), key.label, enabled) for key, enabled in self._keys()]
+        entries = [Entry(key.first, display(key.binding), key.shown_label, enabled) for key, enabled in self._keys()]
         return entries + [
-            Entry(binding.key.split(",")[0], display(binding), binding.description, enabled)
+            Entry(binding.key.split(",")[0], display(binding), label_of(binding.action, binding.description), enabled)
             for binding, enabled in panel_bindings(self.screen)
         ]
 

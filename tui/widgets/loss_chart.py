@@ -22,8 +22,9 @@ from textual.strip import Strip
 from textual.widgets import Checkbox
 from textual_plotext import PlotextPlot
 
+from core.base.i18n import pick
 from tui import chart_ticks
-from tui.widgets.plot_strips import figure_strips
+from tui.widgets.plot_strips import cells, figure_strips
 from tui.widgets.safe_panel import SafePanel
 
 Points = Sequence[tuple[int, float]]
@@ -158,14 +159,14 @@ class LossPlot(SafePanel, PlotextPlot):
                 plt.plot(
                     rx,
                     ry,
-                    label=f"{label} (left)" if two_axes else label,
+                    label=cells(f"{label} ({pick('left', '左')})" if two_axes else label),
                     marker="braille",
                     color=REFERENCE_COLORS[index % len(REFERENCE_COLORS)],
                 )
         if xs:
-            plt.plot(
-                xs, ys, label="train loss (left)" if two_axes else "train loss", marker="braille", color=TRAIN_COLOR
-            )
+            train = pick("train loss", "训练损失")
+            label = f"{train} ({pick('left', '左')})" if two_axes else train
+            plt.plot(xs, ys, label=cells(label), marker="braille", color=TRAIN_COLOR)
         for style, points in zip(styles, evals.values()):
             ex, ey = thin(points, most, positive=log and style["yside"] == "left")
             if ex:
@@ -174,7 +175,14 @@ class LossPlot(SafePanel, PlotextPlot):
                 plt.plot(
                     ex,
                     ey,
-                    **(style | {"label": f"{style['label']} ({style['yside']})" if two_axes else style["label"]}),
+                    **(
+                        style
+                        | {
+                            "label": cells(
+                                f"{style['label']} ({side_word(style['yside'])})" if two_axes else style["label"]
+                            )
+                        }
+                    ),
                 )
         empty = not steps
         compact = self.size.height < 14  # (a short chart keeps its rows for the data: no title, no "step")
@@ -187,11 +195,11 @@ class LossPlot(SafePanel, PlotextPlot):
             ticks = step_ticks(min(steps), max(steps), max(self.size.width // 10, 2))
             plt.xticks(list(ticks), [str(tick) for tick in ticks])
         if not compact:
-            plt.xlabel("step")
+            plt.xlabel(cells(pick("step", "步")))
         if empty:
-            plt.title("no loss yet: press n to take a step")
+            plt.title(cells(pick("no loss yet: press n to take a step", "还没有损失：按 n 走一步")))
         elif not compact:
-            plt.title("loss (log scale)" if log else "loss")
+            plt.title(cells(pick("loss (log scale)", "损失（对数坐标）") if log else pick("loss", "损失")))
 
     def _value_axis(self, values: list[float], side: str, most: int, log: bool) -> None:
         """Round ticks on one value axis, its range from the lowest to the highest tick; a fraction
@@ -224,7 +232,12 @@ def plain_legend():
 
 def log_label(on: bool) -> str:
     """The checkbox's label says its state in words: its box looks the same on and off in plain text."""
-    return f"log scale: {'on' if on else 'off'} (g)"
+    return pick(f"log scale: {'on' if on else 'off'} (g)", f"对数坐标：{'开' if on else '关'} (g)")
+
+
+def side_word(side: str) -> str:
+    """``left`` or ``right`` (a legend entry's axis) in the chosen language."""
+    return {"left": pick("left", "左"), "right": pick("right", "右")}.get(side, side)
 
 
 class LossChart(SafePanel, Vertical):

@@ -10,6 +10,7 @@ from tui.widgets.snapshot_table import SnapshotTable, tensor_text
 
 class ParamTable(SnapshotTable):
     COLUMNS = (("name", "parameter"), ("shape", "shape"), ("values", "values"), ("norm", "norm"))
+    COLUMNS_ZH = {"name": "参数", "shape": "形状", "values": "值", "norm": "范数"}
     WIDE = "values"
     CHANGED_BY = {"values": ("update",), "norm": ("update",)}
 

@@ -14,10 +14,19 @@ import functools
 from typing import Any
 
 import plotext._utility as plotext_utility
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
+
+FILLER = "\ue000"  # stands in plotext's matrix for the second cell of a wide (CJK) character; dropped when drawn
+
+
+def cells(text: str) -> str:
+    """A label for plotext, which gives every character one cell: each wide character followed by a ``FILLER``,
+    so that plotext places it in two cells and ``matrix_strips`` draws it there (the columns stay aligned)."""
+    return "".join(c + FILLER if cell_len(c) == 2 else c for c in text)
 
 
 @functools.lru_cache(maxsize=512)
@@ -42,7 +51,7 @@ def matrix_strips(matrix: Any) -> list[Strip]:
         segments, start = [], 0
         for col in range(1, len(looks) + 1):
             if col == len(looks) or looks[col] != looks[start]:
-                segments.append(Segment("".join(markers[start:col]), cell_style(*looks[start])))
+                segments.append(Segment("".join(markers[start:col]).replace(FILLER, ""), cell_style(*looks[start])))
                 start = col
         strips.append(Strip(segments, len(looks)))
     return strips

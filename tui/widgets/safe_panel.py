@@ -23,6 +23,8 @@ from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import Static
 
+from core.base.i18n import pick
+
 if TYPE_CHECKING:
     from textual.app import RenderResult
     from textual.widget import Widget
@@ -47,7 +49,7 @@ def failure_message(error: BaseException) -> str:
     if len(detail) > MAX_DETAIL:
         detail = detail[: MAX_DETAIL - 1] + "…"
     what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
-    return f"this panel failed to draw: {what} (the run goes on)"
+    return pick(f"this panel failed to draw: {what} (the run goes on)", f"这个面板绘制失败：{what}（训练继续进行）")
 
 
 class PanelNote(Static):

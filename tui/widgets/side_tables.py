@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
 
+from core.base.i18n import pick
 from tui.widgets.grad_table import GradTable
 from tui.widgets.param_table import ParamTable
 
@@ -46,7 +47,8 @@ class SideTables(Vertical):
         super().__init__(**kwargs)
         self.shown = False
         self.param_table, self.grad_table = ParamTable(id="side-params"), GradTable(id="side-grads")
-        self.param_table.border_title, self.grad_table.border_title = "Params", "Grads"
+        self.param_table.border_title = pick("Params", "参数")
+        self.grad_table.border_title = pick("Grads", "梯度")
         self.grad_table.MIN_WIDE = 6  # long names (char-gpt's) leave little room: the flag must stay on screen
         self._snapshot: Any = None  # the latest snapshot given while the tables were still being mounted
         self._screen_width = 0

@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
+from core.base.i18n import is_chinese
 from tui import formatting
 from tui.widgets.safe_panel import SafePanel
 
@@ -19,10 +20,12 @@ from tui.widgets.safe_panel import SafePanel
 def tensor_text(values: Sequence[float] | None, stats: Any, complete: bool) -> str:
     """Every value of a small tensor, else its statistics."""
     if values is None or stats is None:
-        return "none yet"
+        return "尚无" if is_chinese() else "none yet"
     if complete:
         return formatting.values(values)
     n = formatting.number
+    if is_chinese():
+        return f"均值 {n(stats.mean)}  标准差 {n(stats.std)}  最小 {n(stats.min)}  最大 {n(stats.max)}"
     return f"mean {n(stats.mean)}  std {n(stats.std)}  min {n(stats.min)}  max {n(stats.max)}"
 
 
@@ -43,7 +46,8 @@ class SnapshotTable(SafePanel, DataTable):
     column (a tensor's values) is cut with an ellipsis to the room the other columns leave, so that they
     all stay on screen (64 gradient values would push the norm and the flag off the right edge)."""
 
-    COLUMNS: tuple[tuple[str, str], ...] = ()
+    COLUMNS: tuple[tuple[str, str], ...] = ()  # (key, English label)
+    COLUMNS_ZH: dict[str, str] = {}  # key -> Chinese label
     WIDE = ""
     MIN_WIDE = 10  # the values column keeps at least this many columns however narrow the table
     CHANGED_BY: dict[str, tuple[str, ...]] = {}  # column -> the phases whose change of it is highlighted
@@ -60,8 +64,13 @@ class SnapshotTable(SafePanel, DataTable):
         self.natural_width = self.least_width = 0  # what the rows shown need (``fitted``)
 
     def on_mount(self) -> None:
-        for key, label in self.COLUMNS:
+        for key, label in self.column_labels():
             self.add_column(label, key=key)
+
+    def column_labels(self) -> list[tuple[str, str]]:
+        """(key, label) of each column, the label in the chosen language."""
+        chinese = is_chinese()
+        return [(key, self.COLUMNS_ZH.get(key, label) if chinese else label) for key, label in self.COLUMNS]
 
     def cells(self, param: Any) -> tuple[str | Text, ...]:
         raise NotImplementedError
@@ -71,7 +80,7 @@ class SnapshotTable(SafePanel, DataTable):
         pad = 2 * self.cell_padding
         return [
             pad + max([cell_len(label)] + [cell_len(str(row[index])) for row in rows])
-            for index, (_key, label) in enumerate(self.COLUMNS)
+            for index, (_key, label) in enumerate(self.column_labels())
         ]
 
     def fitted(self, rows: list[tuple[str | Text, ...]]) -> list[tuple[str | Text, ...]]:
@@ -87,7 +96,7 @@ class SnapshotTable(SafePanel, DataTable):
             return rows
         wide, pad = keys.index(self.WIDE), 2 * self.cell_padding
         others = sum(widths) - widths[wide]
-        label = cell_len(self.COLUMNS[wide][1])  # (a column is never narrower than its label)
+        label = cell_len(self.column_labels()[wide][1])  # (a column is never narrower than its label)
         self.least_width = others + pad + max(label, min(self.MIN_WIDE, widths[wide] - pad)) + chrome
         if not rows or self.size.width <= 0:
             return rows

@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from core.base.i18n import is_chinese, pick
 from core.base.rate import format_rate
 from core.driver.frames import Frame
 from core.driver.records import LessonReady
@@ -31,6 +32,25 @@ STATE_STYLES = {
     "loading": "italic",
     "needs data": "bold yellow",
 }
+STATE_ZH = {
+    "running": "训练中",
+    "paused": "已暂停",
+    "finished": "已完成",
+    "diverged": "已发散",
+    "crashed": "已崩溃",
+    "failed": "失败",
+    "loading": "加载中",
+    "needs data": "需要数据",
+}
+
+
+def state_word(state: str) -> str:
+    """The run's state in the chosen language (the style still follows the English word)."""
+    return STATE_ZH.get(str(state), str(state)) if is_chinese() else str(state)
+
+
+def on_off(value: bool) -> str:
+    return pick("on", "开") if value else pick("off", "关")
 
 
 class StatusBar(SafePanel, Widget):
@@ -57,26 +77,29 @@ class StatusBar(SafePanel, Widget):
         lesson = ready.lesson
         self.lesson_id, self.uses_lr, self.schedules_lr = lesson.id, lesson.uses_lr, lesson.schedules_lr
 
-    def show_loading(self, what: str = "loading torch…") -> None:
+    def show_loading(self, what: str | None = None) -> None:
+        what = what or pick("loading torch…", "正在加载 torch…")
         self._set([("lesson", Text(self.lesson_id, "bold")), ("state", Text(what, STATE_STYLES["loading"]))])
 
     def show(self, frame: Frame, flags: dict[str, bool] | None = None) -> None:
         if frame.state in ("loading", "failed"):
-            self.show_loading("could not start" if frame.state == "failed" else "loading…")
+            self.show_loading(
+                pick("could not start", "无法启动") if frame.state == "failed" else pick("loading…", "加载中…")
+            )
             return
         fields = [
             ("lesson", Text(self.lesson_id, "bold")),
-            ("state", Text(frame.state, STATE_STYLES.get(frame.state, ""))),
-            ("step", Text(f"step {frame.step}")),
-            ("epoch", Text(f"epoch {frame.epoch}")),
+            ("state", Text(state_word(frame.state), STATE_STYLES.get(frame.state, ""))),
+            ("step", Text(pick(f"step {frame.step}", f"第 {frame.step} 步"))),
+            ("epoch", Text(pick(f"epoch {frame.epoch}", f"第 {frame.epoch} 轮"))),
         ]
         if self.uses_lr:
             fields.append(("lr", Text(self._lr(frame))))
         fields.append(("loss", Text(loss_text(frame))))
         if self.show_speed:
-            fields.append(("speed", Text(format_rate(frame.steps_per_s))))
+            fields.append(("speed", Text(format_rate(frame.steps_per_s).replace("steps/s", pick("steps/s", "步/秒")))))
         for name, value in (flags or {}).items():
-            fields.append(("flag", Text(f"{name} {'on' if value else 'off'}", "" if value else "bold magenta")))
+            fields.append(("flag", Text(f"{name} {on_off(value)}", "" if value else "bold magenta")))
         self._set(fields)
 
     def _lr(self, frame: Frame) -> str:
@@ -85,7 +108,8 @@ class StatusBar(SafePanel, Widget):
         text = f"lr {formatting.lr(frame.lr)}"
         scheduled = frame.metrics.get("lr_now") if self.schedules_lr else None
         if isinstance(scheduled, (int, float)) and not isinstance(scheduled, bool):
-            text += f" (now {formatting.number(scheduled, 2)})"
+            now = formatting.number(scheduled, 2)
+            text += pick(f" (now {now})", f"（当前 {now}）")
         return text
 
     def _set(self, fields: list[tuple[str, Text]]) -> None:
@@ -113,8 +137,8 @@ def loss_text(frame: Frame) -> str:
     the latest candidate's loss says little)."""
     best = frame.metrics.get("best_loss")
     if isinstance(best, (int, float)) and not isinstance(best, bool):
-        return f"best loss {formatting.number(best)}"
-    return f"loss {formatting.number(frame.loss)}"
+        return pick("best loss ", "最佳损失 ") + formatting.number(best)
+    return pick("loss ", "损失 ") + formatting.number(frame.loss)
 
 
 def joined_width(fields: list[tuple[int, Text]]) -> int:

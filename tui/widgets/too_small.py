@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from textual.widget import Widget
 
+from core.base.i18n import pick
+
 MIN_WIDTH, MIN_HEIGHT = 60, 18
 
 
@@ -14,7 +16,10 @@ def too_small_message(width: int, height: int, need: tuple[int, int] = (MIN_WIDT
     """The notice for a ``width``×``height`` terminal, or None where it is big enough."""
     if width >= need[0] and height >= need[1]:
         return None
-    return f"terminal too small: need {need[0]}×{need[1]}, have {width}×{height}"
+    return pick(
+        f"terminal too small: need {need[0]}×{need[1]}, have {width}×{height}",
+        f"终端太小：需要 {need[0]}×{need[1]}，现在是 {width}×{height}",
+    )
 
 
 class TooSmall(Widget):
