@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 from textual.worker import Worker, WorkerState
 
-from core.base.i18n import is_chinese, pick, translation
+from core.base.i18n import is_chinese, option_help, pick, translation
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.engine import catalog
@@ -112,7 +112,7 @@ class Field(Vertical):
         line.display = bool(text)
 
 
-def option_field(option: Option, value: Any, note: str = "") -> Field:
+def option_field(option: Option, value: Any, note: str = "", lesson_id: str = "") -> Field:
     """A field for one lesson option, showing ``value`` (text from the command line, or typed)."""
     try:
         value = option.parse(value)
@@ -133,7 +133,7 @@ def option_field(option: Option, value: Any, note: str = "") -> Field:
             else ""
         )
         control = Input(str(value), placeholder=placeholder, compact=True)
-    about = f"{option.flag}: {kind(option)} · {option.help}"
+    about = f"{option.flag}: {kind(option)} · {option_help(lesson_id, option)}"
     return Field(option.name, control, about, option.parse, note)
 
 
@@ -196,6 +196,7 @@ def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
 
 class LessonForm(ModalScreen[Any]):
     """The options of one lesson, checked, then ``(lesson, RunSettings)`` to start it with."""
+
     CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
 
     BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+s", "start", "Start", priority=True)]
@@ -274,6 +275,7 @@ class LessonForm(ModalScreen[Any]):
                 option,
                 settings.options.get(option.name, option.default),
                 self.data_error if option.name == "data_dir" else "",
+                lesson.id,
             )
             for option in lesson.options
         ]

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option as Row
 
-from core.base.i18n import pick
+from core.base.i18n import option_help, pick
 from core.driver.records import option_word
 from core.errors import LearnTuiError
 from tui.driver.messages import RequestDone
@@ -75,6 +75,7 @@ class OptionsScreen(ModalScreen[None]):
         values: Mapping[str, Any],
         change: Callable[[str, Any, MessagePump], None],
         fixed: Sequence[Option] = (),
+        lesson_id: str = "",
     ) -> None:
         """``options``: the live ones; ``values``: the run's values now; ``change(name, value, dialog)`` asks
         the driver (which answers this dialog); ``fixed``: the options a run cannot change, named at the end."""
@@ -82,6 +83,7 @@ class OptionsScreen(ModalScreen[None]):
         self.options = {option.name: option for option in options}
         self.values = dict(values)
         self.change = change
+        self.lesson_id = lesson_id  # (a built-in lesson's option help in Chinese)
         self.fixed = fixed
         self.editing: Option | None = None  # the option being typed in
         self.asked: dict[str, Any] = {}  # option name -> the value asked for, until the driver answers
@@ -118,7 +120,7 @@ class OptionsScreen(ModalScreen[None]):
             "  ",
             (kind(option), "dim"),
             "\n",
-            (option.help, "italic"),
+            (option_help(self.lesson_id, option), "italic"),
         )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

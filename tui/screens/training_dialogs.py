@@ -95,4 +95,4 @@ def control_dialog(driver: DriverApi, control: Control) -> PromptScreen:
 def options_dialog(driver: DriverApi, lesson: Lesson, values: Mapping[str, Any]) -> OptionsScreen:
     live = [option for option in lesson.options if option.live]
     fixed = [option for option in lesson.options if not option.live]
-    return OptionsScreen(live, values, driver.set_option, fixed=fixed)
+    return OptionsScreen(live, values, driver.set_option, fixed=fixed, lesson_id=lesson.id)
