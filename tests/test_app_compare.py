@@ -30,7 +30,7 @@ async def stepped(pilot, screen, steps: int) -> None:
     board = screen.query_one(CompareBoard)
     for step in range(1, steps + 1):
         await pilot.press("n")
-        await wait_for(pilot, lambda: all(line.step >= step for line in board.lines), what="a step each")  # noqa: B023
+        await wait_for(pilot, lambda step=step: all(line.step >= step for line in board.lines), what="a step each")
     await settle(pilot, screen)
 
 
@@ -89,6 +89,9 @@ async def test_the_selected_variant_is_the_one_the_panels_show_and_its_rate_the_
         await pilot.press("full_stop")  # a phase: every variant
         await settle(pilot, screen)
         assert [d.trainer.phase is not None and str(d.trainer.phase) for d in screen.runs.drivers] == ["forward"] * 2
+        await pilot.press("question_mark")  # the help says which keys act on every variant
+        rows = dict(pilot.app.screen.rows)
+        assert rows["n"] == "while paused: every variant runs one batch" and rows["1-2"].startswith("show SGD")
 
 
 @async_test

@@ -24,9 +24,11 @@ from core.driver.records import Failure, LessonReady
 from core.front.compare_args import MAX_SIDE_BY_SIDE, Variant
 from tui.driver.compare import CompareDriver, VariantRecord
 from tui.driver.messages import DriverRecord
-from tui.keys import Key
+from tui.keys import FOCUS_KEYS, Key
+from tui.screens.help import HelpScreen, help_rows, key_help
 from tui.screens.training import TrainingScreen
 from tui.widgets.compare_chart import CompareBoard
+from tui.widgets.key_bar import panel_bindings
 
 if TYPE_CHECKING:
     from core.lesson import Lesson
@@ -141,6 +143,35 @@ class CompareScreen(TrainingScreen):
         self.painter.message = ""
         self.query_one("#compare-banner", Static).update(self._banner())
         self.kept.runs = []  # (kept curves belong to the variant they were kept from)
+
+    def action_help(self) -> None:
+        """The training view's help, saying which keys act on every variant and which on the selected one."""
+        together = {
+            "toggle_pause": pick(
+                "run or pause every variant together (so the curves stay comparable)",
+                "所有变体一起运行或暂停（曲线才好比较）",
+            ),
+            "step_batch": pick("while paused: every variant runs one batch", "暂停时：每个变体都运行一个批量"),
+            "step_phase": pick(
+                "while paused: every variant runs to its next phase", "暂停时：每个变体都运行到下一个阶段"
+            ),
+            "run_epoch": pick(
+                "while paused: every variant runs to the end of its epoch", "暂停时：每个变体都运行到 epoch 结束"
+            ),
+            "step_line": pick(
+                "while paused: one source line of the selected variant", "暂停时：选中的变体运行一行代码"
+            ),
+            "reset": pick(
+                "start every variant again from step 0 (same seed)", "所有变体从第 0 步重新开始（同一个随机种子）"
+            ),
+            "set_break": pick("pause each variant where a condition holds", "每个变体在条件成立时暂停"),
+        }
+        rows = [
+            (self.app.get_key_display(key.binding), together.get(key.action) or key_help(key.call, key.help))
+            for key, _ in self.shown_keys()
+        ]
+        panel = [binding for binding, _ in panel_bindings(self)]
+        self.app.push_screen(HelpScreen(rows + help_rows(self.app, [], panel) + help_rows(self.app, FOCUS_KEYS)))
 
     def action_open(self) -> None:
         self.notify(
