@@ -60,7 +60,7 @@ async def test_compare_trains_each_variant_from_the_same_seed_each_curve_labelle
             "paused",
             "3",
         ]
-        assert rows[0].split()[4] == f"{sgd.loss:.4g}" and rows[1].split()[5] == f"{adam.best:.4g}"
+        assert rows[0].split()[4] == f"{sgd.loss:.3g}" and rows[1].split()[5] == f"{adam.best:.3g}"
         await pilot.press("space")  # every variant runs, then pauses, together
         await wait_for(pilot, lambda: all(line.state == "running" for line in board.lines), what="both running")
         await pilot.press("space")

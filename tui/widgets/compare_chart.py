@@ -125,7 +125,7 @@ class CompareBoard(SafePanel, Vertical):
     CompareBoard #compare-note { height: auto; color: $warning; }
     CompareBoard Horizontal { height: 1fr; }
     CompareBoard CompareChart { width: 1fr; height: 1fr; }
-    CompareBoard #compare-table { width: 42; height: auto; padding: 0 0 0 1; }
+    CompareBoard #compare-table { width: 44; height: auto; padding: 0 0 0 1; }
     """
 
     def __init__(self, labels: Sequence[str], **kwargs) -> None:
@@ -161,8 +161,11 @@ class CompareBoard(SafePanel, Vertical):
             self._show_table()
 
     def _show_table(self) -> None:
+        """Redrawn in place: its size is fixed (a row per variant), so no relayout (up to 4 frames/s per variant)."""
         if self.is_mounted:
-            self.query_one("#compare-table", Static).update(self._table())
+            table = self.query_one("#compare-table", Static)
+            table.styles.height = len(self.lines) + 1
+            table.update(self._table(), layout=False)
 
     def _legend(self) -> Text:
         text = Text()
@@ -184,7 +187,7 @@ class CompareBoard(SafePanel, Vertical):
                 Text(line.label, style=line.style),
                 str(line.state),
                 str(line.step),
-                format_loss(line.loss) if line.loss is not None else "-",
-                format_loss(line.best) if line.best is not None else "-",
+                format_loss(line.loss, 3) if line.loss is not None else "-",
+                format_loss(line.best, 3) if line.best is not None else "-",
             )
         return table
