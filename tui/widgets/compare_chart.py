@@ -111,9 +111,9 @@ class CompareChart(LossPlot):
             plt.xticks(list(ticks_x), [str(tick) for tick in ticks_x])
             if not compact:
                 plt.xlabel("step")
-                plt.title(pick("loss (log scale)", "损失（对数刻度）") if log else pick("loss", "损失"))
+                plt.title("loss (log scale)" if log else "loss")  # (plotext counts a CJK character as one cell)
         else:
-            plt.title(pick("no loss yet: press n to step every variant", "还没有损失：按 n 让每个变体走一步"))
+            plt.title("no loss yet: press n to step every variant")
 
 
 class CompareBoard(SafePanel, Vertical):
