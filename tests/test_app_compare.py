@@ -22,7 +22,8 @@ SIZE = (120, 36)
 def compare_app(values: str = "SGD,Adam") -> LearnApp:
     lesson = catalog.load("linear-regression")
     variants = side_by_side(lesson, "optimizer", values)
-    return LearnApp(lesson, preload_torch=False, show_speed=False, compare=variants)
+    # (a long budget: a fast machine would finish the 1000 steps before a frame showed them running)
+    return LearnApp(lesson, preload_torch=False, show_speed=False, compare=variants, steps=100_000)
 
 
 async def stepped(pilot, screen, steps: int) -> None:
