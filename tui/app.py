@@ -22,7 +22,11 @@ from core.errors import LearnTuiError
 from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from core.front.compare_args import Variant
     from core.lesson import Lesson
+    from tui.screens.compare_form import CompareChosen
 
 
 class LearnApp(App):
@@ -40,6 +44,7 @@ class LearnApp(App):
         show_speed: bool = True,
         preload_torch: bool = True,
         data_dir: str | None = None,
+        compare: Sequence[Variant] = (),
         **changes: Any,
     ) -> None:
         """``lesson``: an id, a path to a lesson file, a ``Lesson`` object, or None for the picker.
@@ -48,6 +53,7 @@ class LearnApp(App):
         from the picker use the defaults (with the same seed and device). ``paused`` opens lessons paused at
         step 0; ``show_speed=False`` leaves steps/s out of the status bar (for reproducible screenshots).
         ``data_dir`` (``learn-tui --data-dir``) is the ``data_dir`` of lessons opened from the picker that have one.
+        ``compare`` (``learn-tui run LESSON --compare``, a loaded ``lesson``): its variants side by side.
         """
         super().__init__()
         self.first_lesson = lesson
@@ -56,12 +62,15 @@ class LearnApp(App):
         self.show_speed = show_speed
         self.preload_torch = preload_torch
         self.data_dir = data_dir
+        self.compare = tuple(compare)
 
     def get_default_screen(self) -> Screen:
         return PickerScreen()
 
     def on_mount(self) -> None:
-        if self.first_lesson is not None:
+        if self.compare and not isinstance(self.first_lesson, (str, type(None))):
+            self.open_compare(self.first_lesson, self.first_settings, self.compare)
+        elif self.first_lesson is not None:
             self.open_lesson(self.first_lesson, self.first_settings)
         elif self.preload_torch and "torch" not in sys.modules:  # (a lesson's worker imports it anyway)
             self.call_after_refresh(self._start_torch_import)
@@ -83,6 +92,19 @@ class LearnApp(App):
         settings = settings or self.picker_settings()
         driver = local_driver(lesson, settings, paused=self.paused)
         self.push_screen(TrainingScreen(driver, lesson, settings, show_speed=self.show_speed))
+
+    def open_compare(
+        self, lesson: Lesson, settings: RunSettings, variants: Sequence[Variant], switch: bool = False
+    ) -> None:
+        from tui.screens.compare_view import CompareScreen  # (as the training view: after the picker's first frame)
+
+        screen = CompareScreen(lesson, settings, variants, paused=self.paused, show_speed=self.show_speed)
+        (self.switch_screen if switch else self.push_screen)(screen)
+
+    def on_compare_chosen(self, message: CompareChosen) -> None:
+        """``C`` in a training view: the comparison opens in its place."""
+        if message.screen is self.screen:
+            self.open_compare(message.lesson, message.base, message.variants, switch=True)
 
     def picker_settings(self, lesson: Lesson | None = None) -> RunSettings:
         """What a lesson opened from the picker starts with: the defaults, the first lesson's seed and device, and
@@ -115,9 +137,14 @@ def _import_torch() -> None:
 
 
 def run_app(
-    lesson: str | None = None, settings: RunSettings | None = None, *, paused: bool = True, data_dir: str | None = None
+    lesson: str | Lesson | None = None,
+    settings: RunSettings | None = None,
+    *,
+    paused: bool = True,
+    data_dir: str | None = None,
+    compare: Sequence[Variant] = (),
 ) -> int:
     """Run the app until the learner quits; the exit status for the CLI."""
-    app = LearnApp(lesson, settings, paused=paused, data_dir=data_dir)
+    app = LearnApp(lesson, settings, paused=paused, data_dir=data_dir, compare=compare)
     app.run()
     return app.return_code or 0

@@ -61,3 +61,32 @@ def restore(state: dict[str, Any]) -> None:
     torch.set_rng_state(state["torch"])
     if "cuda" in state and torch.cuda.is_available():
         torch.cuda.set_rng_state_all(state["cuda"])
+
+
+class OwnGenerators:
+    """One run's own generator states, for runs that train side by side in one process (the app's compare
+    view: ``RunSettings(own_rng=True)``), so each draws what it would draw alone, from its own seed.
+
+    ``take_turn()``, called with ``LOCK`` held, puts this run's states into the process-wide generators. They
+    are swapped only when another run took the last turn (a swap costs ~0.3 ms, numpy's
+    state mostly): while one run trains alone its turns cost nothing. A run without its own generators must
+    not train beside such runs."""
+
+    _holder: OwnGenerators | None = None  # whose states the generators hold now
+    saved: dict[str, Any] | None = None  # this run's states while another run holds the generators
+
+    def seed(self, seed: int) -> None:
+        """Start this run's generators from ``seed`` (they hold its states from here on)."""
+        with LOCK:
+            self.take_turn()
+            seed_all(seed)
+
+    def take_turn(self) -> None:
+        holder = OwnGenerators._holder
+        if holder is self:
+            return
+        if holder is not None:
+            holder.saved = capture()
+        if self.saved is not None:
+            restore(self.saved)
+        OwnGenerators._holder = self

@@ -23,6 +23,7 @@ class RunSettings:
     steps: int | str | None = None  # a budget; None (both): the lesson's own (or the checkpoint's)
     epochs: int | str | None = None
     resume: str | None = None  # a checkpoint to continue (core.engine.session.start), instead of step 0
+    own_rng: bool = False  # keep its own random generators (runs side by side in one process: rng.OwnGenerators)
 
     @classmethod
     def of(cls, base: RunSettings | None = None, **changes: Any) -> RunSettings:

@@ -8,7 +8,8 @@ All of it happens in the thread that pulls: a UI drives the trainer from one wor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -60,6 +61,7 @@ class Trainer:
         if steps is None and epochs is None:
             self.max_steps, self.max_epochs = lesson.steps, lesson.epochs
         self._gen: Any = None  # the lesson's train(run) generator
+        self.generators = rng.OwnGenerators() if settings.own_rng else None  # (None: the process's)
         self.reset()
 
     # -- the learning rate ----------------------------------------------------------------------
@@ -116,7 +118,10 @@ class Trainer:
             self._gen.close()
         if seed is not None:
             self.seed = int(seed)
-        rng.seed_all(self.seed)
+        if self.generators is not None:
+            self.generators.seed(self.seed)
+        else:
+            rng.seed_all(self.seed)
         self.step = 0  # steps completed
         self.loss: float | None = None
         self.history = History()
@@ -170,9 +175,13 @@ class Trainer:
             "history": self.history.state(),
             "evals": {k: h.state() for k, h in self.evals.items()},
             "last_epoch": self.epoch,
-            **self.run.state_dict(self.epoch_done),
+            **self._run_state(),
             "watched": {name: tensors.watched_state(obj) for name, obj in self.run.watched.items()},
         }
+
+    def _run_state(self) -> dict[str, Any]:
+        with self.turn():  # (its random states: this run's own, when it has them)
+            return self.run.state_dict(self.epoch_done)
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Continue the run ``state`` describes (a trainer built with its options, lr and seed): start the
@@ -224,6 +233,15 @@ class Trainer:
         except yields.BadYield as exc:
             raise self._bad_yield(exc) from None
 
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """Hold ``rng.LOCK`` while the lesson's code runs, with this run's own generators in place when it has
+        them (``RunSettings.own_rng``: several runs side by side in one process)."""
+        with rng.LOCK:
+            if self.generators is not None:
+                self.generators.take_turn()
+            yield
+
     def prime(self) -> None:
         """Run the lesson's set-up up to its first ``yield`` without emitting an event, so its parameters
         can be shown (and data errors surface) before the learner presses a key."""
@@ -233,7 +251,9 @@ class Trainer:
     def _pull(self) -> Any:
         """The next yielded item, None when the loop has ended (a bare ``yield`` is refused)."""
         try:
-            with rng.LOCK:
+            with rng.LOCK:  # (turn()'s work, written out: this is every event's path)
+                if self.generators is not None:
+                    self.generators.take_turn()
                 item = self._gen.send(None)
         except StopIteration:
             return None
@@ -412,7 +432,8 @@ class Trainer:
         """Run one of the lesson's actions (e.g. predict a typed name) between events."""
         if action not in self.lesson.actions:
             raise UsageError(f"lesson {self.lesson.id} has no action {action!r}")
-        return self.lesson.actions[action](self.run, argument)
+        with self.turn():  # (an action may draw random numbers: a sample)
+            return self.lesson.actions[action](self.run, argument)
 
     # -- checkpoints ----------------------------------------------------------------------------
     def save(self, path: Any) -> str:

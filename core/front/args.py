@@ -77,6 +77,7 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
     args.seed = parse_seed(args.seed if args.seed is not None else "0")
     if (args.json or getattr(args, "vars", False)) and not args.headless:
         args.headless = True  # --json and --vars only make sense without the app
+    check_compare(args)
     check_serve(args)
     check_nproc(args)
     check_until(args)
@@ -108,6 +109,18 @@ def check_run_arguments(args: argparse.Namespace, rest: Sequence[str]) -> None:
             )
     else:
         catalog.find(args.lesson)
+
+
+def check_compare(args: argparse.Namespace) -> None:
+    """``--compare OPTION=V1,V2`` opens the app on a new run of each value (``core/front/compare_args.py``)."""
+    if getattr(args, "compare", None) is None:
+        return
+    if args.headless:
+        raise UsageError(
+            "--compare opens the app; without it, compare with learn-tui compare LESSON --optimizer SGD,Adam"
+        )
+    if args.resume is not None:
+        raise UsageError("--compare starts each variant from step 0; drop --resume (or --compare)")
 
 
 def check_until(args: argparse.Namespace) -> None:

@@ -36,6 +36,7 @@ from core.front.args import (
     print_help,
     run_settings,
 )
+from core.front.compare_args import app_variants
 from core.front.remote_args import add_attach_parser, add_serve_argument
 from core.front.words import in_cli_words
 
@@ -88,6 +89,12 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     )
     run.add_argument("--nproc", metavar="N", help="with --headless: train in N processes (docs/scaling.md)")
     run.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="notes and help in en or zh")
+    run.add_argument(
+        "--compare",
+        metavar="OPTION=V1,V2",
+        help="in the app: train a run of each value side by side, same seed, their losses on one chart "
+        "(e.g. optimizer=SGD,Adam,LBFGS or lr=0.01,0.1; at most 9)",
+    )
     add_serve_argument(run)
     attach = add_attach_parser(commands)
     compare = commands.add_parser(
@@ -171,6 +178,10 @@ def app_settings(command: Command) -> dict[str, Any]:
     lesson = catalog.load(args.lesson) if rest or args.lr is not None else None
     if lesson is not None:
         lesson.check_lr_given(args.lr)
+    if args.compare is not None:
+        lesson = lesson or catalog.load(args.lesson)
+        variants = app_variants(lesson, args.compare, rest, args.lr)
+        return {"lesson": lesson, "settings": run_settings(args, {}), "compare": variants}
     overrides = parse_lesson_options(lesson, rest) if rest else {}
     return {"lesson": args.lesson, "settings": run_settings(args, overrides)}
 

@@ -2,7 +2,8 @@
 another (same seed, same budget), then draw every loss curve on one chart and a table of the results.
 
 Any lesson option and ``--lr`` may be a comma list; several lists give their product (at most
-``MAX_VARIANTS``). Each variant is an ordinary headless run (``core.front.headless.start_trainer`` and
+``MAX_VARIANTS``: ``core/front/compare_args.py`` makes them, for the app's compare view too). Each variant is
+an ordinary headless run (``core.front.headless.start_trainer`` and
 ``train``): one that diverges or crashes is reported in its row and the others still run. ``--json``
 prints one JSON object per variant (its results and its loss curve, at most ``CURVE_POINTS`` points)
 and nothing else. Exit status: 0 all finished, 3 one diverged, 1 one failed, 130 ctrl+c (what ran is
@@ -11,8 +12,6 @@ printed first). Torch, plotext and rich are imported only when a comparison runs
 
 from __future__ import annotations
 
-import itertools
-import math
 import shutil
 import sys
 import time
@@ -23,25 +22,18 @@ from core.base.device import resolve_device
 from core.base.events import Diverged, Finished
 from core.base.exits import EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED
 from core.base.i18n import pick
-from core.base.parse import parse_count, parse_lr, parse_seed
+from core.base.parse import parse_count, parse_seed
 from core.base.settings import RunSettings
 from core.engine import catalog
 from core.errors import LearnTuiError, LessonCrashed, UsageError
 from core.front import headless
 from core.front import progress as progress_display
-from core.front.args import lesson_option_text, print_help
+from core.front.args import print_help
+from core.front.compare_args import Variant, variants
 from core.front.compare_report import chart, downsample, json_record, progress_line, status_word, table
 from core.front.ctrl_c import StopAtStepBoundary
 
-MAX_VARIANTS = 32
 CURVE_POINTS = 200  # points per loss curve in the JSON and on the chart
-
-
-@dataclass(frozen=True)
-class Variant:
-    label: str  # what differs from the other variants: "Adam", "lr=0.1", "hidden=8 lr=0.1"
-    options: dict[str, Any]  # the lesson options given (every variant's own value of a list)
-    lr: float | None  # None: the lesson's own
 
 
 @dataclass
@@ -55,44 +47,6 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)  # loss first, then the lesson's results
     curve: list[tuple[int, float]] = field(default_factory=list)
     message: str = ""
-
-
-def comma_list(text: str, parse: Any) -> list[Any]:
-    """``"SGD,adam"`` -> ``["SGD", "Adam"]``: each value parsed (a bad one is a UsageError), repeats dropped."""
-    values = [parse(item) for item in str(text).split(",")]
-    return list(dict.fromkeys(values))
-
-
-def variants(lesson: Any, rest: list[str], lr: str | None) -> list[Variant]:
-    """Every combination of the comma lists given (lesson options in the lesson's order, then --lr)."""
-
-    lesson.check_lr_given(lr)
-    given = lesson_option_text(lesson, rest)
-    lists = [(o.name, comma_list(given[o.name], o.parse)) for o in lesson.options if o.name in given]
-    lists.append(("lr", comma_list(lr, parse_lr) if lr is not None else [None]))
-    count = math.prod(len(choices) for _, choices in lists)
-    if count > MAX_VARIANTS:
-        sizes = " × ".join(f"{len(c)} {name}" for name, c in lists if len(c) > 1)
-        raise UsageError(
-            pick(
-                f"{sizes} make {count} variants, more than {MAX_VARIANTS}: shorten a list",
-                f"{sizes} 组成 {count} 个变体，超过了 {MAX_VARIANTS} 个：请缩短某个列表",
-            )
-        )
-    varying = {name for name, choices in lists if len(choices) > 1}
-    result = []
-    for combination in itertools.product(*(choices for _, choices in lists)):
-        chosen = dict(zip((name for name, _ in lists), combination))
-        rate = chosen.pop("lr")
-        parts = [label_part(lesson, name, chosen[name]) for name in chosen if name in varying]
-        parts += [f"lr={rate:g}"] if "lr" in varying else []
-        result.append(Variant(" ".join(parts) or lesson.id, chosen, rate))
-    return result
-
-
-def label_part(lesson: Any, name: str, value: Any) -> str:
-    """A choice names itself ("Adam"); any other value says whose it is ("hidden=8")."""
-    return str(value) if lesson.option(name).choices and isinstance(value, str) else f"{name}={value}"
 
 
 class Quiet:

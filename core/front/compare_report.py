@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from core.base.i18n import pick
@@ -14,9 +15,11 @@ from core.front.report import format_value, json_safe
 if TYPE_CHECKING:
     from core.front.compare import Result
 
+Points = Sequence[tuple[int, float]]
 MARKERS = "123456789abcdefghijklmnopqrstuvw"  # one per variant: the chart's line and the table's row
 COLORS = ("red", "green", "blue", "magenta", "cyan", "yellow", "orange", "gray")
 LOG_SPAN = 100.0  # losses spanning more than two decades are drawn on a log scale
+COINCIDE = 0.02  # curves closer than this part of the value axis (half a row of a 20-row chart) hide each other
 
 
 def downsample(points: list[tuple[int, float]], limit: int) -> list[tuple[int, float]]:
@@ -29,7 +32,8 @@ def downsample(points: list[tuple[int, float]], limit: int) -> list[tuple[int, f
 
 def chart(title: str, results: list[Result], width: int, height: int, color: bool) -> str:
     """Every variant's loss against the step, marked with its marker; log scale when the losses span
-    more than two decades (then only positive losses are drawn)."""
+    more than two decades (then only positive losses are drawn). The legend goes under the chart (plotext's
+    own sits on the curves), with a line for each curve drawn over another (``coinciding``)."""
     import plotext as plt
 
     finite = [[(s, v) for s, v in r.curve if math.isfinite(v)] for r in results]
@@ -45,7 +49,6 @@ def chart(title: str, results: list[Result], width: int, height: int, color: boo
             plt.plot(
                 [s for s, _ in shown],
                 [v for _, v in shown],
-                label=result.variant.label,
                 marker=MARKERS[index],
                 color=COLORS[index % len(COLORS)] if color else "default",
             )
@@ -61,7 +64,41 @@ def chart(title: str, results: list[Result], width: int, height: int, color: boo
     plt.title(pick(f"{title}: loss per step{scale}", f"{title}：每步的损失{scale}"))
     plt.xlabel(pick("step", "步"))
     text = plt.build()
-    return text if color else plt.uncolorize(text)
+    text = text if color else plt.uncolorize(text)
+    legend = "   ".join(f"{MARKERS[i]} {r.variant.label}" for i, r in enumerate(results))
+    said = coinciding([(r.variant.label, curve) for r, curve in zip(results, finite)], log)
+    return "\n".join([text, legend, *said])
+
+
+def coinciding(curves: Sequence[tuple[str, Points]], log: bool) -> list[str]:
+    """ "ASGD coincides with SGD (max difference 2.7e-05)" for each curve that lies on an earlier one: at every
+    step both have, closer than ``COINCIDE`` of the value axis (log or linear, as drawn), so the chart shows
+    one of them only. The difference said is the largest between their losses."""
+
+    def scaled(value: float) -> float:
+        return math.log10(value) if log else value
+
+    drawn = [{s: v for s, v in points if math.isfinite(v) and (v > 0 or not log)} for _, points in curves]
+    values = [scaled(v) for curve in drawn for v in curve.values()]
+    span = max(values) - min(values) if values else 0.0
+    said: list[str] = []
+    for later in range(1, len(curves)):
+        for earlier in range(later):
+            shared = sorted(drawn[later].keys() & drawn[earlier].keys())
+            if len(shared) < 2:
+                continue
+            a, b = drawn[later], drawn[earlier]
+            apart = max(abs(scaled(a[s]) - scaled(b[s])) for s in shared)
+            if apart <= COINCIDE * span:
+                difference = max(abs(a[s] - b[s]) for s in shared)
+                said.append(
+                    pick(
+                        f"{curves[later][0]} coincides with {curves[earlier][0]} (max difference {difference:.2g})",
+                        f"{curves[later][0]} 与 {curves[earlier][0]} 的曲线重合（最大差 {difference:.2g}）",
+                    )
+                )
+                break
+    return said
 
 
 def metric_names(results: list[Result]) -> list[str]:

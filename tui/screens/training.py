@@ -33,6 +33,7 @@ from tui.driver.messages import DriverRecord
 from tui.formatting import plain_result
 from tui.keys import FOCUS_KEYS, Key, control_words
 from tui.screens import training_dialogs
+from tui.screens.compare_form import ask_compare
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.exercise_check import ExerciseCheck
 from tui.screens.frame_painter import FramePainter, hint
@@ -415,6 +416,15 @@ class TrainingScreen(Screen):
             )
         )
         self._draw_references()
+
+    def action_compare(self) -> None:
+        ask_compare(self)  # (tui/screens/compare_form.py: then the app opens the compare view)
+
+    def compare_base(self) -> RunSettings:
+        """What ``C`` compares from: this run's settings, its learning rate and options as they are now."""
+        if self.frame is None or self.lesson is None:
+            return self.settings
+        return RunSettings.of(self.settings, lr=self.frame.lr, options=dict(self.frame.options), resume=None)
 
     def action_hint(self) -> None:
         if self.exercise is not None:

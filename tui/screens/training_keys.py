@@ -105,6 +105,15 @@ MORE_KEYS = (
         when=STARTED,
     ),
     Key(
+        "C",
+        "compare",
+        "Compare",
+        "compare runs side by side: choose an option (or lr) and its values; each runs from the same seed, "
+        "their losses on one chart",
+        when=STARTED,
+        in_bar=False,  # (the bar is full at 80 columns: the help lists it)
+    ),
+    Key(
         "left_square_bracket",
         "tab",
         "Prev tab",
