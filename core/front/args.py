@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import distributed
+from core.base import linebreak
 from core.base.exits import EXIT_DONE
 from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
@@ -146,7 +147,8 @@ def format_lesson_options(options: Sequence[Any]) -> str:
     lines = []
     for flag, option in zip(flags, options, strict=True):
         choices = f" (one of {', '.join(map(str, option.choices))})" if option.choices else ""
-        wrapped = textwrap.wrap(option.help + choices, room) or [""]
+        text = option.help + choices
+        wrapped = (linebreak.wrap(text, room) if linebreak.has_wide(text) else textwrap.wrap(text, room)) or [""]
         first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
         lines.append(first + wrapped[0])
         lines.extend(f"  {'':<{width}}{rest}" for rest in wrapped[1:])
