@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from core.base.settings import RunSettings
 from core.engine import catalog
 from core.errors import LearnTuiError
+from tui import cjk_wrap
 from tui.screens.picker import PickerScreen
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class LearnApp(App):
         ``compare`` (``learn-tui run LESSON --compare``, a loaded ``lesson``): its variants side by side.
         """
         super().__init__()
+        cjk_wrap.install()  # Chinese wraps by character, with its line-breaking rules
         self.first_lesson = lesson
         self.first_settings = RunSettings.of(settings, **changes)
         self.paused = paused

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from core import distributed
+from core.base import linebreak
 from core.base.exits import EXIT_DONE
 from core.base.i18n import option_help, pick
 from core.base.parse import parse_count, parse_lr, parse_seed
@@ -214,7 +215,8 @@ def format_lesson_options(lesson_id: str, options: Sequence[Any]) -> str:
     for flag, option in zip(flags, options, strict=True):
         listed = ", ".join(map(str, option.choices or ()))
         choices = pick(f" (one of {listed})", f"（可选：{listed}）") if option.choices else ""
-        wrapped = textwrap.wrap(option_help(lesson_id, option) + choices, room) or [""]
+        text = option_help(lesson_id, option) + choices
+        wrapped = (linebreak.wrap(text, room) if linebreak.has_wide(text) else textwrap.wrap(text, room)) or [""]
         first = f"  {flag:<{width}}" if len(flag) < width else f"  {flag}\n  {'':<{width}}"
         lines.append(first + wrapped[0])
         lines.extend(f"  {'':<{width}}{rest}" for rest in wrapped[1:])
