@@ -10,10 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from core.base.i18n import pick
+from tui.screens import DIALOG_STYLES
 
 
 class ErrorDialog(ModalScreen[None]):
-    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
+    CSS_PATH = DIALOG_STYLES
     BINDINGS = [Binding("escape,enter,q", "close", "Close")]
 
     def __init__(self, title: str, message: str, details: str = "") -> None:

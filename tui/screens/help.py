@@ -17,6 +17,7 @@ from textual.widgets import Label, Static
 
 from core.base.i18n import is_chinese, pick
 from tui.keys import control_words
+from tui.screens import DIALOG_STYLES
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -75,7 +76,7 @@ def key_help(action: str, english: str) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
+    CSS_PATH = DIALOG_STYLES
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:

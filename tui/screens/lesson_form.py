@@ -28,6 +28,7 @@ from core.base.parse import parse_count, parse_lr, parse_seed
 from core.base.settings import RunSettings
 from core.engine import catalog
 from core.errors import LearnTuiError
+from tui.screens import DIALOG_STYLES
 
 if TYPE_CHECKING:
     from core.lesson import Lesson, Option
@@ -197,7 +198,7 @@ def run_fields(lesson: Lesson, settings: RunSettings) -> list[Field]:
 class LessonForm(ModalScreen[Any]):
     """The options of one lesson, checked, then ``(lesson, RunSettings)`` to start it with."""
 
-    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
+    CSS_PATH = DIALOG_STYLES
 
     BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+s", "start", "Start", priority=True)]
     DEFAULT_CSS = """

@@ -24,6 +24,7 @@ from core.base.i18n import option_help, pick
 from core.driver.records import option_word
 from core.errors import LearnTuiError
 from tui.driver.messages import RequestDone
+from tui.screens import DIALOG_STYLES
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -66,7 +67,7 @@ def typed(option: Option) -> bool:
 
 
 class OptionsScreen(ModalScreen[None]):
-    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
+    CSS_PATH = DIALOG_STYLES
     BINDINGS = [Binding("escape", "back", "Close")]
 
     def __init__(

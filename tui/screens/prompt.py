@@ -22,13 +22,14 @@ from textual.widgets import Input, Label, Static
 from core.base.i18n import pick
 from core.errors import LearnTuiError
 from tui.driver.messages import RequestDone
+from tui.screens import DIALOG_STYLES
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
 
 
 class PromptScreen(ModalScreen[Any]):
-    CSS_PATH = "dialogs.tcss"  # read when the first one opens, not on the picker's first frame
+    CSS_PATH = DIALOG_STYLES
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(

@@ -32,7 +32,7 @@ from tui.driver.local import local_driver
 from tui.driver.messages import DriverRecord
 from tui.formatting import plain_result
 from tui.keys import FOCUS_KEYS, Key, control_words
-from tui.screens import training_dialogs
+from tui.screens import TRAINING_STYLES, training_dialogs
 from tui.screens.compare_form import ask_compare
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.exercise_check import ExerciseCheck
@@ -77,7 +77,7 @@ def lesson_name(lesson: str | Lesson) -> str:
 
 
 class TrainingScreen(Screen):
-    CSS_PATH = "training.tcss"  # read when a lesson first opens, not on the picker's first frame
+    CSS_PATH = TRAINING_STYLES
     BINDINGS = [key.binding for key in BUILT_IN]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
