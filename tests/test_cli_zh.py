@@ -101,6 +101,13 @@ def test_compare_prints_its_table_and_lines_in_chinese(capsys):
         ["run", "gradient-descent", "--headless", "--resume", "/nonexistent/a.pt"],
         ["run", "gradient-descent", "--headless", "--save", "/"],
         ["run", "gradient-descent", "--until", "loss < 1"],
+        ["run", "gradient-descent", "--headless", "--until", "loss <"],
+        ["run", "gradient-descent", "--headless", "--until", "w.grad > 1"],
+        ["run", "gradient-descent", "--headless", "--until", "open('x') > 1"],
+        ["run", "gradient-descent", "--headless", "--until", "loss + 1"],
+        ["run", "gradient-descent", "--headless", "--until", 'grad_norm("nope") > 1'],
+        ["run", "gradient-descent", "--headless", "--until", "loss"],
+        ["run", "gradient-descent", "--headless", "--until", ""],
         ["compare"],
         ["bogus"],
         ["sample", "/nonexistent/a.pt"],
@@ -111,6 +118,24 @@ def test_bad_arguments_are_refused_in_chinese_with_exit_2(capsys, argv):
     code, text = run_zh(capsys, *argv)
     assert code == 2 and "错误" in text
     assert_chinese(text)
+
+
+def test_the_trainers_refusals_and_a_crash_are_chinese(tmp_path):
+    from core.engine.trainer import Trainer
+    from core.errors import CheckpointError, UsageError
+
+    i18n.set_language("zh")
+    trainer = Trainer(catalog.load("linear-regression"))
+    said = []
+    for attempt in (
+        lambda: trainer.set_option("optimizer", "Adam"),
+        lambda: trainer.call("predict"),
+        lambda: trainer.state_dict(),
+    ):
+        with pytest.raises((UsageError, CheckpointError)) as caught:
+            attempt()
+        said.append(str(caught.value))
+    assert_chinese("\n".join(said))
 
 
 def test_help_and_lesson_option_help_are_chinese(capsys):

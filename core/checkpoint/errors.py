@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from core.base.i18n import pick
 from core.errors import CheckpointError
 
 Fixable = TypeVar("Fixable", bound="CheckpointFix")
@@ -15,7 +16,7 @@ Fixable = TypeVar("Fixable", bound="CheckpointFix")
 class CheckpointFix(CheckpointError):
     def saying(self: Fixable, how: str) -> Fixable:
         """This error with a front end's way to do the fix: ``… finish this step first (press n)``."""
-        return type(self)(f"{self.message} ({how})", self.details)
+        return type(self)(pick(f"{self.message} ({how})", f"{self.message}（{how}）"), self.details)
 
 
 class MidStep(CheckpointFix):

@@ -27,6 +27,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.base.events import Progress
+from core.base.i18n import pick
 from core.base.settings import RunSettings
 from core.base.status import ENDED, Status
 from core.driver import api
@@ -173,9 +174,12 @@ class Driver(DriverApi):
         except Exception as exc:  # a bug in the driver itself: say so, keep the app up
             self._sink(
                 Failure(
-                    f"the training worker stopped: {type(exc).__name__}: {exc}",
+                    pick(
+                        f"the training worker stopped: {type(exc).__name__}: {exc}",
+                        f"训练线程停止了：{type(exc).__name__}：{exc}",
+                    ),
                     traceback.format_exc(),
-                    title="Internal error",
+                    title=pick("Internal error", "内部错误"),
                 )
             )
 
@@ -227,7 +231,7 @@ class Driver(DriverApi):
         error = ""
         try:
             if self._run is None:
-                error = "the lesson is not loaded"
+                error = pick("the lesson is not loaded", "课程还没有加载")
             elif (notice := request.apply(self._run)) is not None:
                 self._sink(notice)
         except LearnTuiError as exc:
@@ -236,7 +240,9 @@ class Driver(DriverApi):
                 self._report(exc)
         except Exception as exc:  # e.g. a lesson action with a bug: show its traceback, carry on
             error = f"{type(exc).__name__}: {exc}"
-            self._sink(Failure(error, traceback.format_exc(), title=f"{request.what}: failed"))
+            self._sink(
+                Failure(error, traceback.format_exc(), title=pick(f"{request.what}: failed", f"{request.what}：失败"))
+            )
         if request.reply_to is not None:
             self._sink(Answer(request.what, error, request.reply_to))
         if not self._moving:  # (a moving run's frames come from the training loop)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from core.base.i18n import pick
+
 MANTISSAS = (1, 3)
 _TOLERANCE = 1e-9  # relative: 0.1 + 0.2 style float noise still counts as "on the rung"
 
@@ -20,7 +22,7 @@ def _rungs_around(lr: float) -> list[float]:
 def next_rung(lr: float, direction: int) -> float:
     """The ladder value just above (``direction`` > 0) or just below (< 0) the positive rate ``lr``."""
     if not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"learning rate must be a positive number, got {lr!r}")
+        raise ValueError(pick(f"learning rate must be a positive number, got {lr!r}", f"学习率必须是正数，收到 {lr!r}"))
     rungs = _rungs_around(lr)
     if direction > 0:
         return min(r for r in rungs if r > lr * (1 + _TOLERANCE))

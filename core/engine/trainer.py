@@ -28,6 +28,7 @@ from core.distributed import check_world_size
 from core.engine.divergence import DivergenceWatch, diverged_message
 from core.engine.history import History
 from core.engine.snapshot import Snapshot, UpdateRatios, WeightTrail, first_non_finite, plain, take_snapshot
+from core.engine.trainer_words import say
 from core.errors import (
     CheckpointError,
     DeviceError,
@@ -55,7 +56,7 @@ class Trainer:
         self.device = resolve_device(settings.device)
         steps, epochs = settings.steps, settings.epochs
         if steps is not None and epochs is not None:
-            raise UsageError("a run's budget is steps or epochs, not both")  # (the front ends refuse both first)
+            raise UsageError(say("budget"))  # (the front ends refuse both first)
         self.max_steps = parse_count(steps, "steps") if steps is not None else None
         self.max_epochs = parse_count(epochs, "epochs") if epochs is not None else None
         if steps is None and epochs is None:
@@ -88,7 +89,7 @@ class Trainer:
         """Change a live option between events (it takes effect where the loop next reads it)."""
         option = self.lesson.option(name)
         if not option.live:
-            raise UsageError(f"option {name} is fixed during a run; start a new run with the new value")
+            raise UsageError(say("fixed", name=name))
         self.options[name] = option.parse(value, self.run)  # the one check: the CLI's, and the run's own
         self.run.set_live_option(name, self.options[name])
 
@@ -151,14 +152,11 @@ class Trainer:
         settings, counters, histories, the run's place in its epoch, the watched tensors, the optimizers'
         states and every random state. Taken between steps only."""
         if self.status == Status.CRASHED:
-            raise CheckpointError("this run crashed; fix the lesson and reset before saving")
+            raise CheckpointError(say("crashed"))
         if self.step_open:  # (the app adds its key for a step: MidStep.saying)
-            raise MidStep("a checkpoint is taken between steps: finish this step first")
+            raise MidStep(say("mid-step"))
         if not self.run.entered_epochs:
-            raise CheckpointError(
-                f"lesson {self.lesson.id} has not entered run.epochs() yet: take a step first "
-                "(a lesson's loop must walk run.epochs() for a checkpoint to resume it)"
-            )
+            raise CheckpointError(say("no epochs yet", lesson=self.lesson.id))
         return {
             "lesson": self.lesson.id,
             "options": dict(self.options),
@@ -198,10 +196,7 @@ class Trainer:
         while item is not None and not self.run.entered_epochs:  # the set-up's own events (autograd's demo)
             item = self._pull()
         if not self.run.entered_epochs:
-            raise CheckpointError(
-                f"lesson {self.lesson.id} ended before entering run.epochs(), so the checkpoint "
-                "cannot be resumed; was it saved with other options?"
-            )
+            raise CheckpointError(say("ended early", lesson=self.lesson.id))
         if state["after_eval"] and yields.phase_of(item) is EVAL:
             # Saved just after an evaluation: the lesson re-ran it to get here. Drop its event and undo
             # what it drew from the RNGs (e.g. dropout), then carry on from the checkpoint's state.
@@ -265,7 +260,7 @@ class Trainer:
         except Exception as exc:
             bad = first_non_finite(self.run.watched) if self.step or self.step_open else None
             if bad is not None:
-                return yields.Stopped(f"parameter {bad} holds nan or inf (then {type(exc).__name__}: {exc})")
+                return yields.Stopped(say("nan", name=bad, then=f"{type(exc).__name__}: {exc}"))
             raise self._crashed(exc) from exc
         if item is None:
             raise self._bad_yield(yields.BadYield("yielded None (a bare yield)"))
@@ -279,9 +274,9 @@ class Trainer:
 
     def _crashed(self, exc: Exception) -> LessonCrashed:
         self._crash()
-        where = f" at step {self.step_now}" if self.step or self.step_open else " while starting"
+        where = say("at step", step=self.step_now) if self.step or self.step_open else say("starting")
         return LessonCrashed(
-            f"lesson {self.lesson.id} raised {type(exc).__name__}{where}: {exc}",
+            say("raised", lesson=self.lesson.id, kind=type(exc).__name__, where=where, exc=exc),
             details=lesson_traceback(exc, self.lesson.source_file),
         )
 
@@ -371,7 +366,7 @@ class Trainer:
         """Carry on after a Diverged event (e.g. with a lower lr); the loss limit restarts from here."""
         if self.status == Status.DIVERGED:
             if self._gen.gi_frame is None:
-                raise UsageError("the loop stopped when it diverged and cannot go on; reset to start it again")
+                raise UsageError(say("no going on"))
             self.ended = None
             self.status = Status.RUNNING
             self._divergence.restart()
@@ -417,7 +412,7 @@ class Trainer:
                 result.update({k: plain(v) for k, v in self.lesson.summarize(self.run).items()})
             except Exception as exc:
                 raise LessonCrashed(
-                    f"lesson {self.lesson.id}'s summary raised {type(exc).__name__}: {exc}",
+                    say("summary", lesson=self.lesson.id, kind=type(exc).__name__, exc=exc),
                     details=lesson_traceback(exc, self.lesson.source_file),
                 ) from exc
         return result
@@ -431,7 +426,7 @@ class Trainer:
     def call(self, action: str, argument: Any = None) -> Any:
         """Run one of the lesson's actions (e.g. predict a typed name) between events."""
         if action not in self.lesson.actions:
-            raise UsageError(f"lesson {self.lesson.id} has no action {action!r}")
+            raise UsageError(say("no action", lesson=self.lesson.id, action=action))
         with self.turn():  # (an action may draw random numbers: a sample)
             return self.lesson.actions[action](self.run, argument)
 
@@ -452,10 +447,7 @@ class Trainer:
             lesson.config(state["options"])
             parse_lr(state["lr"])
         except UsageError as exc:
-            raise CheckpointError(
-                f"{path}'s settings do not fit lesson {lesson.id} ({exc.message}); was it saved "
-                "with another version of the lesson?"
-            ) from None
+            raise CheckpointError(say("misfit", path=path, lesson=lesson.id, why=exc.message)) from None
         try:
             trainer = cls(
                 lesson,

@@ -129,9 +129,14 @@ class UntilWatch:
         if self.condition.params:
             self._check_params(trainer, at_step=True)
         if self.condition.grads and not reading.norms:
+            step, lesson = reading.event.step, trainer.lesson.id
             raise UsageError(
-                f"{self.source} reads the gradient norm, but lesson {trainer.lesson.id} had no gradient at step "
-                f"{reading.event.step} (no watched parameter has a .grad, nor did it yield BACKWARD with one)"
+                pick(
+                    f"{self.source} reads the gradient norm, but lesson {lesson} had no gradient at step "
+                    f"{step} (no watched parameter has a .grad, nor did it yield BACKWARD with one)",
+                    f"{self.source} 读取梯度范数，但课程 {lesson} 在第 {step} 步没有梯度"
+                    "（被观察的参数都没有 .grad，课程也没有带着梯度 yield BACKWARD）",
+                )
             )
         missing = sorted(self.condition.metrics - set(trainer.metrics))
         if missing and self.tell is not None:
@@ -153,9 +158,14 @@ class UntilWatch:
             return  # the lesson watches its parameters later: checked at its first step
         unknown = sorted(self.condition.params - set(names))
         if unknown:
+            lesson, listed = trainer.lesson.id, ", ".join(names)
             raise UsageError(
-                f"{self.source}: lesson {trainer.lesson.id} has no parameter {_names(unknown)} (its parameters: "
-                f"{', '.join(names) or 'none'}){_close(unknown, names)}"
+                pick(
+                    f"{self.source}: lesson {lesson} has no parameter {_names(unknown)} (its parameters: "
+                    f"{listed or 'none'}){_close(unknown, names)}",
+                    f"{self.source}：课程 {lesson} 没有参数 {_names(unknown)}（它的参数：{listed or '无'}）"
+                    f"{_close(unknown, names, '；是不是 {}？')}",
+                )
             )
 
     def never_held(self, trainer: Any) -> str:
@@ -209,18 +219,21 @@ class StepReading:
                 self.why_nan = name
                 return True
         if self.bad_grads:
-            self.why_nan = f"the gradient of {self.bad_grads[0]}"
+            self.why_nan = pick(f"the gradient of {self.bad_grads[0]}", f"{self.bad_grads[0]} 的梯度")
             return True
         _, bad = norms_of(named_arrays(self.trainer.run.watched))
-        self.why_nan = f"parameter {bad[0]}" if bad else ""
+        self.why_nan = pick(f"parameter {bad[0]}", f"参数 {bad[0]}") if bad else ""
         return bool(bad)
 
     def _number(self, name: str, value: Any) -> float | None:
         if value is None or isinstance(value, (int, float)):
             return None if value is None else float(value)
+        kind, shown, step = type(value).__name__, str(value)[:40], self.event.step
         raise UsageError(
-            f"{self.source} compares {name}, but at step {self.event.step} it is {type(value).__name__} "
-            f"{str(value)[:40]!r}, not a number"
+            pick(
+                f"{self.source} compares {name}, but at step {self.event.step} it is {kind} {shown!r}, not a number",
+                f"{self.source} 比较 {name}，但它在第 {step} 步是 {kind} {shown!r}，不是数",
+            )
         )
 
 

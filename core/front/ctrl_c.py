@@ -18,8 +18,10 @@ from types import FrameType
 from typing import Any
 
 from core import distributed
+from core.base.i18n import pick
 
 STOPPING = "stopping at the end of this step (press ctrl+c again to stop at once, saving nothing)"
+STOPPING_ZH = "在这一步结束时停止（再按一次 ctrl+c 立即停止，不保存）"
 
 
 class StopAtStepBoundary:
@@ -53,7 +55,7 @@ class StopAtStepBoundary:
             return True
         if not self._told:
             self._told = True
-            tell(STOPPING)
+            tell(pick(STOPPING, STOPPING_ZH))
         return False
 
     def arm(self) -> None:

@@ -23,6 +23,7 @@ from core import distributed
 from core.base.device import resolve_device
 from core.base.events import Diverged, Progress
 from core.base.exits import EXIT_AFTER_PEER, EXIT_DIVERGED, EXIT_DONE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+from core.base.i18n import pick
 from core.checkpoint.store import load_checkpoint
 from core.distributed import world_size_advice
 from core.engine import session
@@ -62,7 +63,12 @@ def launch(argv: Sequence[str], nproc: int, settings: Any) -> int:
 
         count = torch.cuda.device_count()
         if (settings.device == "cuda" or count) and nproc > count:
-            raise DeviceError(f"--nproc {nproc} needs {nproc} GPUs and this machine has {count}; use --nproc {count}")
+            raise DeviceError(
+                pick(
+                    f"--nproc {nproc} needs {nproc} GPUs and this machine has {count}; use --nproc {count}",
+                    f"--nproc {nproc} 需要 {nproc} 块 GPU，这台机器有 {count} 块；请用 --nproc {count}",
+                )
+            )
     # Each process gets its share of the cores (torchrun would give each one thread, and say so).
     os.environ.setdefault("OMP_NUM_THREADS", str(max((os.cpu_count() or 1) // nproc, 1)))
     for name in list(logging.root.manager.loggerDict):  # our line says it, once (the agent's logger has a level)
@@ -75,13 +81,17 @@ def launch(argv: Sequence[str], nproc: int, settings: Any) -> int:
     try:
         run(config)
     except SignalException:  # ctrl+c (or a kill) reached the launcher: it passed it on and waited for them
-        print("learn-tui: interrupted: every process was stopped", file=sys.stderr)
+        print(
+            pick("learn-tui: interrupted: every process was stopped", "learn-tui：已中断：所有进程都已停止"),
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     except ChildFailedError as exc:
         codes = {failure.exitcode for failure in exc.failures.values()} - {EXIT_AFTER_PEER}
         if len(codes) == 1 and codes <= {EXIT_USAGE, EXIT_DIVERGED, EXIT_INTERRUPTED}:
             return codes.pop()  # every rank stopped alike, and rank 0 said why
-        print(f"learn-tui: error: the run stopped: {who_stopped(exc.failures, nproc)}", file=sys.stderr)
+        who = who_stopped(exc.failures, nproc)
+        print(pick(f"learn-tui: error: the run stopped: {who}", f"learn-tui：错误：运行停止了：{who}"), file=sys.stderr)
         return EXIT_FAILED
     finally:
         del os.environ[LAUNCHER]
@@ -93,16 +103,25 @@ def who_stopped(failures: dict[int, Any], nproc: int) -> str:
     because another did (``EXIT_AFTER_PEER``), nor those the launcher then ended (SIGTERM), if any is left."""
     after = {EXIT_AFTER_PEER, -signal.SIGTERM}
     first = sorted(r for r, failure in failures.items() if failure.exitcode not in after) or sorted(failures)
-    said = ", ".join(how_it_stopped(r, failures[r].exitcode, failures[r].signal_name(), nproc) for r in first)
+    said = pick(", ", "，").join(
+        how_it_stopped(r, failures[r].exitcode, failures[r].signal_name(), nproc) for r in first
+    )
     if len(first) == nproc:
         return said
-    return f"{said}; {'the other process was' if nproc - len(first) == 1 else 'the others were'} stopped"
+    if nproc - len(first) == 1:
+        return pick(f"{said}; the other process was stopped", f"{said}；另一个进程已被停止")
+    return pick(f"{said}; the others were stopped", f"{said}；其他进程已被停止")
 
 
 def how_it_stopped(rank: int, exitcode: int, signal_name: str, nproc: int) -> str:
     if exitcode < 0:
-        return f"rank {rank} of {nproc} was killed by {signal_name}"
-    return f"rank {rank} of {nproc} failed (its error is above)"
+        return pick(
+            f"rank {rank} of {nproc} was killed by {signal_name}",
+            f"{nproc} 个进程中的 rank {rank} 被 {signal_name} 杀死",
+        )
+    return pick(
+        f"rank {rank} of {nproc} failed (its error is above)", f"{nproc} 个进程中的 rank {rank} 失败了（错误见上方）"
+    )
 
 
 LAUNCHER = "LEARN_TUI_LAUNCHER"  # set by --nproc's launcher for its processes: it names the rank that stopped
@@ -123,9 +142,14 @@ def process_group(device: str) -> Iterator[None]:
     if cuda:
         local_rank = int(os.environ.get("LOCAL_RANK", "0"))
         if local_rank >= torch.cuda.device_count():
+            count = torch.cuda.device_count()
             raise DeviceError(
-                f"this machine has {torch.cuda.device_count()} GPUs and torchrun started local rank "
-                f"{local_rank}; start at most one process per GPU (--nproc-per-node)"
+                pick(
+                    f"this machine has {count} GPUs and torchrun started local rank "
+                    f"{local_rank}; start at most one process per GPU (--nproc-per-node)",
+                    f"这台机器有 {count} 块 GPU，torchrun 却启动了 local rank {local_rank}；"
+                    "每块 GPU 最多启动一个进程（--nproc-per-node）",
+                )
             )
         torch.cuda.set_device(local_rank)  # "cuda" now means this process's GPU
     timeout = datetime.timedelta(seconds=distributed.timeout_s())
@@ -157,7 +181,8 @@ def run(lesson: Any, args: Any, settings: Any, argv: Sequence[str]) -> int:  # n
                 return EXIT_AFTER_PEER  # quietly: --nproc's launcher names the process that stopped, in one line
             if (waited := peer_failure(exc)) is not None:
                 exc.message, exc.details = waited, ""  # a collective's internals say less than this line
-            exc.message = f"rank {distributed.rank()} of {distributed.world_size()}: {exc.message}"
+            rank, size = distributed.rank(), distributed.world_size()
+            exc.message = pick(f"rank {rank} of {size}: {exc.message}", f"{size} 个进程中的 rank {rank}：{exc.message}")
             exc.args = (exc.message,)
             raise
 
@@ -166,12 +191,16 @@ def peer_failure(exc: BaseException) -> str | None:
     """What an error that another process caused means here (None for this process's own error)."""
     cause = str(exc.__cause__ or "")
     if "timed out" in cause.lower():
-        return (
+        return pick(
             f"waited {distributed.timeout_s():g} s for the other processes (LEARN_TUI_DIST_TIMEOUT) and stopped: "
-            "one of them hangs, is paused or died"
+            "one of them hangs, is paused or died",
+            f"等了其他进程 {distributed.timeout_s():g} 秒（LEARN_TUI_DIST_TIMEOUT）后停止：其中一个卡住、暂停或已退出",
         )
     if peer_stopped(exc):
-        return "another process stopped (failed or was killed), so this one did too"
+        return pick(
+            "another process stopped (failed or was killed), so this one did too",
+            "另一个进程停止了（失败或被杀死），所以这个也停止了",
+        )
     return None
 
 

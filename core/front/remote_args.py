@@ -7,6 +7,7 @@ import argparse
 import os
 from typing import Any
 
+from core.base.i18n import pick
 from core.errors import UsageError
 from core.remote import address
 
@@ -40,7 +41,12 @@ def check_serve(args: argparse.Namespace) -> None:
     if getattr(args, "serve", None) is None:
         return
     if not args.headless:
-        raise UsageError("--serve is for headless runs: learn-tui run LESSON --headless --serve PORT")
+        raise UsageError(
+            pick(
+                "--serve is for headless runs: learn-tui run LESSON --headless --serve PORT",
+                "--serve 只用于无界面运行：learn-tui run LESSON --headless --serve PORT",
+            )
+        )
     address.parse_address(args.serve, "--serve")
 
 
@@ -48,10 +54,21 @@ def attach_settings(args: argparse.Namespace, rest: list[str]) -> dict[str, Any]
     """``tui.attach.run_attached``'s arguments: the address and the token (given, from a file, or the server's
     own token file when it runs on this machine)."""
     if rest:
-        raise UsageError(f"unrecognized arguments: {' '.join(rest)} (see: learn-tui attach --help)")
+        extra = " ".join(rest)
+        raise UsageError(
+            pick(
+                f"unrecognized arguments: {extra} (see: learn-tui attach --help)",
+                f"无法识别的参数：{extra}（参见 learn-tui attach --help）",
+            )
+        )
     host, port = address.parse_address(args.address, "attach")
     if port == 0:
-        raise UsageError("attach to the port the run printed (it serves on one port, not 0)")
+        raise UsageError(
+            pick(
+                "attach to the port the run printed (it serves on one port, not 0)",
+                "请 attach 到运行打印出的端口（它只在一个端口上服务，不是 0）",
+            )
+        )
     from_file = False
     if args.token is not None:
         token = args.token
@@ -63,7 +80,11 @@ def attach_settings(args: argparse.Namespace, rest: list[str]) -> dict[str, Any]
         token, from_file = address.read_token(address.token_path(port)), True
     else:
         raise UsageError(
-            f"no token for port {port} on this machine: put the one the run printed in a file and pass "
-            f"--token-file FILE (or set {address.TOKEN_VARIABLE})"
+            pick(
+                f"no token for port {port} on this machine: put the one the run printed in a file and pass "
+                f"--token-file FILE (or set {address.TOKEN_VARIABLE})",
+                f"本机没有端口 {port} 的令牌：把运行打印出的令牌放进一个文件，再传 "
+                f"--token-file FILE（或设置 {address.TOKEN_VARIABLE}）",
+            )
         )
     return {"host": host, "port": port, "token": token, "token_from_file": from_file}

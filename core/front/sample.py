@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from core.base.device import resolve_device
+from core.base.i18n import pick
 from core.base.parse import parse_count, parse_seed
 from core.checkpoint.store import load_checkpoint
 from core.errors import CheckpointError, UsageError
@@ -31,8 +32,12 @@ def parse_tokens(value: Any) -> int:
     tokens = parse_count(value, "--tokens")
     if tokens > MAX_TOKENS:
         raise UsageError(
-            f"--tokens is at most {MAX_TOKENS:,} (got {tokens:,}); for more text, sample again "
-            "with another --seed or continue with --prompt"
+            pick(
+                f"--tokens is at most {MAX_TOKENS:,} (got {tokens:,}); for more text, sample again "
+                "with another --seed or continue with --prompt",
+                f"--tokens 最多 {MAX_TOKENS:,}（收到 {tokens:,}）；要更多文本，"
+                "请换一个 --seed 再采样，或用 --prompt 接着写",
+            )
         )
     return tokens
 
@@ -42,15 +47,24 @@ def load_model(state: dict, device: str) -> tuple[Any, Any]:
     entry = state.get("watched", {}).get("")
     weights = entry.get("state") if isinstance(entry, dict) else None
     if not weights or "vocabulary" not in weights:
-        raise CheckpointError("the checkpoint holds no GPT with a vocabulary; save one from learn-tui run char-gpt")
+        raise CheckpointError(
+            pick(
+                "the checkpoint holds no GPT with a vocabulary; save one from learn-tui run char-gpt",
+                "这个检查点里没有带词表的 GPT；请从 learn-tui run char-gpt 保存一个",
+            )
+        )
     vocab = Vocabulary.from_codes(weights["vocabulary"].tolist())
     try:
         options = dict(state["options"], dropout=0.0)
         model = GPT(model_config(options, len(vocab)))
         model.load_state_dict(weights)
     except (KeyError, RuntimeError, ValueError, TypeError) as exc:
+        why = f"{type(exc).__name__}: {exc}"
         raise CheckpointError(
-            f"the checkpoint's model does not load ({type(exc).__name__}: {exc}); save it again with this learn-tui"
+            pick(
+                f"the checkpoint's model does not load ({why}); save it again with this learn-tui",
+                f"检查点里的模型加载不了（{why}）；请用这个 learn-tui 重新保存",
+            )
         ) from None
     return model.to(device).eval(), vocab
 

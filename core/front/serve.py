@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.base.i18n import pick
 from core.driver.driver import Driver
 from core.engine import catalog
 from core.errors import LearnTuiError
@@ -66,24 +67,35 @@ def serving(lesson: Lesson, args: Any, settings: RunSettings, trainer: Trainer) 
     port = server.start()
     token_file = address.write_token(token, port)
     where = f"{host}:{port}"
-    say(f"serving on {where}; token {token} (also in {token_file}, readable only by you)")
     say(
-        f"attach with: learn-tui attach {where}   (from another machine: copy the token into a file only you "
-        f"can read and pass --token-file FILE, or set {address.TOKEN_VARIABLE})"
+        pick(
+            f"serving on {where}; token {token} (also in {token_file}, readable only by you)",
+            f"正在 {where} 上提供服务；令牌 {token}（也在 {token_file} 中，只有你能读）",
+        )
     )
-    reason = "the run was interrupted"
+    say(
+        pick(
+            f"attach with: learn-tui attach {where}   (from another machine: copy the token into a file only you "
+            f"can read and pass --token-file FILE, or set {address.TOKEN_VARIABLE})",
+            f"连接方式：learn-tui attach {where}   （从另一台机器：把令牌复制到一个只有你能读的文件里，"
+            f"再传 --token-file FILE，或设置 {address.TOKEN_VARIABLE}）",
+        )
+    )
+    reason = pick("the run was interrupted", "运行被中断")
     try:
         yield driver
         current = driver.trainer or trainer
         if current.ended is not None:  # (else ctrl+c stopped it at a step boundary)
-            reason = f"the run {ended_words(current.ended, current.step)}"
+            reason = pick(
+                f"the run {ended_words(current.ended, current.step)}", f"运行{ended_words(current.ended, current.step)}"
+            )
     except LearnTuiError:
-        reason = "the lesson crashed"
+        reason = pick("the lesson crashed", "课程崩溃了")
         raise
     except Exception:  # (a bug: its traceback follows, as in any headless run)
-        reason = "the run stopped on an error"
+        reason = pick("the run stopped on an error", "运行因错误停止")
         raise
     finally:
         driver.stop()
         token_file.unlink(missing_ok=True)  # first: whatever the network does, no stale token is left
-        server.close(f"{reason}; the server closed")
+        server.close(pick(f"{reason}; the server closed", f"{reason}；服务端已关闭"))

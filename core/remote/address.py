@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from core.base.i18n import pick
 from core.errors import UsageError
 
 TOKEN_VARIABLE = "LEARN_TUI_TOKEN"  # the token for attach, kept off the command line (which ps shows)
@@ -16,7 +17,12 @@ def parse_address(text: str, flag: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     host = host.strip("[]") or "127.0.0.1"
     if not port.isdigit() or int(port) > 65535:
-        raise UsageError(f"{flag} takes [HOST:]PORT, e.g. 8765 or 0.0.0.0:8765 (got {text!r})")
+        raise UsageError(
+            pick(
+                f"{flag} takes [HOST:]PORT, e.g. 8765 or 0.0.0.0:8765 (got {text!r})",
+                f"{flag} 需要 [HOST:]PORT，例如 8765 或 0.0.0.0:8765（收到 {text!r}）",
+            )
+        )
     return host, int(port)
 
 
@@ -47,11 +53,24 @@ def write_token(token: str, port: int) -> Path:
     return path
 
 
+OS_ZH = {FileNotFoundError: "文件不存在", PermissionError: "没有权限", IsADirectoryError: "这是一个文件夹"}
+
+
 def read_token(path: str | Path) -> str:
     try:
         token = Path(path).expanduser().read_text().strip()
     except OSError as exc:
-        raise UsageError(f"cannot read the token file {path}: {exc.strerror}; pass --token or --token-file") from None
+        raise UsageError(
+            pick(
+                f"cannot read the token file {path}: {exc.strerror}; pass --token or --token-file",
+                f"无法读取令牌文件 {path}：{OS_ZH.get(type(exc), exc.strerror)}；请传 --token 或 --token-file",
+            )
+        ) from None
     if not token:
-        raise UsageError(f"the token file {path} is empty; pass the token the server printed with --token")
+        raise UsageError(
+            pick(
+                f"the token file {path} is empty; pass the token the server printed with --token",
+                f"令牌文件 {path} 是空的；请用 --token 传入服务端打印的令牌",
+            )
+        )
     return token

@@ -31,6 +31,7 @@ from core.remote.codec import CodecError, decode
 from core.remote.handshake import AttachError, NotAServer, Reached, close, handshake, why_not
 from core.remote.lesson_check import shown
 from core.remote.messages import Bye, Refused, Welcome
+from core.remote.words import say
 
 REACH = 10.0  # seconds the first connection has to reach a learn-tui server (a Welcome or a Refused)
 RETRY, RETRY_MAX = 0.5, 10.0  # seconds between attempts to reconnect: doubling from RETRY up to RETRY_MAX
@@ -113,15 +114,13 @@ class Client:
             pass
         first = self.first
         if isinstance(first, Welcome) and first.protocol != protocol.PROTOCOL:
-            raise AttachError(
-                f"{self.address} speaks protocol {first.protocol}: attach with the run's learn-tui version"
-            )
+            raise AttachError(say("protocol", address=self.address, protocol=first.protocol))
         if isinstance(first, Welcome):
             return first
         if isinstance(first, Refused):
-            text = f"{self.address} refused this terminal: {shown(first.reason)}"
-            raise UsageError(text) if first.reason.startswith("wrong token") else AttachError(text)
-        raise AttachError(first.reason if first is not None else f"stopped before reaching {self.address}")
+            text = say("refused", address=self.address, reason=shown(first.reason))
+            raise UsageError(text) if first.reason.startswith(protocol.WRONG_TOKEN) else AttachError(text)
+        raise AttachError(first.reason if first is not None else say("stopped", address=self.address))
 
     def hand_over(self, sink: Callable[[Any], None]) -> None:
         """From now on records go to ``sink``, starting with those held since the client started (handed over
@@ -140,7 +139,7 @@ class Client:
         try:
             asyncio.run(self._main())
         except Exception as exc:  # a bug here: said in one line where the view shows it, not over the screen
-            self._emit(GaveUp(f"the connection to {self.address} failed: {type(exc).__name__}: {exc}"))
+            self._emit(GaveUp(say("failed", address=self.address, why=f"{type(exc).__name__}: {exc}")))
         finally:
             self.connected = False
             self.contacted.set()
@@ -190,8 +189,8 @@ class Client:
             reader, writer = connection
 
     def _refusal(self, record: Refused) -> Refused:
-        if self.token_from_file and record.reason.startswith("wrong token"):
-            return Refused(record.reason + STALE)
+        if self.token_from_file and record.reason.startswith(protocol.WRONG_TOKEN):
+            return Refused(record.reason + say("stale"))
         return record
 
     async def _reconnect(
@@ -206,8 +205,8 @@ class Client:
         while not self._stopping.is_set():
             left = self.give_up - (self._loop.time() - started)
             if left <= 0:
-                minutes = f"{self.give_up / 60:.3g} min" if self.give_up >= 60 else f"{self.give_up:g} s"
-                self._emit(GaveUp(f"lost {self.address} for {minutes}: gave up reconnecting (attach again later)"))
+                time = say("minutes", n=self.give_up / 60) if self.give_up >= 60 else say("seconds", n=self.give_up)
+                self._emit(GaveUp(say("gave up", address=self.address, time=time)))
                 return None
             await self._wait(min(pause, left))
             pause = lost[1] = min(pause * 2, RETRY_MAX)
@@ -228,9 +227,9 @@ class Client:
                 return None
             if record != welcome:
                 close(writer)
-                self._emit(GaveUp(f"{self.address} now serves another lesson ({shown(record.lesson)}): detached"))
+                self._emit(GaveUp(say("another lesson", address=self.address, lesson=shown(record.lesson))))
                 return None
-            self._emit(Notice("reconnected"))
+            self._emit(Notice(say("reconnected")))
             self._emit(record)
             return reader, writer
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from core.base.i18n import pick
 from core.errors import LearnTuiError
 from core.remote import protocol
 from core.remote.codec import CodecError, decode
@@ -46,27 +47,38 @@ async def _exchange(host: str, port: int, hello: bytes, opened: list[asyncio.Str
         while (line := await reader.readline()) == b"\n":
             pass  # (a heartbeat)
     except ValueError:  # (a line over the limit)
-        raise NotAServer(f"it sent a line over {protocol.RECORD_LIMIT} bytes") from None
+        raise NotAServer(
+            pick(f"it sent a line over {protocol.RECORD_LIMIT} bytes", f"它发来一行超过 {protocol.RECORD_LIMIT} 字节")
+        ) from None
     if not line:
-        raise NotAServer("it closed the connection without a word")
+        raise NotAServer(pick("it closed the connection without a word", "它一言不发就关闭了连接"))
     try:
         record = decode(line)
     except CodecError:
-        raise NotAServer(f"it answered '{shown(line.decode(errors='replace').strip(), 60)}'") from None
+        answer = shown(line.decode(errors="replace").strip(), 60)
+        raise NotAServer(pick(f"it answered '{answer}'", f"它的回答是 '{answer}'")) from None
     if not isinstance(record, (Welcome, Refused)):
-        raise NotAServer(f"it answered with a {type(record).__name__} before any welcome")
+        kind = type(record).__name__
+        raise NotAServer(pick(f"it answered with a {kind} before any welcome", f"它在欢迎之前先回了一个 {kind}"))
     return reader, writer, record
 
 
 def why_not(exc: BaseException, address: str, within: float) -> str:
     """The one line for a first connection that did not reach a learn-tui run."""
     if isinstance(exc, ConnectionRefusedError):
-        return f"nothing listens on {address} (connection refused): attach to the port the run printed"
+        return pick(
+            f"nothing listens on {address} (connection refused): attach to the port the run printed",
+            f"{address} 上没有程序在监听（连接被拒绝）：请 attach 到运行打印出的端口",
+        )
     if isinstance(exc, TimeoutError):
-        return f"{address} did not answer as a learn-tui run within {within:g} s: is the address right?"
+        return pick(
+            f"{address} did not answer as a learn-tui run within {within:g} s: is the address right?",
+            f"{address} 在 {within:g} 秒内没有像 learn-tui 运行那样应答：地址对吗？",
+        )
     if isinstance(exc, NotAServer):
-        return f"{address} is not a learn-tui run: {exc}"
-    return f"cannot reach {address} ({getattr(exc, 'strerror', None) or exc})"
+        return pick(f"{address} is not a learn-tui run: {exc}", f"{address} 不是 learn-tui 运行：{exc}")
+    why = getattr(exc, "strerror", None) or exc
+    return pick(f"cannot reach {address} ({why})", f"无法连接 {address}（{why}）")
 
 
 def close(writer: asyncio.StreamWriter) -> None:

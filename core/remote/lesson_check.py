@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core.base.i18n import pick
 from core.engine import catalog
 from core.errors import LessonFileError
 
@@ -35,16 +36,29 @@ def lesson_ref(welcome: Welcome) -> str:
     if welcome.sha256 is None:
         if not catalog.is_path(name) and name in {info.id for info in catalog.catalog()}:
             return name
-        raise _not_here(name, "" if catalog.is_path(name) else " (no built-in lesson has that id)")
+        raise _not_here(
+            name,
+            "" if catalog.is_path(name) else pick(" (no built-in lesson has that id)", "（没有内置课程用这个 id）"),
+        )
     path = Path(name)
     if not path.is_absolute() or path.suffix != ".py" or not path.is_file():
-        raise _not_here(name, " (no such lesson file here: attach from the machine that has it)")
+        raise _not_here(
+            name,
+            pick(
+                " (no such lesson file here: attach from the machine that has it)",
+                "（这里没有这个课程文件：请从有它的机器 attach）",
+            ),
+        )
     if path.stat().st_size > LARGEST or hashlib.sha256(path.read_bytes()).hexdigest() != welcome.sha256:
-        raise _not_here(name, " (the file here differs from the one the run serves)")
+        raise _not_here(
+            name, pick(" (the file here differs from the one the run serves)", "（这里的文件与运行提供的不同）")
+        )
     try:
         catalog.read_info(path)  # (its source read, never run)
     except (OSError, SyntaxError, ValueError, RecursionError):
-        raise _not_here(name, " (it defines no LESSON = Lesson(...))") from None
+        raise _not_here(
+            name, pick(" (it defines no LESSON = Lesson(...))", "（它没有定义 LESSON = Lesson(...)）")
+        ) from None
     return str(path)
 
 
@@ -55,5 +69,8 @@ def load_lesson(welcome: Welcome) -> Lesson:
 
 def _not_here(name: str, why: str) -> LessonFileError:
     return LessonFileError(
-        f"the server names '{shown(name)}', which is not a lesson this machine has{why}; nothing was loaded"
+        pick(
+            f"the server names '{shown(name)}', which is not a lesson this machine has{why}; nothing was loaded",
+            f"服务端给出的是 '{shown(name)}'，本机没有这个课程{why}；什么都没有加载",
+        )
     )

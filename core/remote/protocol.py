@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from core.base.i18n import pick
 from core.driver import api
 
 PROTOCOL = 1
@@ -27,6 +28,9 @@ REQUESTS: dict[str, dict[str, tuple[Any, ...]]] = {name: request.args for name, 
 ANSWERED = frozenset(name for name, request in api.REQUESTS.items() if request.answered)  # a dialog waits (an ``id``)
 
 
+WRONG_TOKEN = ("wrong token", "令牌错误")  # how a refusal for a wrong token starts, in each language
+
+
 class ProtocolError(ValueError):
     """A client's line that is not a request of ``REQUESTS``: refused in one line."""
 
@@ -34,20 +38,21 @@ class ProtocolError(ValueError):
 def check_request(data: Any) -> tuple[str, dict[str, Any], int | None]:
     """(request name, its arguments, its id) from a decoded line, or ``ProtocolError`` saying what is wrong."""
     if not isinstance(data, dict) or not isinstance(data.get("do"), str):
-        raise ProtocolError('a request is an object with "do"')
+        raise ProtocolError(pick('a request is an object with "do"', '请求是一个带 "do" 的对象'))
     name, args, ident = data["do"], data.get("args", {}), data.get("id")
     request = api.REQUESTS.get(name)
     if request is None:
-        raise ProtocolError(f"unknown request {name[:40]!r}")
+        raise ProtocolError(pick(f"unknown request {name[:40]!r}", f"未知的请求 {name[:40]!r}"))
     expected = request.args
     if not isinstance(args, dict) or not set(expected) - set(request.defaults) <= set(args) <= set(expected):
-        raise ProtocolError(f"{name} takes {', '.join(expected) or 'no arguments'}")
+        takes = ", ".join(expected)
+        raise ProtocolError(pick(f"{name} takes {takes or 'no arguments'}", f"{name} 的参数是 {takes or '（无）'}"))
     args = {**request.defaults, **args}
     for key, allowed in expected.items():
         if key in args and not _fits(args[key], allowed):
-            raise ProtocolError(f"{name}: a bad {key}")
+            raise ProtocolError(pick(f"{name}: a bad {key}", f"{name}：{key} 的值不对"))
     if ident is not None and (not isinstance(ident, int) or isinstance(ident, bool)):
-        raise ProtocolError("a request's id is a number")
+        raise ProtocolError(pick("a request's id is a number", "请求的 id 必须是数字"))
     return name, args, ident
 
 
@@ -59,15 +64,29 @@ def check_hello(line: bytes, token: str, attached: str | None) -> tuple[str, str
     except (ValueError, RecursionError):  # (a hello nested thousands deep)
         hello = None
     if not isinstance(hello, dict) or not isinstance(hello.get("token"), str):
-        return "no hello with a token: attach with learn-tui attach", ""
+        return no_hello(), ""
     if hello.get("hello") != PROTOCOL:
-        return f"this server speaks protocol {PROTOCOL}: attach with the same learn-tui version", ""
+        return pick(
+            f"this server speaks protocol {PROTOCOL}: attach with the same learn-tui version",
+            f"这个服务端使用协议 {PROTOCOL}：请用同一版本的 learn-tui attach",
+        ), ""
     if not hmac.compare_digest(hello["token"].encode(), token.encode()):
-        return "wrong token: use the one the server printed (or its token file)", ""
+        return pick(
+            f"{WRONG_TOKEN[0]}: use the one the server printed (or its token file)",
+            f"{WRONG_TOKEN[1]}：请用服务端打印的令牌（或它的令牌文件）",
+        ), ""
     session = str(hello.get("session", ""))
     if attached is not None and (not session or session != attached):
-        return "another terminal is attached to this run (one at a time): detach it first", ""
+        return pick(
+            "another terminal is attached to this run (one at a time): detach it first",
+            "已有另一个终端 attach 到这次运行（一次只能一个）：请先让它断开",
+        ), ""
     return "", session
+
+
+def no_hello() -> str:
+    """The refusal of a connection whose first line is no hello with a token."""
+    return pick("no hello with a token: attach with learn-tui attach", "没有带令牌的问候：请用 learn-tui attach 连接")
 
 
 def _fits(value: Any, allowed: tuple) -> bool:

@@ -32,6 +32,7 @@ from core.errors import LearnTuiError, UsageError
 from core.remote import protocol
 from core.remote.codec import ALLOWED, encode
 from core.remote.messages import Bye, Refused, Welcome
+from core.remote.words import say
 
 if TYPE_CHECKING:
     from core.driver.driver import Driver
@@ -109,7 +110,7 @@ class Server:
         try:
             asyncio.run_coroutine_threadsafe(self._shutdown(reason), loop).result(timeout=5)
         except TimeoutError:  # the run ends (and saves) whatever the network does
-            self.log("the server did not stop within 5 s; leaving it")
+            self.log(say("not stopped"))
             return
         self._thread.join(timeout=5)
 
@@ -123,7 +124,7 @@ class Server:
             )
             self.port = self._server.sockets[0].getsockname()[1]
         except OSError as exc:
-            self._error = UsageError(f"cannot serve on {self.host}:{self.port}: {exc.strerror}; try another port")
+            self._error = UsageError(say("cannot serve", where=f"{self.host}:{self.port}", why=exc.strerror))
             self._ready.set()
             return
         self._ready.set()
@@ -133,7 +134,8 @@ class Server:
     def _loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         """What asyncio would print as a traceback: one line (the run goes on)."""
         error = context.get("exception")
-        self.log(f"the server: {context.get('message', 'an error')}{f' ({type(error).__name__})' if error else ''}")
+        kind = f" ({type(error).__name__})" if error else ""
+        self.log(say("loop error", message=context.get("message", say("an error")), kind=kind))
 
     async def _shutdown(self, reason: str) -> None:
         client, self.client = self.client, None  # (its handler then neither resumes the run nor says it left)
@@ -166,7 +168,7 @@ class Server:
             return False
         line = b"\n" if record is None else (encode(record) + "\n").encode()
         if len(line) > protocol.RECORD_LIMIT:
-            line = (encode(Notice(f"a {type(record).__name__} too big to send was skipped", "warning")) + "\n").encode()
+            line = (encode(Notice(say("too big", kind=type(record).__name__), "warning")) + "\n").encode()
         writer.write(line)
         self.records_sent += 1
         self.bytes_sent += len(line)
@@ -180,7 +182,7 @@ class Server:
         if self._closing:
             return
         peer = writer.get_extra_info("peername")
-        self.log(f"refused a client{f' from {peer[0]}' if peer else ''}: {reason}")
+        self.log(say("refused a client", peer=say("from", host=peer[0]) if peer else "", reason=reason))
         await self._say(writer, Refused(reason))
         writer.close()
 
@@ -194,7 +196,7 @@ class Server:
         except (asyncio.CancelledError, ConnectionError):
             pass
         except Exception as exc:  # a bug here: one line, and the run goes on
-            self.log(f"a connection failed ({type(exc).__name__}: {exc}); the run goes on")
+            self.log(say("connection failed", why=f"{type(exc).__name__}: {exc}"))
         finally:
             writer.close()  # (after what was written: a refusal is read; the run's end aborts what still flushes)
 
@@ -202,7 +204,7 @@ class Server:
         try:
             line = await asyncio.wait_for(reader.readline(), protocol.HELLO_TIMEOUT)
         except (TimeoutError, ValueError, ConnectionError):  # ValueError: a line over the limit
-            await self._refuse(writer, "no hello with a token: attach with learn-tui attach")
+            await self._refuse(writer, protocol.no_hello())
             return
         if self._closing:
             return
@@ -215,7 +217,7 @@ class Server:
         if old is not None:  # the same app reconnecting: its old connection is gone (perhaps silently: no flush)
             old.writer.transport.abort()
             self._driver().frame_done()  # (a frame it never finished writing holds up no others)
-        self.log("a client attached")
+        self.log(say("attached"))
         sender = asyncio.create_task(self._send(client))
         try:
             await self._say(writer, self.welcome)
@@ -229,7 +231,7 @@ class Server:
                 driver.needs = NOBODY
                 driver.frame_done()
                 driver.resume()  # nobody is left to unpause it
-                self.log("the client detached; training goes on")
+                self.log(say("detached"))
             writer.close()
 
     async def _read(self, reader: asyncio.StreamReader, client: Client) -> None:
@@ -237,11 +239,11 @@ class Server:
             try:
                 line = await asyncio.wait_for(reader.readline(), SILENT)
             except TimeoutError:  # a vanished client: detach it (its handler resumes a paused run)
-                self.log(f"the client was silent for {SILENT:g} s")
+                self.log(say("silent", seconds=SILENT))
                 client.writer.transport.abort()
                 return
             except ValueError:
-                await self._refuse(client.writer, f"a message over {protocol.REQUEST_LIMIT} bytes")
+                await self._refuse(client.writer, say("too long", limit=protocol.REQUEST_LIMIT))
                 return
             except ConnectionError:
                 return
@@ -252,8 +254,8 @@ class Server:
             try:
                 name, args, ident = protocol.check_request(json.loads(line))
             except (ValueError, RecursionError) as exc:
-                reason = str(exc) if isinstance(exc, protocol.ProtocolError) else "not JSON"
-                await self._refuse(client.writer, f"garbled message ({reason}); the run goes on")
+                reason = str(exc) if isinstance(exc, protocol.ProtocolError) else say("not JSON")
+                await self._refuse(client.writer, say("garbled", reason=reason))
                 return
             if self.client is not client:
                 return
@@ -266,9 +268,9 @@ class Server:
         if name in ("open", "save") and args["path"] is not None:  # (a save given no path: in checkpoints/)
             path = protocol.checkpoint_in(args["path"], self.folders)
             if path is None:
-                folders = " or ".join(f"{folder}/" for folder in self.folders) or "no folder"
-                whose = "this run saved, " if name == "open" else ""
-                refusal = f"{name} takes the name of a checkpoint {whose}in {folders} (e.g. NAME.pt)"
+                folders = say("or").join(f"{folder}/" for folder in self.folders) or say("no folder")
+                whose = say("saved by this run") if name == "open" else ""
+                refusal = say("checkpoint name", name=name, whose=whose, folders=folders)
                 client.offer(Answer(name, refusal, ident) if ident is not None else Notice(refusal, "error"))
                 return
             args = {**args, "path": path}
@@ -278,7 +280,7 @@ class Server:
         try:
             await self._send_queued(client)
         except Exception as exc:  # a record that would not encode: say so here, drop the client, train on
-            self.log(f"could not send to the client ({type(exc).__name__}: {exc}); it was disconnected")
+            self.log(say("not sent", why=f"{type(exc).__name__}: {exc}"))
             client.writer.close()
 
     async def _send_queued(self, client: Client) -> None:
