@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from app_helpers import async_test, ready, settle
+from app_helpers import async_test, ready, settle, wait_for
 from textual.widgets import TabbedContent, TabPane
 
 from core.engine import catalog
@@ -88,3 +88,28 @@ def tiny_mnist(tmp_path_factory):
     root = tmp_path_factory.mktemp("mnist")
     write_mnist(root / "MNIST" / "raw", train=64, test=20)
     return str(root)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_linear_grids_axis_covers_the_mse_it_names_and_the_summary_tells_w_from_best_w(size):
+    """After the whole sweep: the y axis's top label is at least the largest MSE the tab names (a column of
+    several candidates shows the lowest of them), and the end's summary gives the last w and the best w."""
+
+    @async_test
+    async def scenario():
+        app = LearnApp("linear-grid", seed=0, preload_torch=False, show_speed=False)
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: screen.state == "finished", what="the sweep to end")
+            screen = await open_tab(pilot, "Grid")
+            from tui.views.grid import GridView
+
+            lines = shown_lines(screen.query_one(GridView))
+            top = float(lines[1].split()[0])  # the axis's first label, on its top row
+            named = [float(word.strip("()")) for line in lines for word in line.split() if word.endswith(")")]
+            assert named and top >= max(named), "\n".join(lines)
+            message = str(screen.query_one("#message").render())
+            assert "w 9.9, best_w 2," in message, message
+
+    scenario()
