@@ -5,6 +5,7 @@ of rnn-hello, simple-nn's boundary with its hidden neurons, linear-grid's axis).
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from app_helpers import async_test, ready, settle, wait_for
@@ -111,5 +112,29 @@ def test_linear_grids_axis_covers_the_mse_it_names_and_the_summary_tells_w_from_
             assert named and top >= max(named), "\n".join(lines)
             message = str(screen.query_one("#message").render())
             assert "w 9.9, best_w 2," in message, message
+
+    scenario()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rnn_hello_lists_its_newest_predictions(size):
+    """At the end of rnn-hello's 30 steps the list of predicted strings ends with step 30, in sight."""
+
+    @async_test
+    async def scenario():
+        app = LearnApp("rnn-hello", seed=0, preload_torch=False, show_speed=False)
+        async with app.run_test(size=size) as pilot:
+            screen = await ready(pilot)
+            await pilot.press("space")
+            await wait_for(pilot, lambda: screen.state == "finished", what="the run to end")
+            screen = await open_tab(pilot, "Hidden states")
+            from tui.views.hidden_states import HiddenStatesView
+
+            lines = shown_lines(screen.query_one(HiddenStatesView))
+            steps = [int(number) for line in lines for number in re.findall(r"step +(\d+)", line)]  # below or beside
+            assert steps and steps[-1] == 30 and steps == list(range(steps[0], 31)), "\n".join(lines)
+            assert any(line.startswith("prediction:") for line in lines)
+            if size == (120, 36):
+                assert len(steps) >= 10
 
     scenario()
