@@ -78,8 +78,8 @@ def render_hidden_states(
     steps = data.get("steps") or []
     predictions = data.get("predictions") or []
     title = f'cell {data.get("cell")} · input "{data.get("input", "")}" → target "{target}"'
-    titles = textwrap.wrap(title, width) if width else [title]
-    above = len(titles) + 1 + max(len(steps), 1) + (1 if steps else 0)  # title, header, steps, prediction
+    title_rows = len(textwrap.wrap(title, width)) if width else 1  # (the tab wraps it)
+    above = title_rows + 1 + max(len(steps), 1) + (1 if steps else 0)  # title, header, steps, prediction
     listed = min(len(predictions), MAX_PREDICTIONS)
     roomy = height is None or above + 3 + (1 + min(listed, 5) if predictions else 0) <= height
     gap = "\n" if roomy else ""
@@ -87,7 +87,7 @@ def render_hidden_states(
     if height is not None and predictions:  # the newest, as many as fit below (one at least), or beside
         listed = len(steps) + 1 if beside else min(listed, max(height - above - (3 if roomy else 0) - 1, 1))
     out = Text()
-    out.append("\n".join(titles) + "\n" + gap, "bold")
+    out.append(title + "\n" + gap, "bold")
     history = history_lines(predictions[-listed:], target) if predictions else []
     if beside:
         body = Text()
