@@ -78,8 +78,9 @@ def render_hidden_states(
     steps = data.get("steps") or []
     predictions = data.get("predictions") or []
     title = f'cell {data.get("cell")} · input "{data.get("input", "")}" → target "{target}"'
-    title_rows = len(textwrap.wrap(title, width)) if width else 1  # (the tab wraps it)
-    above = title_rows + 1 + max(len(steps), 1) + (1 if steps else 0)  # title, header, steps, prediction
+    if width and height is not None:  # laid out to the tab: wrapped here, its rows counted
+        title = "\n".join(textwrap.wrap(title, width))
+    above = title.count("\n") + 2 + max(len(steps), 1) + (1 if steps else 0)  # title, header, steps, prediction
     listed = min(len(predictions), MAX_PREDICTIONS)
     roomy = height is None or above + 3 + (1 + min(listed, 5) if predictions else 0) <= height
     gap = "\n" if roomy else ""
