@@ -138,3 +138,26 @@ def test_rnn_hello_lists_its_newest_predictions(size):
                 assert len(steps) >= 10
 
     scenario()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_simple_nns_boundary_has_its_rows_and_the_hidden_neurons_maps(size):
+    """The decision boundary gets most of the tab's rows, and the first hidden layer's maps show: every
+    one of its 16 neurons at 120×36, beside the map (fewer, smaller ones allowed) at 80×24."""
+
+    @async_test
+    async def scenario():
+        app = LearnApp("simple-nn", seed=0, preload_torch=False, show_speed=False)
+        async with app.run_test(size=size) as pilot:
+            screen = await open_tab(pilot, "Boundary", steps=3)
+            from tui.views.boundary import BoundaryView
+
+            view = screen.query_one(BoundaryView)
+            lines = shown_lines(view)
+            picture = [line for line in lines if "●" in line or line.startswith("▀")]  # the map's rows
+            labels = [int(n) for line in lines for n in re.findall(r"\bh(\d+)\b", line)]
+            assert len(picture) >= min(8, view.parent.content_size.height - 2), "\n".join(lines)
+            assert labels and labels == list(range(1, len(labels) + 1)), "\n".join(lines)
+            assert len(labels) == 16 if size == (120, 36) else len(labels) >= 8
+
+    scenario()
