@@ -31,6 +31,7 @@ class Run:
         self.seed: int = trainer.seed
         self.epoch = 0  # the epoch in progress, from 1; 0 before the first
         self.batch = 0  # batches started in this epoch
+        self.epoch_batches: int | None = None  # batches in the epoch in progress, when its data have a len()
         self.state = SimpleNamespace()  # the lesson's own state, read by its views in the trainer thread
         self.watched: dict[str, Any] = {}  # name -> nn.Module / tensor / numpy array
         self.optimizers: list[Any] = []
@@ -187,6 +188,10 @@ class Run:
     def batches(self, data: Iterable[Any]) -> Iterator[Any]:
         """The epoch's batches, counted; when resuming, skips those the checkpoint had done."""
         resume, self._resume = self._resume, None
+        try:
+            self.epoch_batches = len(data)  # type: ignore[arg-type]  # (a DataLoader's, a list's)
+        except TypeError:  # a generator, zip(), an iterable dataset: how far the epoch is goes unknown
+            self.epoch_batches = None
         mid_epoch = resume if resume is not None and self.epoch == resume["trainer"]["epoch"] else None
         skip = mid_epoch["trainer"]["batch"] if mid_epoch is not None else 0
         if mid_epoch is not None and skip:

@@ -17,7 +17,7 @@ from core.phases import UPDATE
 from core.pictures.landscape import PATH_POINTS, loss_landscape
 from core.run import _is_plain
 from tui.app import LearnApp
-from tui.views.landscape import LandscapeView, render_landscape
+from tui.views.landscape import PATH, LandscapeView, render_landscape
 
 X, Y = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]  # the course's data
 
@@ -160,3 +160,50 @@ def test_the_path_holds_every_update_even_when_the_view_ran_only_at_the_start_an
     assert len(path) == 31 and path[0] == start[0]
     ws = [w for w, _ in path]
     assert ws[1] > ws[0] and abs(ws[-1] - 2.0) < abs(ws[1] - 2.0)  # walking towards the minimum, w = 2
+
+
+def path_cells(text) -> int:
+    """Characters of a drawn landscape with the path's colour in them (as line or as dot; the canvas
+    rounds colours a little)."""
+
+    def is_path(color) -> bool:
+        triplet = color.get_truecolor() if color is not None else None
+        return triplet is not None and all(abs(a - b) <= 16 for a, b in zip(triplet, PATH))
+
+    styles = [
+        span.style for span in text.spans if not isinstance(span.style, str) for _ in range(span.end - span.start)
+    ]
+    return sum(is_path(style.color) or is_path(style.bgcolor) for style in styles)
+
+
+def test_a_long_run_keeps_where_its_walk_started_and_draws_it():
+    """More updates than the trail keeps (linear-regression's 1000): the path still starts at the first
+    weights, the range takes them in, and the walk is drawn from ○ to ●, not only a dot under the markers."""
+    lesson = load("linear-regression")
+    trainer = Trainer(lesson, epochs=PATH_POINTS + 100)
+    trainer.prime()
+    view = lesson.views["landscape"]
+    start = view(trainer.run)["path"][0]
+    for _ in range(PATH_POINTS + 99):
+        trainer.advance("step")
+    data = view(trainer.run)
+    assert data["path"][0] == start and len(data["path"]) == PATH_POINTS + 1
+    (w_low, w_high), (b_low, b_high) = data["box"]
+    assert w_low <= start[0] <= w_high and b_low <= start[1] <= b_high
+    for width, height in ((78, 10), (45, 27)):
+        text = render_landscape(data, width, height)
+        picture = "\n".join(line for line in text.plain.splitlines() if "│" in line or "┤" in line)
+        assert "○" in picture and "●" in picture and "·" in picture  # the start, the end, positions thinned
+        assert path_cells(text) >= 8, text.plain  # a line across the map, not a cell or two by the minimum
+    assert run_state_path_keeps_its_first(loss_landscape("w"))
+
+
+def run_state_path_keeps_its_first(view) -> bool:
+    """Without a trail (a bigger model), the positions the view saw: the first stays when the oldest go."""
+    run = fake_run(w=-3.0)
+    view(run)
+    for step in range(PATH_POINTS + 20):
+        run.watched["w"][0] = step / 100
+        view(run)
+    path = run.state.landscape_path
+    return len(path) == PATH_POINTS and path[0] == [-3.0] and path[-1] == [(PATH_POINTS + 19) / 100]

@@ -86,15 +86,17 @@ def test_grid_finds_w_2_with_mse_0_and_draws_the_parabola():
     assert min(seen, key=lambda s: s[1])[0] == 2.0
     assert seen[-1][1] > 100  # the MSE rises again past the minimum
     summary = trainer.summary()
-    assert summary["w"] == 2.0 and summary["loss"] == pytest.approx(0.0, abs=1e-20)
+    assert summary["best_w"] == 2.0 and summary["loss"] == pytest.approx(0.0, abs=1e-20)
     assert trainer.metrics["best_w"] == 2.0
+    assert summary["w"] == pytest.approx(9.9) == seen[-1][0]  # where the loop ended, not the best w
 
 
 def test_grid_homework_finds_w_2_and_b_0():
     trainer = Trainer(catalog.load("linear-grid"), options={"model": "wx+b"})
     summary = finish(trainer).summary
     assert trainer.step == 100 * 41
-    assert (summary["w"], summary["b"]) == (2.0, 0.0)
+    assert (summary["best_w"], summary["best_b"]) == (2.0, 0.0)
+    assert (summary["w"], summary["b"]) == (pytest.approx(9.9), pytest.approx(2.0))  # the last candidate
     assert summary["loss"] == pytest.approx(0.0, abs=1e-20)
     view = trainer.snapshot().views["grid"]
     assert len(view["w"]) == len(view["b"]) == len(view["mse"]) == 4100
@@ -105,7 +107,7 @@ def test_grid_range_options_and_bad_ranges():
     lesson = catalog.load("linear-grid")
     trainer = Trainer(lesson, options={"w_start": "1.0", "w_stop": "3.0", "w_step": "0.5"})
     summary = finish(trainer).summary
-    assert trainer.step == 4 and summary["w"] == 2.0
+    assert trainer.step == 4 and summary["best_w"] == 2.0
     for bad, hint in (({"w_step": 0}, "--w-step"), ({"w_stop": -1.0}, "--w-stop"), ({"w_step": 1e-9}, "--w-step")):
         with pytest.raises(UsageError, match=hint) as error:
             list(Trainer(lesson, options=bad))

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from core.base.events import Progress
 from core.base.i18n import pick
 from core.base.rate import StepRate, format_rate
+from core.phases import Phase
 
 REDRAW_INTERVAL = 0.1  # seconds between redraws of the bar on a terminal
 LINE_INTERVAL = 1.0  # seconds between plain lines when the output is not a terminal
@@ -48,6 +49,7 @@ class ProgressDisplay:
     def follow(self, trainer: Any) -> None:
         """Show this trainer's run from here on: its budget, its step, a fresh speed (a served run that an
         attached app reset, or where it opened a checkpoint, goes on in the same display)."""
+        self.trainer = trainer
         self.unit = "epochs" if trainer.max_epochs is not None else "steps"
         self.total = trainer.max_epochs or trainer.max_steps
         self.shown_step = trainer.step
@@ -55,7 +57,7 @@ class ProgressDisplay:
         self.rate.tick(time.perf_counter(), trainer.step)
         self.pending: Progress | None = None  # the latest completed step not drawn yet
         if self.bar is not None:
-            done = trainer.step if self.unit == "steps" else trainer.epoch
+            done = trainer.step if self.unit == "steps" else self.epochs_done(None)
             self.bar.update(self.task, total=self.total, completed=done, unit=unit_word(self.unit))
             self.bar.refresh()
 
@@ -95,12 +97,23 @@ class ProgressDisplay:
         self.last, self.pending = now, None
         line = progress_line(event, rate)
         if self.bar is not None:
-            done = event.step if self.unit == "steps" else event.epoch
+            done = event.step if self.unit == "steps" else self.epochs_done(event)
             self.bar.update(self.task, completed=done, line=line.split("  ", 1)[1])
             self.bar.refresh()
         else:
             self.out.write(line + "\n")
             self.out.flush()
+
+    def epochs_done(self, event: Progress | None) -> float:
+        """The epochs done, counting the part of the one in progress (its batches so far out of its
+        ``len()``, when its data have one): so the bar and the time left move within a long epoch."""
+        run = getattr(self.trainer, "run", None)
+        epoch = event.epoch if event is not None else getattr(run, "epoch", 0)
+        if event is not None and event.phase is Phase.EPOCH:
+            return float(epoch)
+        batches, done = getattr(run, "epoch_batches", None), getattr(run, "batch", 0)
+        part = min(done / batches, 1.0) if isinstance(batches, int) and batches > 0 else 0.0
+        return max(epoch - 1, 0) + part
 
     def close(self) -> None:
         """End the bar's line: what is printed next goes below it (later progress as plain lines)."""

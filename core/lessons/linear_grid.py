@@ -111,9 +111,10 @@ def summarize(run):
     sweep = getattr(run.state, "sweep", None)
     if sweep is None or not sweep.mse:
         return {}
-    result = {"w": sweep.w[sweep.best], "loss": sweep.mse[sweep.best]}
+    best = sweep.best  # the answer; w (and b) are where the loop ended, the last candidate
+    result = {"w": sweep.w[-1], "best_w": sweep.w[best], "loss": sweep.mse[best]}
     if run.state.homework:
-        result["b"] = sweep.b[sweep.best]
+        result.update(b=sweep.b[-1], best_b=sweep.b[best])
     return result
 
 

@@ -8,8 +8,9 @@ those values alone: the live parameters and their gradients are only read, never
 
 The view runs at a yield point, so the current weights (the marker) move at UPDATE, not before. The path
 is the trainer's record of the weights after every update (``run.weight_trail``, kept for a model of a few
-weights), from the first weights the view saw; without it, the weights each call saw (``run.state.
-landscape_path``: every update while stepping, a sample while running fast).
+weights: the latest ones), after the weights the view saw before them (the first, where the walk started, always
+kept); without it, the weights each call saw (``run.state.landscape_path``: every update while stepping, a sample
+while running fast).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from core.base.view_data import LandscapeData
 from core.engine.snapshot import named_arrays, to_numpy
 from core.pictures.model import loop_value
 
-PATH_POINTS = 500  # the most recent positions kept
+PATH_POINTS = 500  # the positions kept: the first and the most recent
 CURVE_POINTS = 121  # values of w on the curve
 MAP_SIZE = (112, 48)  # (w, b) values of the heat map, across and up: a pixel each at 120x36
 MARGIN = 1.2  # the range reaches this much past the path point farthest from the minimum
@@ -60,11 +61,14 @@ def note_path(run: Any, point: list[float], names: list[str]) -> list[list[float
     path = run.state.__dict__.setdefault("landscape_path", [])
     if not path or path[-1] != point:
         path.append(point)
-        del path[:-PATH_POINTS]
+        if len(path) > PATH_POINTS:  # the latest, and always the first: where the walk started
+            del path[1 : len(path) - PATH_POINTS + 1]
     trail = run.weight_trail(*names) if hasattr(run, "weight_trail") else None
     if not trail:
         return path
-    whole = [*path[:1], *trail] if len(trail) < PATH_POINTS else trail  # from where it started, if still kept
+    # a long run's trail holds only its latest updates: before them, the positions the view saw (its start first)
+    recent = {tuple(p) for p in trail}
+    whole = [*(p for p in path if tuple(p) not in recent), *trail]
     return whole if whole[-1] == point else [*whole, point]
 
 

@@ -92,7 +92,7 @@ def curve(ws: list[float], mse: list[float], best: int, width: int, height: int)
     per, cell = bins(count, room)
     columns = [(start, min(start + per, count)) for start in range(0, count, per)]
     lows = [min((mse[i] for i in range(a, b) if math.isfinite(mse[i])), default=math.inf) for a, b in columns]
-    top = finite_max(lows) or 1.0
+    top = finite_max(mse) or 1.0  # every candidate's (a column shows its lowest): the axis covers what it names
     rows = max(height - 6, 2)
     out = Text()
     out.append(
@@ -126,9 +126,12 @@ def curve(ws: list[float], mse: list[float], best: int, width: int, height: int)
     ]
     out.append(f"{'w →':>{LABEL - 1}}  " + place(ticks, room) + "\n", DIM)
     out.append_text(markers(LABEL + 1, cell, best_col, now_col))
-    out.append(f"▲ {pick('best', '最优')} w {number(ws[best], 6)} (MSE {number(mse[best], 4)})", BEST)
-    out.append("  ·  ", DIM)
-    out.append(f"▲ {pick('now', '当前')} w {number(ws[now], 6)} (MSE {number(mse[now], 4)})", NOW)
+    best_text = f"▲ {pick('best', '最优')} w {number(ws[best], 6)} (MSE {number(mse[best], 4)})"
+    now_text = f"▲ {pick('now', '当前')} w {number(ws[now], 6)} (MSE {number(mse[now], 4)})"
+    out.append(best_text, BEST)
+    fits = display_width(best_text) + 5 + display_width(now_text) <= width
+    out.append("  ·  " if fits else "\n", DIM)  # one each when narrow
+    out.append(now_text, NOW)
     return out
 
 

@@ -46,13 +46,21 @@ def finite_segments(points: list[list[float]]) -> list[list[list[float]]]:
     return [piece for piece in pieces if piece]
 
 
+def thinned(path: list[list[float]], most: int) -> list[list[float]]:
+    """At most ``most`` of the positions, evenly spread along the walk, its first and last kept."""
+    if len(path) <= most:
+        return path
+    last = len(path) - 1
+    return [path[round(i * last / (most - 1))] for i in range(most)] if most > 1 else path[-1:]
+
+
 def draw_path(plot: Plot, path: list[list[float]]) -> None:
-    """The walk as line segments, a · at each position (when they are few enough to tell apart), ○ at its start."""
+    """The walk as line segments, a · at each position (thinned to as many as can be told apart), ○ at
+    its start (the current weights ● mark its end)."""
     for piece in finite_segments(path):
         plot.curve([p[0] for p in piece], [p[1] for p in piece], PATH)
-        if len(path) <= plot.columns // 2:
-            for x, y in piece:
-                plot.point(x, y, "·", PATH)
+        for x, y in thinned(piece, max(plot.columns // 2, 2)):
+            plot.point(x, y, "·", PATH)
     if path and all(math.isfinite(v) for v in path[0][:2]):
         plot.point(path[0][0], path[0][1], "○", START)
 

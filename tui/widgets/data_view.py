@@ -53,6 +53,10 @@ class DataView(SafePanel, Static):
         self._data = data
         self._draw()
 
+    def shown(self) -> bool:
+        """Whether some data were shown (and so laid out) yet."""
+        return type(self._data) is not object
+
     def _draw(self) -> None:
         self._width = self.content_size.width
         self.update(self.render_data(self._data, self._width or None))

@@ -17,14 +17,41 @@ AXIS = "grey50"
 
 
 class PictureView(DataView):
-    """Subclasses write ``picture(data, width, height)``; the height is what the screen leaves the tab."""
+    """Subclasses write ``picture(data, width, height)``; the height is what the screen leaves the tab. With
+    ``fits_height`` the view fills its tab and is laid out to the rows the tab really has (drawn again when
+    they change), not to the screen's height less ``CHROME``."""
 
+    DEFAULT_CSS = "PictureView.-fills-height { height: 1fr; }"
     fits_width = True
+    fits_height = False
     CHROME = 16  # rows of the screen around a tab's content (status, sparkline, code panel, tabs, key bar)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._height = 0  # the height the data were last laid out for
+        if self.fits_height:
+            self.add_class("-fills-height")
+
     def render_data(self, data: Any, width: int | None) -> Text:
+        return self.picture(data, width or 80, self.rows())
+
+    def rows(self) -> int:
+        """The rows the picture may take: the tab's own (``fits_height``, once laid out), else an estimate."""
+        if self.fits_height and self.content_size.height > 0:
+            return self.content_size.height
         height = self.app.size.height - self.CHROME if self.is_mounted else 13
-        return self.picture(data, width or 80, max(height, 8))
+        return max(height, 8)
+
+    def _draw(self) -> None:
+        self._height = self.content_size.height
+        super()._draw()
+
+    def on_resize(self) -> None:
+        size = self.content_size
+        if self.fits_height and (size.width, size.height) != (self._width, self._height) and self.shown():
+            self._draw()
+        else:
+            super().on_resize()
 
     def picture(self, data: Any, width: int, height: int) -> Text:
         raise NotImplementedError
