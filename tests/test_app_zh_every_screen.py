@@ -15,7 +15,9 @@ from zh_screen_words import WORD, Found, allowed, english_words, lesson_words
 from core.base import i18n
 from core.engine import catalog
 from core.exercises.make import write_exercise
+from core.front.compare_args import side_by_side
 from tui.app import LearnApp
+from tui.screens.compare_form import CompareForm
 from tui.screens.error_dialog import ErrorDialog
 from tui.screens.help import HelpScreen
 from tui.screens.lesson_form import LessonForm
@@ -139,6 +141,26 @@ async def test_an_exercise_file_its_check_tab_and_hints_are_chinese(size, chines
         await seen.look(pilot, "check tab")
         await pilot.press("h")
         await seen.look(pilot, "a hint")
+    seen.verdict()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@async_test
+async def test_the_compare_view_and_its_form_are_chinese(size, chinese):
+    lesson = catalog.load("linear-regression")
+    variants = side_by_side(lesson, "optimizer", "SGD,Adam,LBFGS")
+    seen = Seen("linear-regression")
+    app = LearnApp(lesson, preload_torch=False, show_speed=False, compare=variants, steps=100_000)
+    async with app.run_test(size=SIZES[size]) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n", "n", "2")
+        await settle(pilot, screen)
+        await seen.look(pilot, "compare view")
+        await pilot.press("g")
+        await settle(pilot, screen)
+        await seen.look(pilot, "compare view, log scale")
+        await dialog(pilot, seen, "question_mark", HelpScreen, "compare help")
+        await dialog(pilot, seen, "C", CompareForm, "compare form")
     seen.verdict()
 
 

@@ -26,7 +26,9 @@ from core.front.compare_report import LOG_SPAN, coinciding
 from tui import chart_ticks
 from tui.formatting import number as format_loss
 from tui.widgets.loss_chart import LossPlot, step_ticks, thin
+from tui.widgets.plot_strips import cells
 from tui.widgets.safe_panel import SafePanel
+from tui.widgets.status_bar import state_word
 
 Points = tuple[tuple[int, float], ...]
 COLORS = (
@@ -110,10 +112,10 @@ class CompareChart(LossPlot):
             ticks_x = step_ticks(min(steps), max(steps), max(self.size.width // 10, 2))
             plt.xticks(list(ticks_x), [str(tick) for tick in ticks_x])
             if not compact:
-                plt.xlabel("step")
-                plt.title("loss (log scale)" if log else "loss")  # (plotext counts a CJK character as one cell)
+                plt.xlabel(cells(pick("step", "步")))  # (cells: plotext counts a CJK character as one cell)
+                plt.title(cells(pick("loss (log scale)", "损失（对数坐标）") if log else pick("loss", "损失")))
         else:
-            plt.title("no loss yet: press n to step every variant")
+            plt.title(cells(pick("no loss yet: press n to step every variant", "还没有损失：按 n 让每个变体走一步")))
 
 
 class CompareBoard(SafePanel, Vertical):
@@ -178,14 +180,15 @@ class CompareBoard(SafePanel, Vertical):
 
     def _table(self) -> Table:
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", padding=(0, 1, 0, 0))
-        for name in ("", pick("variant", "变体"), pick("state", "状态"), pick("step", "步"), "loss", "best"):
-            table.add_column(name, justify="left" if name in ("", "variant", "变体", "state", "状态") else "right")
+        headings = ("", pick("variant", "变体"), pick("state", "状态"), pick("step", "步"))
+        for index, name in enumerate(headings + (pick("loss", "损失"), pick("best", "最佳"))):
+            table.add_column(name, justify="left" if index < 3 else "right")
         for index, line in enumerate(self.lines):
             mark = "▶" if index == self.selected else " "
             table.add_row(
                 Text(f"{mark}{index + 1}", style="bold" if index == self.selected else ""),
                 Text(line.label, style=line.style),
-                str(line.state),
+                state_word(str(line.state)),
                 str(line.step),
                 format_loss(line.loss, 3) if line.loss is not None else "-",
                 format_loss(line.best, 3) if line.best is not None else "-",
