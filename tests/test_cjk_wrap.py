@@ -159,7 +159,7 @@ def test_the_private_names_the_patch_replaces_are_still_there():
 def test_a_lessons_chinese_option_help_wraps_to_the_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "60")
     help_text = "每一步要多次计算损失，所以需要一个重新计算损失的闭包：optimizer.step(closure) 在更新参数之前执行。" * 2
-    lines = format_lesson_options([Option("optimizer", "sgd", help_text)]).splitlines()
+    lines = format_lesson_options("", [Option("optimizer", "sgd", help_text)]).splitlines()
     assert all(linebreak.cell_len(line) <= 60 for line in lines), lines
     assert any("optimizer.step(closure)" in line for line in lines)
     assert not any(line.strip()[:1] in CLOSING for line in lines[1:])
