@@ -16,17 +16,18 @@ option names (``--max-steps``, ``checkpoints/run.pt``), which the learner must r
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
-# Wide (two-cell) scripts and punctuation: CJK, kana, hangul, fullwidth forms.
-WIDE_CHARS = (
-    "\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
-    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
-)
-HAS_WIDE = re.compile(f"[{WIDE_CHARS}]")
-WIDE_RUN = re.compile(f"[{WIDE_CHARS}]+")
+# Wide (two-cell) scripts and punctuation: CJK, kana, hangul, fullwidth forms (first and last code point).
+WIDE_RANGES = (
+    (0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA4CF),
+    (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60), (0xFFE0, 0xFFE6), (0x20000, 0x3FFFD),
+)  # fmt: skip
+WIDE_STARTS = [first for first, _ in WIDE_RANGES]
 # A line never begins with one of these (they close what precedes them) ...
 CLOSING = frozenset("、，。．：；！？）」』》】〕〉〗〙〛｝］〞”’…‥・々〜～ー)]},.;:!?%")
 # ... nor ends with one of these (they open what follows).
@@ -42,7 +43,27 @@ CellLen = Callable[[str], int]
 
 def has_wide(text: str) -> bool:
     """Whether the text has a wide character (and so wraps by character here)."""
-    return HAS_WIDE.search(text) is not None
+    return not text.isascii() and _has_wide(text)
+
+
+@functools.lru_cache(maxsize=4096)  # (the app asks again for every line it wraps, each frame)
+def _has_wide(text: str) -> bool:
+    return any(is_wide(char) for char in text)
+
+
+def is_wide(char: str) -> bool:
+    """A character of the wide scripts (``WIDE_RANGES``)."""
+    code = ord(char)
+    index = bisect.bisect_right(WIDE_STARTS, code) - 1
+    return index >= 0 and code <= WIDE_RANGES[index][1]
+
+
+@functools.cache
+def wide_runs() -> re.Pattern[str]:
+    """Runs of wide characters. Compiled when first needed, by Chinese text: a class of such ranges takes re ~5 ms
+    to compile (a bitmap of the whole BMP), which the app's first frame would wait for."""
+    ranges = "".join(f"{chr(first)}-{chr(last)}" for first, last in WIDE_RANGES)
+    return re.compile(f"[{ranges}]+")
 
 
 def cell_len(text: str) -> int:
@@ -59,7 +80,7 @@ def break_kinds(text: str) -> list[int]:
     begins after the spaces that end the previous one (which the renderer drops)."""
     kinds = [NO_BREAK] * len(text)
     wide = [False] * len(text)
-    for run in WIDE_RUN.finditer(text):
+    for run in wide_runs().finditer(text):
         wide[run.start() : run.end()] = [True] * len(run.group())
     last = -1  # the index of the last character before ``i`` that is not whitespace
     after_space = False
