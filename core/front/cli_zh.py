@@ -113,6 +113,11 @@ HELP = {
         "你的文件中某个阶段运行超过这么久就停下（默认 30，或课程自己用时的 20 倍）"
     ),
     "one JSON object": "一个 JSON 对象",
+    "in the app: train a run of each value side by side, same seed, their losses on one chart "
+    "(e.g. optimizer=SGD,Adam,LBFGS or lr=0.01,0.1; at most 9)": (
+        "在应用里：每个值各训练一次，并排进行，种子相同，损失画在同一张图上"
+        "（例如 optimizer=SGD,Adam,LBFGS 或 lr=0.01,0.1；最多 9 个）"
+    ),
     "where the run serves (it printed it at start)": "训练服务的地址（它启动时打印过）",
     f"a file holding the token the run printed (default: ${TOKEN_VARIABLE}, else the run's own token file on this "
     "machine)": f"存着训练打印的令牌的文件（默认：${TOKEN_VARIABLE}，否则用本机上这次训练自己的令牌文件）",

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownFence
 
+from core.base.linebreak import WIDE_CHARS
 from core.engine.catalog import localized_notes
 from tui.widgets.safe_panel import SafePanel
 
@@ -48,12 +49,34 @@ class NotesMarkdown(Markdown):
 
 CODE_SPAN = re.compile(r"(``.+?``|`[^`]+`)", re.DOTALL)
 OPERATOR_STAR = re.compile(r"(?<=[\w)\]])\*(?=[\w(\[])")  # 2*x, w*x, )*log: maths, never emphasis
-WIDE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK characters and punctuation
-CJK_LINE_BREAK = re.compile(f"(?<=[{WIDE}])\n(?=[{WIDE}])")  # Chinese puts no space where a line breaks
+WIDE = re.compile(f"[{WIDE_CHARS}]")  # CJK characters and their punctuation
+BLOCK_START = re.compile(r"[-*+>#|=]|\d+[.)](\s|$)")  # a list item, a heading, a quote, a table row, an underline
 
 
 def _prose(text: str) -> str:
-    return CJK_LINE_BREAK.sub("", OPERATOR_STAR.sub(r"\*", text))
+    return OPERATOR_STAR.sub(r"\*", text)
+
+
+def _joins(previous: str, line: str) -> bool:
+    """Whether a soft line break between these lines is Chinese's, with no space: a wide character on either
+    side of it (``、`` then ``LBFGS``), not a break between two other words (Markdown shows that as a space),
+    not a hard break (trailing spaces or a backslash), nor one that ends a heading or a table row or starts a
+    block."""
+    if not previous or not line or previous[-1].isspace() or line[0].isspace() or previous.endswith("\\"):
+        return False
+    if previous.lstrip().startswith(("#", "|")) or BLOCK_START.match(line):
+        return False
+    return bool(WIDE.match(previous[-1]) or WIDE.match(line[0]))
+
+
+def _joined(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if out and _joins(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _is_code_line(line: str, previous: str, in_block: bool) -> bool:
@@ -70,7 +93,7 @@ def protect_operators(markdown: str) -> str:
     previous = ""
 
     def flush() -> None:
-        parts = CODE_SPAN.split("\n".join(prose))
+        parts = CODE_SPAN.split("\n".join(_joined(prose)))
         out.extend(
             "".join(part if i % 2 else _prose(part) for i, part in enumerate(parts)).split("\n") if prose else []
         )
