@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from core.base.i18n import pick
 from core.errors import CheckpointError, LearnTuiError, UsageError
 
 DEFAULT_TIMEOUT_S = 600  # longer than rank 0's evaluation and sample, which the other ranks wait for
@@ -92,7 +93,9 @@ def any_rank(flag: bool) -> bool:
     try:
         dist.all_reduce(number, op=dist.ReduceOp.MAX)
     except Exception as exc:  # a peer that stopped or hangs: the same words as inside the lesson (peer_failure)
-        raise LearnTuiError(f"the processes could not agree where to stop: {exc}") from exc
+        raise LearnTuiError(
+            pick("the processes could not agree where to stop", "各进程无法商定在哪里停下") + f": {exc}"
+        ) from exc
     return bool(number.item())
 
 
@@ -120,7 +123,12 @@ def timeout_s() -> float:
     except ValueError:
         seconds = -1.0
     if not seconds > 0:
-        raise UsageError(f"LEARN_TUI_DIST_TIMEOUT must be a positive number of seconds, not {text!r}")
+        raise UsageError(
+            pick(
+                "LEARN_TUI_DIST_TIMEOUT must be a positive number of seconds, not {text!r}",
+                "LEARN_TUI_DIST_TIMEOUT 必须是正的秒数，而不是 {text!r}",
+            ).format(text=text)
+        )
     return seconds
 
 
@@ -128,15 +136,26 @@ def check_world_size(state: dict, source: Any) -> None:
     """A checkpoint resumes at the world size it was saved with (each rank's batch rows depend on it)."""
     saved, running = state.get("world_size", 1), world_size()
     if type(saved) is not int or saved < 1:
-        raise CheckpointError(f"{source} is a damaged learn-tui checkpoint ('world_size' is {saved!r}); save it again")
+        raise CheckpointError(
+            pick(
+                "{source} is a damaged learn-tui checkpoint ('world_size' is {saved!r}); save it again",
+                "{source} 是一个损坏的 learn-tui 检查点（'world_size' 是 {saved!r}）；请重新保存",
+            ).format(source=source, saved=saved)
+        )
     if saved != running:
         raise CheckpointError(world_size_advice(source, saved, running))
 
 
 def world_size_advice(source: Any, saved: int, running: int) -> str:
-    how = (
-        "in one process (no --nproc, no torchrun)"
-        if saved == 1
-        else f"with --nproc {saved} (or torchrun --nproc-per-node {saved})"
-    )
-    return f"{source} was saved by a run of {saved} processes and this run has {running}; resume it {how}"
+    """Why a checkpoint saved at one world size cannot resume at another, and how to resume it (in the chosen
+    language)."""
+    if saved == 1:
+        how = pick("in one process (no --nproc, no torchrun)", "在单个进程中（不加 --nproc，不用 torchrun）")
+    else:
+        how = pick(
+            "with --nproc {n} (or torchrun --nproc-per-node {n})", "用 --nproc {n}（或 torchrun --nproc-per-node {n}）"
+        )
+    return pick(
+        "{source} was saved by a run of {saved} processes and this run has {running}; resume it {how}",
+        "{source} 是由 {saved} 个进程的运行保存的，而这次运行有 {running} 个；请{how}继续它",
+    ).format(source=source, saved=saved, running=running, how=how.format(n=saved))

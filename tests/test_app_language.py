@@ -103,3 +103,25 @@ def test_chinese_lines_join_without_a_space_and_code_stays_untouched():
     markdown = as_markdown("标题。\n\n张量做的\n每一个运算，w = 2*x 和 `2*x`\n\n    y = 2*x\n    # 中文\n    注释\n")
     assert "张量做的每一个运算，w = 2\\*x 和 `2*x`" in markdown  # one sentence; maths escaped, code not
     assert "    y = 2*x\n    # 中文\n    注释" in markdown  # a code block as written
+
+
+@pytest.mark.parametrize(
+    ("notes", "shown"),
+    [
+        ("试试优化器（SGD、\nLBFGS），比较", "试试优化器（SGD、LBFGS），比较"),  # punctuation, then a name
+        ("每个 epoch\n之后报告", "每个 epoch\n之后报告"),  # a word, then Chinese: a space, as typeset
+        ("用的是\n`.grad` 里", "用的是\n`.grad` 里"),  # Chinese, then code: a space
+        ("张量做的\n每一个运算", "张量做的每一个运算"),  # two Chinese characters: no space
+        ("数据是\n（x, y）", "数据是（x, y）"),  # Chinese punctuation: no space
+        ("two English\nwords", "two English\nwords"),  # two words: Markdown's soft break, a space
+        ("列表：\n- 一项\n- 二项", "列表：\n- 一项\n- 二项"),  # a list starts: no join
+        ("步骤：\n1. 一步", "步骤：\n1. 一步"),
+        ("## 标题\n正文", "## 标题\n正文"),  # a heading ends at its line
+        ("一段。\n\n二段", "一段。\n\n二段"),  # a paragraph break stays
+        ("硬换行  \n下一行", "硬换行  \n下一行"),  # a hard break stays
+    ],
+)
+def test_a_line_break_in_chinese_is_joined_without_a_space_but_a_latin_word_keeps_its_space(notes, shown):
+    from tui.widgets.notes_panel import protect_operators
+
+    assert protect_operators(notes) == shown

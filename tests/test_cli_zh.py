@@ -108,6 +108,7 @@ def test_compare_prints_its_table_and_lines_in_chinese(capsys):
         ["run", "gradient-descent", "--headless", "--until", 'grad_norm("nope") > 1'],
         ["run", "gradient-descent", "--headless", "--until", "loss"],
         ["run", "gradient-descent", "--headless", "--until", ""],
+        ["run", "gradient-descent", "--headless", "--until", "nan == 1"],
         ["compare"],
         ["bogus"],
         ["sample", "/nonexistent/a.pt"],
@@ -161,3 +162,17 @@ def test_every_option_of_every_lesson_has_chinese_help(info):
         assert i18n.option_help(info.id, option) != option.help, f"add option.{option.name}: to {info.id}.md"
     i18n.set_language("en")
     assert all(i18n.option_help(info.id, option) == option.help for option in lesson.options)
+
+
+def test_a_checkpoint_resumed_at_another_world_size_is_told_how_in_chinese(capsys, tmp_path):
+    from core.distributed import world_size_advice
+
+    path = str(tmp_path / "one.pt")
+    assert run_zh(capsys, "run", "gradient-descent", "--headless", "--steps", "2", "--save", path)[0] == 0
+    code, text = run_zh(capsys, "run", "gradient-descent", "--headless", "--resume", path, "--nproc", "2")
+    assert code == 2 and len(text.strip().splitlines()) == 1 and "1 个进程" in text
+    assert_chinese(text)
+    i18n.set_language("zh")
+    advice = world_size_advice("runs/two.pt", 2, 1)  # (what a single process resuming it is told)
+    assert "--nproc 2" in advice and "torchrun --nproc-per-node 2" in advice
+    assert_chinese(advice)

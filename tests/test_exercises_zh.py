@@ -50,3 +50,15 @@ def test_check_refuses_a_bad_file_or_argument_in_chinese(capsys, tmp_path, sourc
     assert main(["--lang", "zh", "check", str(path), *argv]) == 2
     err = capsys.readouterr().err
     assert "错误" in err and not english_words(err, NAMES | python_says), err
+
+
+def test_a_filled_in_exercise_with_a_bug_is_told_where_and_why_in_chinese(capsys, tmp_path):
+    assert main(["--lang", "zh", "exercise", "linear-regression", "--level", "1", "--dir", str(tmp_path)]) == 0
+    [path] = tmp_path.glob("*.py")
+    filled = path.read_text(encoding="utf-8").replace("# TODO: 把梯度清零", "optimizer.zero_grad()")
+    path.write_text(filled.replace("            optimizer.step()\n", "            pass\n"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--lang", "zh", "check", str(path), "--steps", "3"]) == 1
+    said = capsys.readouterr().out.strip()
+    assert f"（{path.name} 第 " in said and "行）：UPDATE 之后" in said, said  # (a Chinese colon, as the rest)
+    assert not english_words(said, NAMES), said

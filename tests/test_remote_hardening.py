@@ -22,7 +22,7 @@ from core.front.ctrl_c import STOPPING, StopAtStepBoundary
 from core.remote import address, protocol
 from core.remote import client as remote_client
 from core.remote import server as remote_server
-from core.remote.client import LOST, STALE, Client
+from core.remote.client import STALE, Client, Lost
 from core.remote.codec import decode, encode
 from core.remote.messages import Refused, Welcome
 
@@ -192,7 +192,9 @@ def test_ctrl_c_stops_at_the_step_boundary_and_says_so_once():
 
 
 def test_requests_made_while_disconnected_are_answered_and_a_lost_line_answers_the_waiting():
-    from tui.driver.remote import UNSENT, RemoteDriver
+    from tui.driver.remote import RemoteDriver
+
+    unsent = "connection lost, retrying: try again when it reconnects"
 
     class Pump:
         def __init__(self):
@@ -205,11 +207,11 @@ def test_requests_made_while_disconnected_are_answered_and_a_lost_line_answers_t
     driver = RemoteDriver(screen, "127.0.0.1", 8765, TOKEN)
     driver.set_lr(0.1, reply_to=dialog)
     driver.toggle()
-    assert [(m.what, m.error) for m in dialog.messages] == [("lr", UNSENT)]
-    assert screen.messages[-1].record.text == UNSENT
+    assert [(m.what, m.error) for m in dialog.messages] == [("lr", unsent)]
+    assert screen.messages[-1].record.text == unsent
     driver.client.send = lambda *args: True  # connected: the request goes out, its answer is awaited
     driver.set_option("optimizer", "Adam", reply_to=dialog)
-    driver._receive(Notice(LOST, "warning"))
-    assert [(m.what, m.error) for m in dialog.messages][-1] == ("optimizer", UNSENT)
+    driver._receive(Lost("connection lost, retrying", "warning"))
+    assert [(m.what, m.error) for m in dialog.messages][-1] == ("optimizer", unsent)
     driver._receive(Notice("checkpoint written", path="runs/a.pt"))
     assert driver.last_saved == "runs/a.pt"

@@ -25,7 +25,7 @@ from core.driver.frames import Frame
 from core.driver.records import Notice
 from core.errors import LessonFileError
 from core.remote import server as remote_server
-from core.remote.client import LOST, AttachError, Client, GaveUp
+from core.remote.client import AttachError, Client, GaveUp, Lost
 from core.remote.codec import encode
 from core.remote.lesson_check import lesson_ref
 from core.remote.messages import Welcome
@@ -221,7 +221,7 @@ def test_a_lost_session_retries_with_backoff_and_gives_up_visibly(peer):
     assert client.reach() == Welcome("linear-regression")
     thread.join(10)
     assert not thread.is_alive()
-    assert got[1] == Notice(LOST, "warning") and isinstance(got[-1], GaveUp), got
+    assert got[1] == Lost("connection lost, retrying", "warning") and isinstance(got[-1], GaveUp), got
     assert "gave up reconnecting" in got[-1].reason
     assert 3 <= flaky.connections <= 8  # 0.05, 0.1, 0.2, 0.4, 0.8 s apart: not one attempt every few ms
 

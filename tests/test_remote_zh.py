@@ -11,10 +11,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 import pytest
 from conftest import REPO
-from test_remote_trust import attach_in_a_terminal
+from test_remote_trust import attach_in_a_terminal, peer  # noqa: F401  (peer: the fixture)
 from zh_words import english_words
 
 from core.base import i18n
@@ -138,3 +139,50 @@ def talk(port: int, token: str) -> tuple[list[str], str]:
             if isinstance(record, Refused):
                 return [answers[0], answers[1]], record.reason
     raise AssertionError(f"no refusal; answers {answers}")
+
+
+def test_a_lost_connection_is_told_in_chinese_and_still_known_as_lost(peer):  # noqa: F811
+    """The client's "connection lost, retrying" is in the chosen language; the attached view knows it by its kind
+    (a ``Lost``), not its text: it answers the waiting dialog and dims the last frame under that line."""
+    from test_remote_trust import HTTP
+    from test_remote_trust import say as answer_with
+
+    from core.base.status import Status
+    from core.driver.frames import Frame
+    from core.remote.client import Client, GaveUp, Lost
+    from tui.driver.remote import RemoteDriver
+
+    i18n.set_language("zh")
+
+    def first_welcomes_then_not_a_run(conn, index):
+        answer_with(Welcome("linear-regression") if index == 0 else HTTP)(conn, index)
+
+    flaky, got = peer(first_welcomes_then_not_a_run), []
+    client = Client("127.0.0.1", flaky.port, "t", got.append, retry=0.05, give_up=0.3)
+    thread = threading.Thread(target=client.run, daemon=True)
+    thread.start()
+    assert client.reach() == Welcome("linear-regression")
+    thread.join(10)
+    assert isinstance(got[1], Lost) and isinstance(got[-1], GaveUp), got
+    assert_chinese(got[1].text)
+
+    class Pump:
+        def __init__(self):
+            self.messages = []
+
+        def post_message(self, message):
+            self.messages.append(message)
+
+    screen, dialog = Pump(), Pump()
+    driver = RemoteDriver(screen, "127.0.0.1", 8765, "t")
+    driver.client.send = lambda *args: True  # connected: the request goes out, its answer is awaited
+    driver._receive(Frame(Status.RUNNING, run_id=7))
+    driver.set_option("optimizer", "Adam", reply_to=dialog)
+    driver._receive(got[1])
+    assert [m.what for m in dialog.messages] == ["optimizer"]
+    assert_chinese(dialog.messages[0].error)
+    shown = screen.messages[-1].record
+    assert shown.state == Status.LOADING and shown.run_id == 7 and shown.message.endswith(got[1].text)
+    driver._receive(Refused("bad token"))
+    assert_chinese(screen.messages[-2].record.text.replace("bad token", ""))
+    assert_chinese(screen.messages[-1].record.message.replace("bad token", ""))

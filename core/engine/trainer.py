@@ -263,7 +263,7 @@ class Trainer:
                 return yields.Stopped(say("nan", name=bad, then=f"{type(exc).__name__}: {exc}"))
             raise self._crashed(exc) from exc
         if item is None:
-            raise self._bad_yield(yields.BadYield("yielded None (a bare yield)"))
+            raise self._bad_yield(yields.BadYield(yields.say("bare")))
         return item
 
     @property

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from core.base.i18n import pick
+from core.engine.until_words import say
 from core.errors import UsageError
 
 MAX_LENGTH = 400  # characters: a condition is a line, not a program (and deep nesting stays far from limits)
@@ -43,8 +43,6 @@ COMPARISONS: dict[type, Callable[[Any, Any], bool]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
 }
-HELP = 'e.g. loss < 0.1, accuracy >= 0.9 and step > 100, grad_norm("fc.weight") > 10, nan'  # README: the rest
-HELP_ZH = '例如 loss < 0.1、`accuracy >= 0.9 and step > 100`、grad_norm("fc.weight") > 10、nan'
 
 
 class ConditionError(UsageError):
@@ -53,13 +51,8 @@ class ConditionError(UsageError):
     def __init__(self, source: str, text: str, position: int, what: str) -> None:
         self.position = position
         shown = text if len(text) <= 60 else text[:57] + "..."
-        if position > len(text.rstrip()):
-            where = pick("at its end", "位于末尾")
-        else:
-            where = pick(f"at character {position}", f"位于第 {position} 个字符")
-        super().__init__(
-            pick(f"{source} {shown!r}: {what}, {where} ({HELP})", f"{source} {shown!r}：{what}，{where}（{HELP_ZH}）")
-        )
+        where = say("at end") if position > len(text.rstrip()) else say("at", position=position)
+        super().__init__(say("refused", source=source, shown=shown, what=what, where=where))
 
 
 class Reading(Protocol):
@@ -103,20 +96,15 @@ class Condition:
 def parse(text: str, source: str = "--until") -> Condition:
     """The condition ``text`` means, or ``ConditionError`` (a ``UsageError``) naming where it went wrong."""
     if not isinstance(text, str):
-        raise ConditionError(source, repr(text), 1, pick("a condition is text", "条件必须是文本"))
+        raise ConditionError(source, repr(text), 1, say("not text"))
     for index, char in enumerate(text):
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char != "\t":
-            what = pick(
-                f"{char!r} does not belong in a condition (one line of text)",
-                f"条件里不能有 {char!r}（条件是一行文本）",
-            )
-            raise ConditionError(source, text, index + 1, what)
+            raise ConditionError(source, text, index + 1, say("control", char=char))
     stripped = text.lstrip()
     if not stripped.strip():
-        raise ConditionError(source, text, 1, pick("the condition is empty", "条件是空的"))
+        raise ConditionError(source, text, 1, say("empty"))
     if len(text) > MAX_LENGTH:
-        what = pick(f"a condition is at most {MAX_LENGTH} characters", f"条件最多 {MAX_LENGTH} 个字符")
-        raise ConditionError(source, text, MAX_LENGTH + 1, what)
+        raise ConditionError(source, text, MAX_LENGTH + 1, say("too long", limit=MAX_LENGTH))
     indent = len(text) - len(stripped)
     try:
         with warnings.catch_warnings():  # (an invalid escape in a string warns on stderr otherwise)
@@ -125,20 +113,15 @@ def parse(text: str, source: str = "--until") -> Condition:
     except SyntaxError as exc:
         offset = exc.offset or len(stripped) + 1  # (0: the input ended too soon)
         where = indent + min(max(offset, 1), len(stripped) + 1)
-        raise ConditionError(
-            source, text, where, pick(f"not a condition ({exc.msg})", "不是条件（语法错误）")
-        ) from None
+        raise ConditionError(source, text, where, say("syntax", why=exc.msg)) from None
     except (ValueError, RecursionError, MemoryError) as exc:  # (a nesting too deep for the parser)
-        what = pick(f"not a condition ({type(exc).__name__})", f"不是条件（{type(exc).__name__}）")
-        raise ConditionError(source, text, indent + 1, what) from None
+        raise ConditionError(source, text, indent + 1, say("unparsable", why=type(exc).__name__)) from None
     builder = _Builder(source, text, stripped, indent)
     try:
         test = builder.truth(tree.body)
         parts = tuple((builder.segment(op), builder.truth(op)) for op in _or_operands(tree.body))
     except RecursionError:
-        raise ConditionError(
-            source, text, indent + 1, pick("the condition is nested too deeply", "条件嵌套太深")
-        ) from None
+        raise ConditionError(source, text, indent + 1, say("too deep")) from None
     return Condition(
         text=text.strip(),
         test=test,
@@ -197,12 +180,7 @@ class _Builder:
             return lambda reading: answer
         if isinstance(node, (ast.Name, ast.Constant, ast.Call, ast.UnaryOp)):
             self.value(node)  # (refused first if it is not even a value)
-            shown = self.segment(node)
-            what = pick(
-                f"{shown} alone is a number, not a condition (compare it: {shown} < 0.1)",
-                f"单独的 {shown} 是一个数，不是条件（请比较它：{shown} < 0.1）",
-            )
-            raise self.refuse(node, what)
+            raise self.refuse(node, say("alone", shown=self.segment(node)))
         raise self.not_allowed(node)
 
     def compare(self, node: ast.Compare) -> Truth:
@@ -212,11 +190,7 @@ class _Builder:
             function = COMPARISONS.get(type(op))
             if function is None:
                 after = ([node.left, *node.comparators])[len(ops)]
-                name = type(op).__name__.lower()
-                what = pick(
-                    f"{name} is not a comparison here (use < <= > >= == !=)",
-                    f"`{name}` 在这里不是比较（请用 < <= > >= == !=）",
-                )
+                what = say("not a comparison", name=type(op).__name__.lower())
                 raise self.refuse(node, what, after.end_col_offset)
             ops.append(function)
 
@@ -238,7 +212,7 @@ class _Builder:
             if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
                 number = float(node.value)
                 return lambda reading: number
-            raise self.refuse(node, pick(f"{self.segment(node)} is not a number", f"{self.segment(node)} 不是数"))
+            raise self.refuse(node, say("not a number", shown=self.segment(node)))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self.value(node.operand)
             if isinstance(node.op, ast.UAdd):
@@ -253,7 +227,7 @@ class _Builder:
     def name(self, node: ast.Name) -> Value:
         name = node.id
         if name == NAN:
-            raise self.refuse(node, "nan is a condition of its own (a value went nan or inf): write nan, not x == nan")
+            raise self.refuse(node, say("nan"))
         if name == GRAD:
             return self.read(GRAD, lambda reading: reading.grad_norm(None))
         if name in RECORD:
@@ -272,25 +246,13 @@ class _Builder:
         if isinstance(function, (ast.Attribute, ast.Subscript)):
             raise self.not_allowed(function)
         if not isinstance(function, ast.Name) or function.id not in (GRAD, METRIC):
-            called = self.segment(function)
-            what = pick(
-                f'calling {called} is not allowed (only grad_norm("param") and metric("name"))',
-                f'不能调用 `{called}`（只能用 grad_norm("param") 和 metric("name")）',
-            )
-            raise self.refuse(node, what)
+            raise self.refuse(node, say("call", called=self.segment(function)))
         if node.keywords or any(isinstance(arg, ast.Starred) for arg in node.args):
-            raise self.refuse(
-                node,
-                pick(f"{function.id} takes one name in quotes, nothing else", f"{function.id} 只接受一个带引号的名字"),
-            )
+            raise self.refuse(node, say("one name", function=function.id))
         if function.id == GRAD and not node.args:
             return self.read(GRAD, lambda reading: reading.grad_norm(None))
         if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
-            what = pick(
-                f'{function.id} takes one name in quotes, e.g. {function.id}("fc.weight")',
-                f'{function.id} 需要一个带引号的名字，例如 {function.id}("fc.weight")',
-            )
-            raise self.refuse(node, what)
+            raise self.refuse(node, say("quoted name", function=function.id))
         argument = node.args[0].value
         text = f"{function.id}({json.dumps(argument, ensure_ascii=False)})"
         if function.id == GRAD:
@@ -301,28 +263,14 @@ class _Builder:
 
     def not_allowed(self, node: ast.expr) -> ConditionError:
         if isinstance(node, ast.Attribute):
-            what = pick(f"attribute access (.{node.attr}) is not allowed", f"不允许访问属性（.{node.attr}）")
-            return self.refuse(node, what, node.value.end_col_offset)
+            return self.refuse(node, say("attribute", attr=node.attr), node.value.end_col_offset)
         if isinstance(node, ast.Subscript):
-            return self.refuse(
-                node, pick("subscripts ([...]) are not allowed", "不允许下标（[...]）"), node.value.end_col_offset
-            )
+            return self.refuse(node, say("subscript"), node.value.end_col_offset)
         if isinstance(node, ast.BinOp):
-            return self.refuse(
-                node,
-                pick("arithmetic is not allowed (compare values with numbers)", "不允许算术运算（请把值和数比较）"),
-                node.left.end_col_offset,
-            )
+            return self.refuse(node, say("arithmetic"), node.left.end_col_offset)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return self.refuse(
-                node,
-                pick(
-                    'text in quotes belongs only in grad_norm("param") or metric("name")',
-                    '带引号的文本只能用在 grad_norm("param") 或 metric("name") 里',
-                ),
-            )
-        name = type(node).__name__.lower()
-        return self.refuse(node, pick(f"{name} is not allowed", f"不允许 `{name}`"))
+            return self.refuse(node, say("quoted text"))
+        return self.refuse(node, say("not allowed", name=type(node).__name__.lower()))
 
 
 def _combine(tests: list[Truth], decides: bool) -> Truth:

@@ -270,7 +270,7 @@ def check_file(path: Path | str, steps: int | None = None, seed: int = 0, timeou
                     item.step,
                     item.phase,
                     item.lit or item.line,
-                    f"{where}: {item.difference}",
+                    pick(f"{where}: {item.difference}", f"{where}：{item.difference}"),
                 )
             if item.phase is not None:
                 phases += 1

@@ -115,7 +115,7 @@ HELP = {
     "one JSON object": "一个 JSON 对象",
     "in the app: train a run of each value side by side, same seed, their losses on one chart "
     "(e.g. optimizer=SGD,Adam,LBFGS or lr=0.01,0.1; at most 9)": (
-        "在应用里并排训练每个取值各一次，随机种子相同，损失画在同一张图上"
+        "在应用里：每个值各训练一次，并排进行，种子相同，损失画在同一张图上"
         "（例如 optimizer=SGD,Adam,LBFGS 或 lr=0.01,0.1；最多 9 个）"
     ),
     "where the run serves (it printed it at start)": "训练服务的地址（它启动时打印过）",

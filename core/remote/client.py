@@ -6,7 +6,7 @@ sends requests, and reconnects after a drop.
 or a ``Refused``, ``handshake.py``) within ``REACH`` seconds, else the client ends with a ``GaveUp`` saying why,
 which ``reach`` raises as one line. Reconnecting is for a session that worked: the pause between tries doubles
 from ``RETRY`` to ``RETRY_MAX``, and after ``GIVE_UP`` seconds the client gives up, visibly. The sink gets the
-decoded records, each connection's ``Welcome``, a last ``Refused``, ``Bye`` or ``GaveUp``, and ``Notice(LOST)``
+decoded records, each connection's ``Welcome``, a last ``Refused``, ``Bye`` or ``GaveUp``, and ``Lost``
 / ``Notice("reconnected")``; a client made without one holds what comes (the latest frame only) until
 ``hand_over``. A closed connection, a garbled line and ``SILENCE`` seconds without a line (not even the
 server's heartbeat) are all lost; the client writes its own heartbeat every ``protocol.HEARTBEAT``.
@@ -37,9 +37,14 @@ REACH = 10.0  # seconds the first connection has to reach a learn-tui server (a 
 RETRY, RETRY_MAX = 0.5, 10.0  # seconds between attempts to reconnect: doubling from RETRY up to RETRY_MAX
 GIVE_UP = 180.0  # seconds a lost session is retried before the client gives up
 SILENCE = 4 * protocol.HEARTBEAT  # seconds without a line (the server writes one at least every HEARTBEAT): lost
-LOST = "connection lost, retrying"
 HELD = 100  # records held at most until a sink is handed over (the latest frame, and the first others)
 STALE = " (the token file may be stale: pass --token-file or restart the server)"
+
+
+@dataclass(frozen=True)
+class Lost(Notice):
+    """The connection was lost and the client is retrying (a record of this side only, never on the wire): a
+    notice like any other on screen, told apart by its kind, whatever language its text is in."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +205,7 @@ class Client:
         for ``give_up`` seconds. The new connection, or None (stopped, refused, another run there, or given up:
         the sink was told)."""
         assert self._stopping is not None and self._loop is not None
-        self._emit(Notice(LOST, "warning"))
+        self._emit(Lost(say("lost"), "warning"))
         started, pause = lost
         while not self._stopping.is_set():
             left = self.give_up - (self._loop.time() - started)

@@ -29,6 +29,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{address} 现在运行的是另一课（{lesson}）：已断开",
     ),
     "reconnected": ("reconnected", "已重新连接"),
+    "lost": ("connection lost, retrying", "连接断开，正在重连"),
+    # the attached app (tui/driver/remote.py)
+    "unsent": ("connection lost, retrying: try again when it reconnects", "连接断开，正在重连：请在重新连上后再试"),
+    "refused here": ("refused: {reason}", "被拒绝：{reason}"),
+    "address refused": ("{address} refused: {reason}", "{address} 拒绝了：{reason}"),
+    "run ended": ("the run ended", "运行已结束"),
     # the server (learn-tui run ... --serve PORT)
     "cannot serve": (
         "cannot serve on {where}: {why}; try another port",

@@ -13,12 +13,11 @@ from core.driver.api import DriverApi, Record, what
 from core.driver.frames import Frame, Needs
 from core.driver.records import ActionDone, Answer, Failure, LessonReady, Notice
 from core.errors import LearnTuiError
-from core.remote.client import LOST, Client, GaveUp
+from core.remote.client import Client, GaveUp, Lost
 from core.remote.lesson_check import load_lesson, shown
 from core.remote.messages import Bye, Refused, Welcome
+from core.remote.words import say
 from tui.driver.messages import DriverRecord, RequestDone
-
-UNSENT = f"{LOST}: try again when it reconnects"
 
 if TYPE_CHECKING:
     from textual.message_pump import MessagePump
@@ -97,19 +96,19 @@ class RemoteDriver(DriverApi):
         """A request to the run; one made while the connection is lost is answered here, not dropped silently."""
         if reply_to is None:
             if not self.client.send(name, args):
-                self._post(Notice(UNSENT, "warning"))
+                self._post(Notice(say("unsent"), "warning"))
             return
         ident, asked = next(self._ids), what(name, args)  # (named in the answer as the driver names it)
         self._waiting[ident] = (reply_to, asked)  # (before sending: the answer may come back at once)
         if not self.client.send(name, args, ident):
             self._waiting.pop(ident, None)
-            reply_to.post_message(RequestDone(asked, UNSENT))
+            reply_to.post_message(RequestDone(asked, say("unsent")))
 
     def _answer_waiting(self) -> None:
         """The connection is lost: requests sent before it will get no answer."""
         waiting, self._waiting = self._waiting, {}
         for dialog, asked in waiting.values():
-            dialog.post_message(RequestDone(asked, UNSENT))
+            dialog.post_message(RequestDone(asked, say("unsent")))
 
     # -- records from the server (the client's thread) ---------------------------------------------------
     def _receive(self, record: Any) -> None:
@@ -121,15 +120,15 @@ class RemoteDriver(DriverApi):
                 waiting[0].post_message(RequestDone(record.what, record.error))
         elif isinstance(record, Refused):
             reason = shown(record.reason)
-            self._post(Notice(f"refused: {reason}", "error"))
-            self._post(Frame(Status.FAILED, message=f"{self.client.address} refused: {reason}"))
+            self._post(Notice(say("refused here", reason=reason), "error"))
+            self._post(Frame(Status.FAILED, message=say("address refused", address=self.client.address, reason=reason)))
         elif isinstance(record, GaveUp):
             self._answer_waiting()
             self._post(Notice(record.reason, "error"))
             self._state = Status.FAILED
             self._show_last(Status.FAILED, record.reason)
         elif isinstance(record, Bye):
-            self._post(Notice(record.reason, title="the run ended"))
+            self._post(Notice(record.reason, title=say("run ended")))
         elif isinstance(record, Frame):
             self._state, self._last = record.state, record
             self._post(record)
@@ -137,10 +136,10 @@ class RemoteDriver(DriverApi):
             if record.path:
                 self._last_saved = record.path  # (the run's own path of it: its open takes that, or the name)
             self._post(record)
-            if record.text == LOST:
+            if isinstance(record, Lost):
                 self._answer_waiting()
                 if self._last is not None:  # keys wait
-                    self._show_last(Status.LOADING, f"{self.client.address}: {LOST}")
+                    self._show_last(Status.LOADING, f"{self.client.address}: {record.text}")
         elif isinstance(record, (ActionDone, Failure)):
             self._post(record)  # (a part of a record alone, a Progress or a Snapshot, says nothing to the view)
 

@@ -9,6 +9,7 @@ picker's at 80 columns) shows them whole, as it does the prose.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from textual import events
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 from textual.widgets._markdown import MarkdownFence
 
+from core.base.linebreak import is_wide
 from core.engine.catalog import localized_notes
 from tui.widgets.safe_panel import SafePanel
 
@@ -48,12 +50,39 @@ class NotesMarkdown(Markdown):
 
 CODE_SPAN = re.compile(r"(``.+?``|`[^`]+`)", re.DOTALL)
 OPERATOR_STAR = re.compile(r"(?<=[\w)\]])\*(?=[\w(\[])")  # 2*x, w*x, )*log: maths, never emphasis
-WIDE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK characters and punctuation
-CJK_LINE_BREAK = re.compile(f"(?<=[{WIDE}])\n(?=[{WIDE}])")  # Chinese puts no space where a line breaks
+BLOCK_START = re.compile(r"[-*+>#|=]|\d+[.)](\s|$)")  # a list item, a heading, a quote, a table row, an underline
 
 
 def _prose(text: str) -> str:
-    return CJK_LINE_BREAK.sub("", OPERATOR_STAR.sub(r"\*", text))
+    return OPERATOR_STAR.sub(r"\*", text)
+
+
+def _wide_mark(char: str) -> bool:
+    """Chinese punctuation (、，。：（）「」…): no space beside it, whatever follows."""
+    return is_wide(char) and unicodedata.category(char).startswith("P")
+
+
+def _joins(previous: str, line: str) -> bool:
+    """Whether a soft line break between these lines is Chinese's, with no space: between two Chinese characters,
+    or beside Chinese punctuation (``、`` then ``LBFGS``). Between Chinese and a Latin word (``每个`` then ``epoch``)
+    it stays a space, as Markdown shows any other soft break; so does a hard break (trailing spaces or a
+    backslash), one that ends a heading or a table row, or one that starts a block."""
+    if not previous or not line or previous[-1].isspace() or line[0].isspace() or previous.endswith("\\"):
+        return False
+    if previous.lstrip().startswith(("#", "|")) or BLOCK_START.match(line):
+        return False
+    before, after = previous[-1], line[0]
+    return (is_wide(before) and is_wide(after)) or _wide_mark(before) or _wide_mark(after)
+
+
+def _joined(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if out and _joins(out[-1], line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _is_code_line(line: str, previous: str, in_block: bool) -> bool:
@@ -70,7 +99,7 @@ def protect_operators(markdown: str) -> str:
     previous = ""
 
     def flush() -> None:
-        parts = CODE_SPAN.split("\n".join(prose))
+        parts = CODE_SPAN.split("\n".join(_joined(prose)))
         out.extend(
             "".join(part if i % 2 else _prose(part) for i, part in enumerate(parts)).split("\n") if prose else []
         )
