@@ -1,4 +1,5 @@
-"""The picker's list: the course's lectures, each lesson's row, the filter, the exercise marks.
+"""The picker's list: the course's lectures, each lesson's row, the filter, the exercise marks, the rows in order
+and the list's own keys (for the help).
 
 ``lesson_infos`` reads the built-in lessons once a run (``core.engine.catalog``: ``ast``, nothing imported), so the
 list paints at once while torch loads in the background.
@@ -11,6 +12,7 @@ import functools
 from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from core.base.i18n import pick
 from core.engine import catalog
@@ -84,6 +86,62 @@ def exercise_marks() -> dict[str, Text]:
             Text(f"✓{level}", "green") if level in levels else Text(f"·{level}", "dim") for level in make.LEVELS
         )
     return marks
+
+
+def list_options(infos: list, shown: list, typed: str, problems: list[str], marks: dict[str, Text]) -> list[Option]:
+    """The list's rows: a heading per lecture, then its lessons (``shown``: those the filter ``typed`` lets through
+    of ``infos``), the lesson files that could not be read, and a line when nothing is listed."""
+    options, lecture = [], object()
+    for info in shown:
+        if info.lecture != lecture:
+            lecture = info.lecture
+            options.append(Option(Text(lecture_heading(lecture), style="bold"), disabled=True))
+        options.append(Option(lesson_row(info, marks.get(info.id)), id=info.id))
+    for problem in problems:
+        options.append(
+            Option(Text(pick(f"  could not read {problem}", f"  无法读取 {problem}"), style="red"), disabled=True)
+        )
+    if infos and not shown:
+        options.append(
+            Option(
+                Text(
+                    pick(
+                        f"no lesson matches {typed!r} (escape clears)",
+                        f"没有与 {typed!r} 匹配的课程（escape 清空）",
+                    ),
+                    style="italic",
+                ),
+                disabled=True,
+            )
+        )
+    if not infos:
+        options.append(
+            Option(pick("no lessons found in core/lessons", "在 core/lessons 中没有找到课程"), disabled=True)
+        )
+    return options
+
+
+def list_keys() -> list[tuple[str, str]]:
+    """The list's own keys (help only: they have no binding on this screen), and typing to filter."""
+    return [
+        (
+            "↑ ↓",
+            pick(
+                "move through the lessons (the highlighted one's notes show on the right)",
+                "在课程列表中移动（右边显示选中课程的笔记）",
+            ),
+        ),
+        ("pgup pgdn", pick("move a page up or down the list", "在列表中上下翻页")),
+        (
+            "a-z 0-9",
+            pick(
+                "type part of a lesson's id or title to narrow the list (f and q act while "
+                "nothing is typed); backspace deletes, escape clears",
+                "输入课程 id 或标题的一部分来筛选列表（尚未输入时 f 和 q 仍是快捷键）；"
+                "backspace 删除一个字符，escape 清空",
+            ),
+        ),
+    ]
 
 
 def first_lesson(option_list: OptionList) -> int | None:

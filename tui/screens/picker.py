@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -26,7 +25,7 @@ from core.base.i18n import pick
 from core.engine import catalog
 from core.errors import UsageError
 from tui.keys import FOCUS_KEYS, Key, translated
-from tui.screens.lesson_list import exercise_marks, first_lesson, lecture_heading, lesson_infos, lesson_row, matches
+from tui.screens.lesson_list import exercise_marks, first_lesson, lesson_infos, list_keys, list_options, matches
 
 if TYPE_CHECKING:
     from textual import getters
@@ -36,29 +35,6 @@ if TYPE_CHECKING:
     from core.lesson import Lesson
     from tui.app import LearnApp
     from tui.widgets.notes_panel import NotesPanel
-
-
-def list_keys() -> list[tuple[str, str]]:
-    """The list's own keys (help only: they have no binding on this screen), and typing to filter."""
-    return [
-        (
-            "↑ ↓",
-            pick(
-                "move through the lessons (the highlighted one's notes show on the right)",
-                "在课程列表中移动（右边显示选中课程的笔记）",
-            ),
-        ),
-        ("pgup pgdn", pick("move a page up or down the list", "在列表中上下翻页")),
-        (
-            "a-z 0-9",
-            pick(
-                "type part of a lesson's id or title to narrow the list (f and q act while "
-                "nothing is typed); backspace deletes, escape clears",
-                "输入课程 id 或标题的一部分来筛选列表（尚未输入时 f 和 q 仍是快捷键）；"
-                "backspace 删除一个字符，escape 清空",
-            ),
-        ),
-    ]
 
 
 PICKER_KEYS = (
@@ -121,36 +97,8 @@ class PickerScreen(Screen):
         """The lessons the filter lets through, in course order."""
         return [info for info in self.infos if matches(self.english.get(info.id, info), self.typed)]
 
-    def _options(self) -> list:
-        options, lecture = [], object()
-        shown = self.shown_infos()
-        for info in shown:
-            if info.lecture != lecture:
-                lecture = info.lecture
-                options.append(Option(Text(lecture_heading(lecture), style="bold"), disabled=True))
-            options.append(Option(lesson_row(info, self.marks.get(info.id)), id=info.id))
-        for problem in self.problems:
-            options.append(
-                Option(Text(pick(f"  could not read {problem}", f"  无法读取 {problem}"), style="red"), disabled=True)
-            )
-        if self.infos and not shown:
-            options.append(
-                Option(
-                    Text(
-                        pick(
-                            f"no lesson matches {self.typed!r} (escape clears)",
-                            f"没有与 {self.typed!r} 匹配的课程（escape 清空）",
-                        ),
-                        style="italic",
-                    ),
-                    disabled=True,
-                )
-            )
-        if not self.infos:
-            options.append(
-                Option(pick("no lessons found in core/lessons", "在 core/lessons 中没有找到课程"), disabled=True)
-            )
-        return options
+    def _options(self) -> list[Option]:
+        return list_options(self.infos, self.shown_infos(), self.typed, self.problems, self.marks)
 
     def on_key(self, event: events.Key) -> None:
         """Typing filters; f, q and ? keep their keys while nothing is typed."""
