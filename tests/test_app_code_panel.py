@@ -115,3 +115,24 @@ async def test_a_new_line_repaints_only_the_lines_whose_highlight_changed():
         assert rows == [3, 4, 5], rows
         code.show_line(6, 4)  # nothing changed: nothing repainted
         assert len(repainted) == 3
+
+
+@async_test
+async def test_where_the_panel_ends_up_depends_on_the_last_line_not_on_the_frames_drawn_before_it():
+    """Stepping draws at most 20 frames a second, so a busy machine skips some of a step's lines: the panel
+    must end where a quiet one ends (the snapshot tests depend on it)."""
+    source = source_of("linear-regression")
+    head, last, first = first_loop(source)
+    lines = [number for number in range(first, last + 1) if source.splitlines()[number - 1].strip().startswith("yield")]
+    ends = set()
+    for shown in (lines, lines[-1:], [lines[0], lines[-1]], lines[::2] + lines[-1:]):
+        async with OnePanel().run_test(size=(60, 24)) as pilot:
+            code = pilot.app.query_one(CodePanel)
+            code.set_source("linear_regression.py", source)
+            await pilot.pause()  # (the lesson opens on its loop)
+            for number in shown:
+                code.show_line(number)
+            await pilot.pause()
+            assert visible(code, lines[-1])
+            ends.add(code.scroll_offset.y)
+    assert len(ends) == 1, ends

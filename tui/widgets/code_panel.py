@@ -77,13 +77,16 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if self.current != 0 or self._home is None or height <= 0:
             return
+        self.scroll_to(y=self._home_top(height), animate=False, immediate=True)
+        self._home = int(self.scroll_offset.y)
+
+    def _home_top(self, height: int) -> int:
         loops = self._loops
         top = max(loops.main_loop[0] - 2, 0) if loops.main_loop else 0
         target = loops.first_yield - 1
         if target >= 0 and not top <= target < top + height - min(3, height // 4):
             top = max(target - height // 3, 0)
-        self.scroll_to(y=top, animate=False, immediate=True)
-        self._home = int(self.scroll_offset.y)
+        return top
 
     def show_line(self, line: int, prev_line: int = 0, *, title: str = "") -> None:
         """Highlight ``line`` (0: none) and dimly the lines that ran since the yield on ``prev_line``. Cheap
@@ -95,7 +98,8 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
             return
         changed = (self.ran ^ ran) | {self.current, line}
         self.current, self.ran = line, ran
-        self._home = None
+        if self._home != -1:  # (-1: the loop is not placed yet, the panel had no height: _keep_visible places it)
+            self._home = None
         top = self.scroll_offset.y
         if line > 0:
             self._keep_visible(line - 1)
@@ -120,9 +124,17 @@ class CodePanel(SafePanel, ScrollView, can_focus=True):
         top, height = int(self.scroll_offset.y), self.scrollable_content_region.height
         if height <= 0:
             return
+        if self._home == -1:  # a line ran before the loop was placed: place it first, so where the panel ends
+            top = self._home_top(height)  # up depends on the lines shown, not on when its height was known
+            self.scroll_to(y=top, animate=False, immediate=True)
+            self._home = None
         margin = min(3, height // 4)
-        if index < top + margin or index >= top + height - margin:
-            self.scroll_to(y=max(0, index - height // 3), animate=False, immediate=True)
+        # As little as keeps ``margin`` lines around it (an editor's scrolloff): where the panel ends up after a
+        # step then depends on its last line, not on which of the lines before it the frame rate let through.
+        if index < top + margin:
+            self.scroll_to(y=max(0, index - margin), animate=False, immediate=True)
+        elif index >= top + height - margin:
+            self.scroll_to(y=index - height + margin + 1, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
