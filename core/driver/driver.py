@@ -18,13 +18,12 @@ passes ``reply_to`` gets an ``Answer`` carrying it back (the app's dialogs; a re
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from types import FrameType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from core.base.events import Progress
 from core.base.i18n import pick
@@ -34,6 +33,7 @@ from core.driver import api
 from core.driver.api import DriverApi, Sink
 from core.driver.frames import Frame, FrameBuilder, Needs
 from core.driver.records import ActionDone, Answer, Failure, LessonReady, LineStop, Notice
+from core.driver.request_queue import Queued, RequestQueue
 from core.engine.catalog import load
 from core.engine.line_step import LineTrace, where
 from core.errors import LearnTuiError
@@ -48,42 +48,6 @@ if TYPE_CHECKING:
 class StopLineStepping(BaseException):
     """Raised in the lesson's frame when the driver stops while a line step waits: it unwinds the pull (a
     BaseException, so neither the trainer nor a lesson's ``except Exception`` takes it for the lesson's error)."""
-
-
-class Queued(NamedTuple):
-    what: str  # for the learner: "lr", an option's name, an action's description
-    apply: Callable[[RunControl], Notice | ActionDone | None]
-    reply_to: Any  # whoever waits for the answer (an Answer comes back), or None: errors become notices
-
-
-class RequestQueue:
-    """Requests from other threads, taken in order by the training thread; ``stop`` ends that thread."""
-
-    def __init__(self) -> None:
-        self.items: deque[Queued] = deque()
-        self.stopped = False
-        self._cond = threading.Condition()
-
-    def put(self, request: Queued) -> None:
-        with self._cond:
-            self.items.append(request)
-            self._cond.notify()
-
-    def stop(self) -> None:
-        with self._cond:
-            self.stopped = True
-            self._cond.notify()
-
-    def wait(self, moving: bool, timeout: float | None = None) -> bool:
-        """Sleep until there is a request (or, when ``moving``, not at all; or ``timeout``); False once stopped."""
-        with self._cond:
-            if not self.items and not moving and not self.stopped:
-                self._cond.wait(timeout)
-            return not self.stopped
-
-    def pop(self) -> Queued | None:
-        with self._cond:
-            return self.items.popleft() if self.items and not self.stopped else None
 
 
 class Driver(DriverApi):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.base.i18n import pick
-from core.engine.snapshot import first_non_finite
+from core.engine.arrays import first_non_finite
 
 PARAM_CHECK_SECONDS = 1.0
 

@@ -25,7 +25,7 @@ from typing import Any
 from core import distributed
 from core.base.events import Progress
 from core.base.i18n import pick
-from core.engine.snapshot import first_non_finite, named_arrays
+from core.engine.arrays import first_non_finite, named_arrays
 from core.engine.until import RECORD, Condition
 from core.errors import UsageError
 from core.phases import BACKWARD, EVAL

@@ -19,7 +19,7 @@ from typing import Any
 
 from core.base.i18n import pick
 from core.base.view_data import GraphData, GraphNode, TensorSummary
-from core.engine.snapshot import named_arrays
+from core.engine.arrays import named_arrays
 
 SHOWN_VALUES = 6  # values of a leaf (and of its gradient) listed; larger tensors get their norm and mean
 MAX_NODES = 5000  # a graph larger than this is cut (said in the data)

@@ -23,7 +23,7 @@ import numpy as np
 
 from core.base.i18n import pick
 from core.base.view_data import LandscapeData
-from core.engine.snapshot import named_arrays, to_numpy
+from core.engine.arrays import named_arrays, to_numpy
 from core.pictures.model import loop_value
 
 PATH_POINTS = 500  # the positions kept: the first and the most recent

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from core.base.view_data import BoundaryData, FitData, Matrix, SigmoidData, WeightsData
-from core.engine.snapshot import named_arrays
+from core.engine.arrays import named_arrays
 
 FAINT_LINES = 5  # earlier lines (or curves) kept, drawn faint
 GRID = (72, 40)  # boundary heat map: points across, points up
