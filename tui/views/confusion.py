@@ -86,7 +86,7 @@ def render_confusion(matrix: ConfusionData | ViewError, width: int | None = None
     mix_up = pick("{} taken for {} ({}x)", "{} 被当成 {}（{} 次）")
     each = [mix_up.format(t, p, count) for count, t, p in shown]
     most = pick("most confused:", "最常混淆：")
-    confused = most + " " + ", ".join(each) if shown else ""
+    confused = most + pick(" ", "") + pick(", ", "，").join(each) if shown else ""
     out = Text()
     if headers == 2:
         out.append(" " * label + pick("predicted →\n", "预测 →\n"), "bold")
