@@ -31,3 +31,15 @@ def test_compare_and_sample_still_parse_their_own_arguments():
 
     assert cli.parse(["compare", "linear-regression", "--lr", "0.1,1"]).args.lr == "0.1,1"
     assert cli.parse(["sample", "a.pt", "--tokens", "3"]).args.tokens == "3"
+
+
+def test_a_command_line_without_a_sub_command_builds_none_of_their_arguments():
+    """The app's start-up parses ``learn-tui`` alone: the sub-commands are named (for --help and a typo's
+    "invalid choice"), but their arguments are built only for the one the command line names."""
+    from core.front import cli
+
+    bare = cli.parse([]).parser
+    assert set(bare.commands) >= {"run", "compare", "attach"}
+    assert all(len(sub._actions) <= 1 for sub in bare.commands.values())  # (at most its own -h)
+    assert "--lr" in cli.parse(["run", "linear-regression"]).parser.commands["run"]._option_string_actions
+    assert cli.parse(["attach", "8765"]).args.address == "8765"

@@ -42,8 +42,13 @@ from core.front.words import in_cli_words
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
-    """The whole command line; given ``argv``, ``compare`` and ``sample`` get their arguments only when named
-    in it (their modules cost ~10 ms to import, on the app's start-up path)."""
+    """The whole command line; given ``argv``, a sub-command gets its own arguments only when ``argv`` names it
+    (the app's start-up parses a command line without one: ~4 ms of arguments it would not use)."""
+    named = None if argv is None else set(argv)
+
+    def wanted(name: str) -> bool:
+        return named is None or name in named
+
     parser = Parser(
         prog="learn-tui", allow_abbrev=False, description="Learn PyTorch by watching real training loops run."
     )
@@ -57,7 +62,6 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     )
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
     listing = commands.add_parser("list", help="list the lessons")
-    listing.add_argument("--json", action="store_true", help="one JSON object per lesson")
     run = commands.add_parser(
         "run",
         help="train a lesson (in the app, or --headless)",
@@ -65,6 +69,41 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         add_help=False,
         usage="learn-tui run LESSON [options] [lesson options]",
     )
+    attach = add_attach_parser(commands, arguments=wanted("attach"))
+    compare = commands.add_parser(
+        "compare",
+        help="train variants of a lesson (--optimizer SGD,Adam) and chart them",
+        allow_abbrev=False,
+        add_help=False,
+        usage="learn-tui compare LESSON [options] [lesson options, each a comma list]",
+    )
+    sample = commands.add_parser("sample", help="generate text from a char-gpt checkpoint")
+    exercise = commands.add_parser("exercise", help="write a lesson's loop with lines to fill in (learn-tui check it)")
+    check = commands.add_parser("check", help="compare your exercise file with its lesson, phase by phase")
+    parser.commands = {
+        "list": listing,
+        "run": run,
+        "compare": compare,
+        "sample": sample,
+        "exercise": exercise,
+        "check": check,
+        "attach": attach,
+    }
+    adding = {
+        "list": lambda: listing.add_argument("--json", action="store_true", help="one JSON object per lesson"),
+        "run": lambda: add_run_arguments(run),
+        "compare": lambda: add_compare_arguments(compare),
+        "sample": lambda: add_sample_arguments(sample),
+        "exercise": lambda: add_exercise_arguments(exercise),
+        "check": lambda: add_check_arguments(check),
+    }
+    for name, add in adding.items():
+        if wanted(name):
+            add()
+    return parser
+
+
+def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("lesson", nargs="?", help="a lesson id (see learn-tui list) or a path to a lesson .py file")
     run.add_argument("-h", "--help", action="store_true", help="show this help and the lesson's own options")
     budget = run.add_mutually_exclusive_group()
@@ -96,31 +135,6 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
         "(e.g. optimizer=SGD,Adam,LBFGS or lr=0.01,0.1; at most 9)",
     )
     add_serve_argument(run)
-    attach = add_attach_parser(commands)
-    compare = commands.add_parser(
-        "compare",
-        help="train variants of a lesson (--optimizer SGD,Adam) and chart them",
-        allow_abbrev=False,
-        add_help=False,
-        usage="learn-tui compare LESSON [options] [lesson options, each a comma list]",
-    )
-    sample = commands.add_parser("sample", help="generate text from a char-gpt checkpoint")
-    add_compare_arguments(compare)
-    add_sample_arguments(sample)
-    exercise = commands.add_parser("exercise", help="write a lesson's loop with lines to fill in (learn-tui check it)")
-    check = commands.add_parser("check", help="compare your exercise file with its lesson, phase by phase")
-    add_exercise_arguments(exercise)
-    add_check_arguments(check)
-    parser.commands = {
-        "list": listing,
-        "run": run,
-        "compare": compare,
-        "sample": sample,
-        "exercise": exercise,
-        "check": check,
-        "attach": attach,
-    }
-    return parser
 
 
 @dataclass

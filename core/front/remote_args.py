@@ -21,8 +21,11 @@ def add_serve_argument(run: argparse.ArgumentParser) -> None:
     )
 
 
-def add_attach_parser(commands: Any) -> Any:
+def add_attach_parser(commands: Any, arguments: bool = True) -> Any:
+    """``learn-tui attach``; ``arguments=False``: its name and help only (a command line that does not name it)."""
     attach = commands.add_parser("attach", help="watch and steer a run started with run --headless --serve")
+    if not arguments:
+        return attach
     attach.add_argument("address", metavar="[HOST:]PORT", help="where the run serves (it printed it at start)")
     token = attach.add_mutually_exclusive_group()
     token.add_argument(
