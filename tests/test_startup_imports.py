@@ -15,6 +15,7 @@ import tui.app, tui.screens.picker
 late = {"core.front.compare", "core.front.sample", "markdown_it", "textual.widgets._markdown"}
 late |= {"core.lesson", "core.base.view_data", "core.engine.until"}
 late |= {"hashlib", "core.base.events", "core.front.report"}  # (OpenSSL's ~3 ms; the run's events)
+late |= {"json", "core.exercises.make", "core.exercises.progress"}  # (the exercise marks: after the first frame)
 late |= {name for name in sys.modules if name.startswith("core.lessons.")}
 print(sorted(late & set(sys.modules)))
 """

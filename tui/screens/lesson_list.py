@@ -16,7 +16,6 @@ from textual.widgets.option_list import Option
 
 from core.base.i18n import pick
 from core.engine import catalog
-from core.exercises import make, progress
 
 # The course 《PyTorch深度学习实践》 (Liu Er), by lecture.
 LECTURES = {
@@ -76,6 +75,8 @@ def lesson_row(info, marks: Text | None = None) -> Padding:
 def exercise_marks() -> dict[str, Text]:
     """Lesson id -> ``✓1 ✓2 ·3``: the exercise levels passed (``learn-tui check``'s small JSON record); only
     lessons with a level passed (``learn-tui exercise --list`` lists them all)."""
+    from core.exercises import make, progress  # (with json: ~4 ms, read after the picker's first frame)
+
     record = progress.passed()
     marks = {}
     for lesson in make.exercise_lessons():

@@ -66,7 +66,7 @@ class PickerScreen(Screen):
         self.infos = [catalog.localized(info) for info in infos]
         self._by_id = {info.id: info for info in self.infos}
         self.typed = ""  # the filter
-        self.marks = exercise_marks()  # the exercise levels passed, beside each lesson
+        self.marks: dict = {}  # the exercise levels passed, beside each lesson: read after the first frame
         self.preview: NotesPanel | None = None  # the highlighted lesson's notes, mounted after the first frame
 
     @property
@@ -164,13 +164,27 @@ class PickerScreen(Screen):
         self.refresh_bindings()  # (a footer mounted late fills its keys at the next bindings change)
 
     def on_screen_resume(self) -> None:
+        self.call_after_refresh(self.show_marks)  # (a level passed in the lesson just left; after the first frame)
         if self.query_one(OptionList).highlighted is None or self.preview is None:
             self.call_after_refresh(self._highlight_first)
+
+    def show_marks(self) -> None:
+        """The exercise levels passed, beside each lesson (read again: a level may have passed since)."""
+        marks = exercise_marks()
+        if marks == self.marks:
+            return
+        self.marks = marks
+        option_list = self.query_one(OptionList)
+        highlighted = option_list.highlighted
+        option_list.clear_options()
+        option_list.add_options(self._options())
+        option_list.highlighted = highlighted
 
     async def _highlight_first(self) -> None:
         option_list = self.query_one(OptionList)
         if self.app.screen is not self:  # under a lesson opened from the command line: preview later
             return
+        self.show_marks()
         await self._mount_preview()
         if self.infos and option_list.highlighted is None:
             option_list.highlighted = first_lesson(option_list)
