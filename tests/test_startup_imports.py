@@ -44,3 +44,31 @@ def test_a_command_line_without_a_sub_command_builds_none_of_their_arguments():
     assert all(len(sub._actions) <= 1 for sub in bare.commands.values())  # (at most its own -h)
     assert "--lr" in cli.parse(["run", "linear-regression"]).parser.commands["run"]._option_string_actions
     assert cli.parse(["attach", "8765"]).args.address == "8765"
+
+
+def test_the_picker_reads_each_lesson_as_python_does(tmp_path):
+    """The catalog cuts a lesson's docstring and its LESSON statement out of the file (the picker's first frame
+    reads every lesson): what it reads is what Python's own parse of the whole file gives (the oracle), for each
+    built-in lesson and for docstrings with escapes, a raw prefix or none."""
+    import ast
+    from pathlib import Path
+
+    from core.engine import catalog
+
+    def oracle(path: Path) -> tuple[str, str]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        call = next(node.value for node in tree.body if isinstance(node, ast.Assign) and node.targets[0].id == "LESSON")
+        title = next(ast.literal_eval(k.value) for k in call.keywords if k.arg == "title")
+        return ast.get_docstring(tree) or "", title
+
+    lesson = 'LESSON = Lesson(\n    id="x",\n    title="T",\n    lecture=None,\n)\n'
+    written = []
+    for index, head in enumerate(
+        ['"""A \\\\n escape\n    indented."""\n', 'r"""Raw \\\\d."""\n', "# none\n", '"""One."""\n']
+    ):
+        path = tmp_path / f"lesson_{index}.py"
+        path.write_text(head + "from core.lesson import Lesson\n\n" + lesson, encoding="utf-8")
+        written.append(path)
+    for path in [*sorted(catalog.LESSONS_DIR.glob("[!_]*.py")), *written]:
+        info = catalog.read_info(path)
+        assert (info.notes, info.title) == oracle(path), path.name

@@ -48,7 +48,9 @@ def _literal(call: ast.Call, name: str) -> object:
 def read_info(path: Path) -> LessonInfo:
     """A lesson file's metadata, read from its source without running it."""
     source = path.read_text(encoding="utf-8")
-    tree = _parse_head(source, str(path))
+    tree, notes = _parse_head(source, str(path))
+    if isinstance(tree, dict):  # (read from the statement's lines: see _quick_head)
+        return _info(path, tree["id"], tree["title"], tree["lecture"], notes)
     for node in tree.body:
         if (
             isinstance(node, ast.Assign)
@@ -56,32 +58,61 @@ def read_info(path: Path) -> LessonInfo:
             and isinstance(node.value, ast.Call)
         ):
             call = node.value
-            lecture = _literal(call, "lecture")
-            if lecture is not None and type(lecture) is not int:
-                raise ValueError(f"{path}: LESSON's lecture must be a whole number or None, not {lecture!r}")
-            return LessonInfo(
-                str(_literal(call, "id")),
-                str(_literal(call, "title")),
-                lecture,
-                ast.get_docstring(tree) or "",
-                str(path),
-            )
+            return _info(path, _literal(call, "id"), _literal(call, "title"), _literal(call, "lecture"), notes)
     raise ValueError(f"{path} defines no LESSON = Lesson(...)")
 
 
-def _parse_head(source: str, filename: str) -> ast.Module:
-    """Only the docstring and the ``LESSON = Lesson(...)`` statement, when they can be cut out cleanly (parsing
-    every lesson whole was the picker's costliest start-up step); otherwise the whole file."""
+def _info(path: Path, lesson_id: object, title: object, lecture: object, notes: str) -> LessonInfo:
+    if lecture is not None and type(lecture) is not int:
+        raise ValueError(f"{path}: LESSON's lecture must be a whole number or None, not {lecture!r}")
+    return LessonInfo(str(lesson_id), str(title), lecture, notes, str(path))
+
+
+HEAD_KEYWORD = re.compile(r"^    (id|title|lecture)=(.+),$", re.MULTILINE)  # one a line, four spaces in
+
+
+def _quick_head(statement: str) -> dict[str, object] | None:
+    """``id``, ``title`` and ``lecture`` of ``LESSON = Lesson(...)`` when each is a plain literal on a line of its
+    own (as a formatted lesson file has them: parsing the statement took ~2 ms of the first frame's 14
+    lessons); None where they are not, and the statement is parsed."""
+    found: dict[str, object] = {}
+    for match in HEAD_KEYWORD.finditer(statement):
+        name, text = match.groups()
+        if name in found:
+            return None
+        if text == "None" or text.isdigit():
+            found[name] = None if text == "None" else int(text)
+        elif len(text) >= 2 and text[0] == text[-1] in "'\"" and not any(c in text[1:-1] for c in "'\"\\"):
+            found[name] = text[1:-1]
+        else:
+            return None
+    return found if len(found) == 3 else None
+
+
+def _parse_head(source: str, filename: str) -> tuple[ast.Module | dict[str, object], str]:
+    """The ``LESSON = Lesson(...)`` statement and the module's docstring, each cut out alone when that can be
+    done cleanly (parsing every lesson whole was the picker's costliest start-up step, and parsing its long
+    docstring too ~2 ms of the first frame's 14 lessons); otherwise the whole file."""
     doc_end = source.find('"""', 3) + 3 if source.startswith('"""') else 0
     start = source.find("\nLESSON = Lesson(", doc_end)
     following = re.compile(r"^[^\s)\]}#]", re.MULTILINE).search(source, source.find("\n", start + 1) + 1)
     end = following.start() if following else len(source)
     if doc_end > 3 and start >= 0 and not source[start:end].rstrip().endswith("\\"):
         try:
-            return ast.parse(source[:doc_end] + source[start:end], filename=filename)
+            statement = source[start:end]
+            head = _quick_head(statement) or ast.parse(statement, filename=filename)
+            return head, _docstring(source[:doc_end], filename)
         except SyntaxError:
             pass
-    return ast.parse(source, filename=filename)
+    tree = ast.parse(source, filename=filename)
+    return tree, ast.get_docstring(tree) or ""
+
+
+def _docstring(literal: str, filename: str) -> str:
+    """A module docstring's text, as ``ast.get_docstring`` gives it: a literal without a backslash is its text."""
+    if "\\" not in literal:
+        return inspect.cleandoc(literal[3:-3])
+    return ast.get_docstring(ast.parse(literal, filename=filename)) or ""
 
 
 def localized(info: LessonInfo) -> LessonInfo:
