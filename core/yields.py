@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from core.base.i18n import pick
+from core.base.i18n import Texts
 from core.errors import LessonCrashed
 from core.phases import Phase
 
@@ -83,10 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {  # what a bad yield says, in English and i
 BIG_INT = 2**63  # larger whole numbers are shown as floats (JSON and str() choke on huge ones)
 
 
-def say(key: str, **values: object) -> str:
-    """``TEXTS[key]`` in the chosen language (picked when the message is made), filled in with ``values``."""
-    english, chinese = TEXTS[key]
-    return pick(english, chinese).format(**values)
+say = Texts(TEXTS).say  # TEXTS[key] in the chosen language, filled in
 
 
 class BadYield(Exception):

@@ -65,6 +65,18 @@ def pick(english: str, chinese: str) -> str:
     return chinese if is_chinese() else english
 
 
+class Texts:
+    """Messages in both languages by key, each ``(english, chinese)``: ``Texts(table).say(key, **values)`` is
+    the chosen language's (picked when the message is made), filled in with ``values``."""
+
+    def __init__(self, table: Mapping[str, tuple[str, str]]) -> None:
+        self.table = table
+
+    def say(self, key: str, /, **values: object) -> str:
+        english, chinese = self.table[key]
+        return pick(english, chinese).format(**values)
+
+
 @dataclass(frozen=True)
 class Translation:
     title: str

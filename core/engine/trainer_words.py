@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from core.base.i18n import pick
+from core.base.i18n import Texts
 
 TEXTS: dict[str, tuple[str, str]] = {
     "budget": ("a run's budget is steps or epochs, not both", "一次运行的预算是 steps 或 epochs，不能两个都给"),
@@ -46,7 +46,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def say(key: str, **values: object) -> str:
-    """``TEXTS[key]`` in the chosen language, filled in with ``values``."""
-    english, chinese = TEXTS[key]
-    return pick(english, chinese).format(**values)
+say = Texts(TEXTS).say  # TEXTS[key] in the chosen language, filled in

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from core.base.i18n import pick
+from core.base.i18n import Texts
 
 HELP = 'e.g. loss < 0.1, accuracy >= 0.9 and step > 100, grad_norm("fc.weight") > 10, nan'  # README: the rest
 HELP_ZH = '例如 loss < 0.1、`accuracy >= 0.9 and step > 100`、grad_norm("fc.weight") > 10、nan'
@@ -58,7 +58,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def say(key: str, **values: object) -> str:
-    """``TEXTS[key]`` in the chosen language, filled in with ``values``."""
-    english, chinese = TEXTS[key]
-    return pick(english, chinese).format(**values)
+say = Texts(TEXTS).say  # TEXTS[key] in the chosen language, filled in

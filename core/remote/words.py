@@ -3,7 +3,7 @@ chosen language's text when the message is made (``core.base.i18n.pick``) and fi
 
 from __future__ import annotations
 
-from core.base.i18n import pick
+from core.base.i18n import Texts
 
 TEXTS: dict[str, tuple[str, str]] = {
     # the client (learn-tui attach)
@@ -67,7 +67,4 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def say(key: str, **values: object) -> str:
-    """``TEXTS[key]`` in the chosen language, filled in with ``values``."""
-    english, chinese = TEXTS[key]
-    return pick(english, chinese).format(**values)
+say = Texts(TEXTS).say  # TEXTS[key] in the chosen language, filled in
