@@ -131,8 +131,8 @@ async def test_an_unfilled_todo_says_what_is_missing(tmp_path):
         await wait_for(pilot, lambda: check_text(screen).startswith("✓"), what="the forward pass to match")
         await pilot.press("full_stop")  # the loss line is a TODO: the learner's loop breaks at `yield LOSS, loss`
         await wait_for(pilot, lambda: "TODO" in check_text(screen), what="the crash in the Check tab")
-        lines = path.read_text().splitlines()  # (the last one: the first is in the LBFGS branch, not run)
-        todo = max(n for n, text in enumerate(lines, 1) if text == "            # TODO: compute the loss: loss = ...")
+        lines = path.read_text().splitlines()  # (the first one: the second is in the LBFGS branch, not run)
+        todo = min(n for n, text in enumerate(lines, 1) if text == "            # TODO: compute the loss: loss = ...")
         assert check_text(screen).startswith(
             f"✗ `loss` is used before anything sets it: fill in the TODO at line {todo}"
         )

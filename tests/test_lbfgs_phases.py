@@ -24,7 +24,7 @@ def test_lbfgs_steps_through_forward_loss_update_epoch_on_its_own_branch():
     trainer = Trainer(catalog.load("linear-regression"), options={"optimizer": "LBFGS"}, epochs=2)
     events = [trainer.advance("phase")[-1] for _ in range(8)]
     assert [e.phase for e in events] == [FORWARD, LOSS, UPDATE, EPOCH] * 2
-    branch = range(line_holding('if run.options.optimizer == "LBFGS"'), line_holding("else:"))
+    branch = range(line_holding("else:  # LBFGS"), FIRST + len(SOURCE))
     lines = [e.line for e in events[:4]]
     assert all(line in branch for line in lines) and lines == sorted(lines)  # no line of the other branch lit
     assert "optimizer.step(closure)" in SOURCE[lines[2] - FIRST - 1]  # the code that ran just before UPDATE

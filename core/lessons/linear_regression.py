@@ -47,7 +47,19 @@ def train(run):
     run.state.model = model
 
     for epoch in run.epochs():
-        if run.options.optimizer == "LBFGS":
+        if run.options.optimizer != "LBFGS":  # the course's loop
+            y_pred = model(x_data)
+            yield FORWARD
+            loss = criterion(y_pred, y_data)
+            yield LOSS, loss
+            optimizer.zero_grad()
+            yield ZERO_GRAD
+            loss.backward()
+            yield BACKWARD
+            optimizer.step()
+            yield UPDATE
+            yield EPOCH
+        else:  # LBFGS re-evaluates the loss as often as it needs: it takes a closure that does
 
             def closure():
                 optimizer.zero_grad()
@@ -60,18 +72,6 @@ def train(run):
             loss = criterion(y_pred, y_data)  # the loss before this step (what optimizer.step returns)
             yield LOSS, loss
             optimizer.step(closure)  # zero_grad, forward, loss, backward: as often as LBFGS needs, then updates
-            yield UPDATE
-            yield EPOCH
-        else:
-            y_pred = model(x_data)
-            yield FORWARD
-            loss = criterion(y_pred, y_data)
-            yield LOSS, loss
-            optimizer.zero_grad()
-            yield ZERO_GRAD
-            loss.backward()
-            yield BACKWARD
-            optimizer.step()
             yield UPDATE
             yield EPOCH
 
