@@ -186,3 +186,28 @@ def test_vars_alone_runs_headless(capsys):
 def test_variables_are_frozen(value):
     with pytest.raises(dataclasses.FrozenInstanceError):
         value.text = "2"  # type: ignore[misc]
+
+
+def test_a_finished_runs_loop_variables_are_as_the_loop_left_them(capsys):
+    """The loop's frame is kept: after its last epoch, --vars and the pictures still read its variables."""
+    trainer = Trainer(catalog.load("gradient-descent"))
+    while trainer.ended is None:
+        trainer.advance("epoch")
+    assert trainer.status.name == "FINISHED" and trainer._gen.gi_frame is None  # the generator is done
+    found = {v.name: v for v in describe(trainer.loop_variables())}
+    assert found["epoch"].text == "100" and float(found["w"].text.strip("[]")) == pytest.approx(2.0, abs=1e-3)
+    code, out, _ = run_cli(capsys, "run", "gradient-descent", "--headless", "--vars")
+    assert code == 0 and "variables (after epoch, step 100):" in out and "none" not in out
+
+
+def test_a_finished_runs_pictures_show_what_the_loop_left_though_nobody_looked_while_it_ran():
+    """Run autograd to its end without taking a snapshot (its Graph and Landscape tabs never on screen),
+    then look: the graph of the last loss and the landscape with its data, not "no data yet"."""
+    trainer = Trainer(catalog.load("autograd"))
+    while trainer.ended is None:
+        trainer.advance("epoch")
+    views = trainer.snapshot().views
+    assert views["graph"]["root"] == "l" and [n["op"] for n in views["graph"]["nodes"]][-1] == "PowBackward0"
+    landscape = views["landscape"]
+    assert "message" not in landscape and landscape["loss"] and len(landscape["path"]) > 1
+    assert landscape["now"][0] == pytest.approx(2.0, abs=1e-3)  # where w ended

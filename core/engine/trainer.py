@@ -53,6 +53,7 @@ class Trainer(Stepping):
         if steps is None and epochs is None:
             self.max_steps, self.max_epochs = lesson.steps, lesson.epochs
         self._gen = None  # the lesson's train(run) generator
+        self._loop_frame = None  # its frame, kept: once the loop ends, its variables as it left them
         self.generators = rng.OwnGenerators() if settings.own_rng else None  # (None: the process's)
         self.reset()
 
@@ -112,6 +113,7 @@ class Trainer(Stepping):
         self.run = Run(self, dict(self.options), self.device)
         try:
             self._gen = yields.start(self.lesson.train, self.run)
+            self._loop_frame = self._gen.gi_frame
         except LearnTuiError:
             self._crash()
             raise
@@ -205,8 +207,10 @@ class Trainer(Stepping):
 
     def loop_variables(self) -> dict[str, Any]:
         """The local variables of the lesson's paused loop (read in this thread, at a yield point): what the
-        model's pictures read (its data, its latest loss), so the course's loop needs no extra lines for them."""
-        frame = self._gen.gi_frame if self._gen is not None else None
+        model's pictures read (its data, its latest loss), so the course's loop needs no extra lines for them.
+        Once the loop has ended (or crashed), its variables as it left them: a frame object kept alive keeps
+        its locals when its generator finishes, so a finished run's pictures and ``--vars`` still have them."""
+        frame = self._loop_frame
         return dict(frame.f_locals) if frame is not None else {}
 
     def call(self, action: str, argument: Any = None) -> Any:

@@ -277,7 +277,7 @@ def stop_variables(trainer: Trainer) -> str:
     """``--vars``: the loop's local variables where the run stopped, as a table under a heading."""
     found = variables.describe(trainer.loop_variables())
     if not found:
-        return pick("variables: none (the lesson's loop has ended)", "变量：无（这一课的循环已经结束）")
+        return pick("variables: none (the lesson's loop never started)", "变量：无（这一课的循环没有开始）")
     where = trainer.progress
     after = pick(f"after {where.phase}, ", f"{where.phase} 之后，") if where.phase is not None else ""
     heading = pick(f"variables ({after}step {where.step}):", f"变量（{after}第 {where.step} 步）：")

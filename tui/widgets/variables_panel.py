@@ -48,8 +48,8 @@ class VariablesPanel(SafePanel, Vertical):
     def compose(self) -> ComposeResult:
         yield Static(
             pick(
-                "no variables here: the lesson's loop has not started or has ended",
-                "这里没有变量：循环还没开始或已经结束",
+                "no variables yet: the lesson's loop has not started",
+                "还没有变量：这一课的循环还没开始",
             ),
             id="variables-none",
         )
