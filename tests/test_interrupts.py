@@ -142,6 +142,18 @@ def test_the_app_without_a_terminal_says_so_instead_of_hanging(argv):
         "learn-tui: error: the app needs a terminal (stdin and stdout are not one "
         "here); to train without it, add --headless: learn-tui run LESSON --headless"
     ]
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "--lang", "zh", *argv],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and result.stderr.splitlines() == [
+        "learn-tui: 错误: 应用需要终端（这里的 stdin 和 stdout 都不是终端）；不用终端训练请加 --headless："
+        "learn-tui run LESSON --headless"
+    ]
 
 
 def test_the_app_under_torchrun_says_to_add_headless_instead_of_opening_on_every_process():

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from core.base.i18n import pick
 from core.distributed import launched
 from core.errors import UsageError
 from core.front import cli
@@ -19,13 +20,21 @@ def require_terminal() -> None:
     torchrun every process would open its own app on the same terminal: say what to run instead."""
     if launched():
         raise UsageError(
-            "torchrun started this process: the app runs in one process only; add --headless to train on "
-            "several (rank 0 can --serve for learn-tui attach), or run learn-tui without torchrun"
+            pick(
+                "torchrun started this process: the app runs in one process only; add --headless to train on "
+                "several (rank 0 can --serve for learn-tui attach), or run learn-tui without torchrun",
+                "这个进程是 torchrun 启动的：应用只能在一个进程里运行；要多进程训练请加 --headless"
+                "（rank 0 可以加 --serve，供 learn-tui attach 连接），或者不用 torchrun 运行 learn-tui",
+            )
         )
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise UsageError(
-            "the app needs a terminal (stdin and stdout are not one here); "
-            "to train without it, add --headless: learn-tui run LESSON --headless"
+            pick(
+                "the app needs a terminal (stdin and stdout are not one here); "
+                "to train without it, add --headless: learn-tui run LESSON --headless",
+                "应用需要终端（这里的 stdin 和 stdout 都不是终端）；不用终端训练请加 --headless："
+                "learn-tui run LESSON --headless",
+            )
         )
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from core.data import paths
+from core.data.mnist_words import say
 from core.errors import DataError
 
 MEAN, STD = 0.1307, 0.3081  # the course's transforms.Normalize((0.1307,), (0.3081,))
@@ -74,10 +75,7 @@ def find_folder(root: Path) -> Path | None:
 
 def missing_message(root: Path, reason: str) -> str:
     names = ", ".join(f"{name}.gz" for name in FILES.values())
-    return (
-        f"MNIST not found in {root / 'MNIST' / 'raw'} and {reason}; put the four files ({names}) there, "
-        f"or point --data-dir (or ${paths.ENV_VAR}) at the folder that holds MNIST/raw/"
-    )
+    return say("missing", folder=root / "MNIST" / "raw", reason=reason, names=names, env=paths.ENV_VAR)
 
 
 def load(data_dir: str | Path | None = None, download: bool = True) -> Mnist:
@@ -87,7 +85,7 @@ def load(data_dir: str | Path | None = None, download: bool = True) -> Mnist:
     folder = find_folder(root) or (find_folder(cache) if cache != root else None)
     if folder is None:
         if not download:
-            raise DataError(missing_message(root, "downloading is off"))
+            raise DataError(missing_message(root, say("downloading off")))
         folder = fetch(root, cache)
     return read_folder(folder)
 
@@ -100,7 +98,7 @@ def fetch(root: Path, cache: Path) -> Path:
     target = paths.writable_dir(root, cache)
     if target is None:
         paths.remove_made(made, [])
-        raise DataError(missing_message(root, f"neither it nor {cache} can be written to download it"))
+        raise DataError(missing_message(root, say("cannot write", cache=cache)))
     raw = target / "MNIST" / "raw"
     made += paths.missing_folders(raw)
     before = set(raw.iterdir()) if raw.is_dir() else set()
@@ -123,12 +121,12 @@ def download(root: Path, target: Path) -> Path:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             MNIST(str(target), train=False, download=True)
     except Exception as exc:  # URLError, RuntimeError (all mirrors failed or a bad checksum), OSError
-        raise DataError(missing_message(root, f"the download failed ({download_failure(exc)})")) from None
+        raise DataError(missing_message(root, say("download failed", why=download_failure(exc)))) from None
     finally:
         socket.setdefaulttimeout(previous)
     folder = find_folder(target)
     if folder is None:
-        raise DataError(missing_message(root, f"the download into {target} left no files"))
+        raise DataError(missing_message(root, say("no files", target=target)))
     return folder
 
 
@@ -137,7 +135,7 @@ def download_failure(exc: Exception) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     detail = next((line for line in lines if line.startswith("<urlopen error")), lines[-1] if lines else "")
     if "Name or service not known" in detail or "Temporary failure in name resolution" in detail:
-        return "no network: the download host could not be resolved"
+        return say("offline")
     return detail or type(exc).__name__
 
 
@@ -162,39 +160,36 @@ def read_folder(folder: Path) -> Mnist:
 
 def read_idx(path: Path, magic: int) -> np.ndarray:
     """An IDX file (gzipped or not) as a uint8 array, its header checked against ``magic`` and its size."""
-    what = "image" if magic == IMAGE_MAGIC else "label"
-    fix = "replace it with a good copy (or delete it to download it again)"
+    what = say("image" if magic == IMAGE_MAGIC else "label")
+    fix = say("fix")
     try:
         with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as handle:
             raw = bytearray(handle.read())
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
-        reason = "truncated" if isinstance(exc, EOFError) else f"unreadable: {exc}"
-        raise DataError(f"{path} is corrupt ({reason}); {fix}") from None
+        reason = say("truncated") if isinstance(exc, EOFError) else say("unreadable", exc=exc)
+        raise DataError(say("corrupt", path=path, reason=reason, fix=fix)) from None
     found = int.from_bytes(raw[:4], "big") if len(raw) >= 4 else None
     if found != magic:
-        raise DataError(f"{path} is not an MNIST {what} file (magic number {found}, expected {magic}); {fix}")
+        raise DataError(say("magic", path=path, what=what, found=found, magic=magic, fix=fix))
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
     if len(raw) < header:
-        raise DataError(f"{path} is truncated (its header is cut short); {fix}")
+        raise DataError(say("short header", path=path, fix=fix))
     dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     if dims[1:] not in ((), (SIDE, SIDE)):
-        raise DataError(f"{path} holds {dims[1]}x{dims[2]} images, not 28x28; {fix}")
+        raise DataError(say("not 28x28", path=path, h=dims[1], w=dims[2], fix=fix))
     expected = header + int(np.prod(dims))
     if len(raw) != expected:
-        state = "truncated" if len(raw) < expected else "longer than its header says"
-        raise DataError(f"{path} is {state} ({len(raw)} bytes, expected {expected}); {fix}")
+        state = say("truncated") if len(raw) < expected else say("longer")
+        raise DataError(say("size", path=path, state=state, size=len(raw), expected=expected, fix=fix))
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
 
 
 def check_pair(image_path: Path, images: np.ndarray, label_path: Path, labels: np.ndarray) -> None:
     if len(images) != len(labels):
-        raise DataError(
-            f"{image_path} holds {len(images)} images but {label_path} {len(labels)} labels; "
-            "use files of the same split"
-        )
+        raise DataError(say("pair", images=image_path, n_images=len(images), labels=label_path, n_labels=len(labels)))
     if labels.size and labels.max() > 9:
-        raise DataError(f"{label_path} holds label {int(labels.max())}, digits are 0-9; replace it with a good copy")
+        raise DataError(say("digit", path=label_path, label=int(labels.max())))
 
 
 def normalize(images: torch.Tensor) -> torch.Tensor:

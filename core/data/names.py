@@ -21,7 +21,7 @@ import string
 import unicodedata
 from pathlib import Path
 
-from core.base.i18n import pick
+from core.data.data_words import say
 from core.data.tabular import read_text
 from core.errors import DataError
 
@@ -51,22 +51,19 @@ def read_csv_rows(path: Path) -> Rows:
     try:
         lines = list(reader)
     except csv.Error as exc:  # e.g. a field over csv's limit of 131,072 characters, or a NUL byte
-        raise DataError(
-            f"{path}, row {reader.line_num} is not a CSV row of name,country ({exc}); fix or remove that row"
-        ) from None
+        raise DataError(say("names.not csv", path=path, row=reader.line_num, exc=exc)) from None
     for number, row in enumerate(lines, 1):
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:
-            raise DataError(f"{path}, row {number} has {len(row)} fields; each row must be name,country")
+            raise DataError(say("names.fields", path=path, row=number, count=len(row)))
         name, country = to_ascii(row[0].strip()), row[1].strip()
         if not name or not country:
-            raise DataError(
-                f"{path}, row {number}: the {'name' if not name else 'country'} is empty; each row must be name,country"
-            )
+            field = say("names.name" if not name else "names.country")
+            raise DataError(say("names.empty field", path=path, row=number, field=field))
         rows.append((name, country))
     if not rows:
-        raise DataError(f"{path} holds no names; it needs rows of name,country")
+        raise DataError(say("names.no rows", path=path))
     return rows
 
 
@@ -74,10 +71,7 @@ def read_language_folder(folder: Path) -> tuple[Rows, Rows]:
     """A folder of ``<Language>.txt`` files -> (train, test), each language split 2:1."""
     files = sorted(folder.glob("*.txt"))
     if not files:
-        raise DataError(
-            f"{folder} holds neither names_train.csv.gz/names_test.csv.gz nor <Language>.txt files; "
-            "give the folder of the course's CSVs or of the tutorial's names/*.txt"
-        )
+        raise DataError(say("names.no files", folder=folder))
     shuffler = random.Random(SPLIT_SEED)
     train: Rows = []
     test: Rows = []
@@ -86,7 +80,7 @@ def read_language_folder(folder: Path) -> tuple[Rows, Rows]:
         names = ["".join(c for c in name if c in ALPHABET) for name in names]  # as the tutorial does
         names = [name for name in names if name]
         if not names:
-            raise DataError(f"{path} holds no names; it needs one name per line")
+            raise DataError(say("names.empty txt", path=path))
         shuffler.shuffle(names)
         cut = max(1, round(len(names) * TEST_SHARE)) if len(names) > 1 else 0
         test += [(name, path.stem) for name in names[:cut]]
@@ -108,50 +102,39 @@ def csv_pair(path: Path) -> tuple[Path, Path] | None:
         return None
     present = train or test
     if present is None:
-        raise DataError(
-            f"{folder} holds neither names_train.csv.gz nor names_test.csv.gz; "
-            "give the folder holding both course files"
-        )
+        raise DataError(say("names.no pair", folder=folder))
     missing = "names_train.csv.gz" if not train else "names_test.csv.gz"
-    raise DataError(f"{folder} has {present.name} but no {missing}; put both course files in one folder")
+    raise DataError(say("names.half pair", folder=folder, present=present.name, missing=missing))
 
 
 def load_names(path: str | Path | None = None) -> tuple[Rows, Rows, str]:
     """(train rows, test rows, a description of the source) from ``path``, or the built-in default."""
     if not path:
-        return read_csv_rows(DEFAULT_TRAIN), read_csv_rows(DEFAULT_TEST), pick("the built-in names", "内置的姓名数据")
+        return read_csv_rows(DEFAULT_TRAIN), read_csv_rows(DEFAULT_TEST), say("names.built-in")
     target = Path(path).expanduser()
     if not target.exists():
-        raise DataError(
-            f"no file or folder at {target}; give names_train.csv.gz, names_test.csv.gz or a folder "
-            "of <Language>.txt files (or leave out --data for the built-in names)"
-        )
+        raise DataError(say("names.nothing there", path=target))
     pair = csv_pair(target)
     if pair is not None:
         train, test = read_csv_rows(pair[0]), read_csv_rows(pair[1])
-        source = f"{pair[0].name} + {pair[1].name} in {pair[0].parent}"
+        source = say("names.csv source", train=pair[0].name, test=pair[1].name, folder=pair[0].parent)
     elif target.is_dir():
         train, test = read_language_folder(target)
-        source = f"the .txt files in {target}"
+        source = say("names.txt source", folder=target)
     else:
-        raise DataError(f"{target} is not names_train.csv.gz, names_test.csv.gz or a folder of <Language>.txt files")
-    for rows, where in ((train, "training"), (test, "test")):
+        raise DataError(say("names.not names", path=target))
+    for rows, where in ((train, "names.training"), (test, "names.test")):
         for name, _country in rows:
             bad = outside_alphabet(name)
             if bad:
-                raise DataError(
-                    f'the {where} name {name!r} in {source} holds {bad!r}; names may hold only letters and " .,;\'"'
-                )
+                raise DataError(say("names.letters", where=say(where), name=name, source=source, bad=bad))
     if not test:
-        raise DataError(f"{source} gives no test names; each language needs at least 2 names")
+        raise DataError(say("names.no test", source=source))
     unseen = sorted({country for _, country in test} - {country for _, country in train})
     if unseen:
-        raise DataError(
-            f"{source}: test names from {', '.join(unseen[:3])} but no training names from there; "
-            "every test country needs training names"
-        )
+        raise DataError(say("names.unseen", source=source, countries=", ".join(unseen[:3])))
     if len({country for _, country in train}) < 2:
-        raise DataError(f"{source}: the training names come from fewer than 2 countries; a classifier needs 2 or more")
+        raise DataError(say("names.one country", source=source))
     return train, test, source
 
 

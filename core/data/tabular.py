@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
+from core.data.data_words import say
 from core.errors import DataError
 
 DEFAULT_TABLE = Path(__file__).with_name("default_table.csv.gz")
-FORMAT_HINT = "rows of comma-separated numbers, the last column the 0/1 label"
 
 
 @dataclass(frozen=True)
@@ -43,18 +43,18 @@ class Table:
 def read_text(path: Path, hint: str = "") -> str:
     """The file's text, un-gzipped when it starts with gzip's magic bytes (whatever its name)."""
     if not path.exists():
-        raise DataError(f"no file at {path}; check the path{hint}")
+        raise DataError(say("tabular.no file", path=path, hint=hint))
     if path.is_dir():
-        raise DataError(f"{path} is a folder; give the path of a CSV file ({FORMAT_HINT})")
+        raise DataError(say("tabular.folder", path=path, format=say("tabular.format")))
     try:
         raw = path.read_bytes()
         if raw[:2] == b"\x1f\x8b":
             raw = gzip.decompress(raw)
         return raw.decode("utf-8-sig")
     except (OSError, EOFError, zlib.error) as exc:
-        raise DataError(f"{path} could not be read ({exc}); is it a complete .gz or plain CSV file?") from None
+        raise DataError(say("tabular.unreadable", path=path, exc=exc)) from None
     except UnicodeDecodeError:
-        raise DataError(f"{path} is not a text CSV (it is not UTF-8); save it as CSV: {FORMAT_HINT}") from None
+        raise DataError(say("tabular.not utf-8", path=path, format=say("tabular.format"))) from None
 
 
 def _number(text: str) -> float | None:
@@ -69,48 +69,39 @@ def parse_table(text: str, source: str) -> Table:
     """Parse CSV text into a ``Table`` or raise DataError naming the row and column at fault."""
     rows = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
     if not rows:
-        raise DataError(f"{source} is empty; it needs {FORMAT_HINT}")
+        raise DataError(say("tabular.empty", source=source, format=say("tabular.format")))
     header = None
     first = [cell.strip() for cell in rows[0][1].split(",")]
     if all(_number(cell) is None for cell in first):
         header, rows = first, rows[1:]
         if not rows:
-            raise DataError(f"{source} has a header row but no data; it needs {FORMAT_HINT}")
+            raise DataError(say("tabular.header only", source=source, format=say("tabular.format")))
     width = len(header) if header else len(rows[0][1].split(","))
     if width < 2:
-        raise DataError(
-            f"{source}, row {rows[0][0]} has one column; it needs {FORMAT_HINT} "
-            "(is the file separated by something other than commas?)"
-        )
+        raise DataError(say("tabular.one column", source=source, row=rows[0][0], format=say("tabular.format")))
     values = np.empty((len(rows), width), dtype=np.float64)
     for index, (number, line) in enumerate(rows):
         cells = line.split(",")
         if len(cells) != width:
-            expected = "the header" if header else f"row {rows[0][0]}"
+            expected = say("tabular.the header") if header else say("tabular.first row", row=rows[0][0])
             raise DataError(
-                f"{source}, row {number} has {len(cells)} columns but {expected} has {width}; "
-                "every row needs the same number of columns"
+                say("tabular.ragged", source=source, row=number, count=len(cells), expected=expected, width=width)
             )
         for column, cell in enumerate(cells, 1):
             value = _number(cell.strip())
             if value is None:
-                what = "is empty" if not cell.strip() else f"has {cell.strip()[:20]!r}, which is not a number"
-                raise DataError(
-                    f"{source}, row {number}, column {column} {what}; every value must be a "
-                    "finite number (fix or remove that row)"
+                what = (
+                    say("tabular.empty cell") if not cell.strip() else say("tabular.text cell", cell=cell.strip()[:20])
                 )
+                raise DataError(say("tabular.not a number", source=source, row=number, column=column, what=what))
             values[index, column - 1] = value
     labels = values[:, -1]
     bad = np.flatnonzero((labels != 0) & (labels != 1))
     if bad.size:
         number = rows[bad[0]][0]
-        raise DataError(
-            f"{source}, row {number}, column {width}: the label is {labels[bad[0]]:g}; the last column must be 0 or 1"
-        )
+        raise DataError(say("tabular.label", source=source, row=number, column=width, label=labels[bad[0]]))
     if np.all(labels == labels[0]):
-        raise DataError(
-            f"{source}: every label (last column) is {labels[0]:g}; a classifier needs rows of both classes, 0 and 1"
-        )
+        raise DataError(say("tabular.one class", source=source, label=labels[0]))
     columns = tuple(header[:-1]) if header else tuple(f"x{i}" for i in range(1, width))
     return Table(values[:, :-1].astype(np.float32), values[:, -1:].astype(np.float32), columns, source)
 
@@ -118,10 +109,7 @@ def parse_table(text: str, source: str) -> Table:
 def load_table(path: str | Path | None = None) -> Table:
     """The table at ``path`` (``~`` expanded), or the built-in default when ``path`` is empty."""
     target = Path(path).expanduser() if path else DEFAULT_TABLE
-    return parse_table(
-        read_text(target, " (or leave out --csv to use the built-in table)"),
-        str(target if path else "the built-in table"),
-    )
+    return parse_table(read_text(target, say("tabular.csv hint")), str(target) if path else say("tabular.built-in"))
 
 
 def fold_indices(labels: np.ndarray, folds: int, seed: int) -> list[np.ndarray]:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.errors import UsageError
+from core.gpt.gpt_words import say
 from core.gpt.model import GPTConfig
 
 
@@ -38,14 +39,11 @@ def check_options(opts: Any) -> None:
         "sample_tokens",
     ):
         if getattr(opts, name) < 1:
-            raise UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(opts, name)}")
+            raise UsageError(say("at least 1", name=name.replace("_", "-"), value=getattr(opts, name)))
     if opts.n_embd % opts.n_head:
-        raise UsageError(
-            f"--n-embd {opts.n_embd} must be a multiple of --n-head {opts.n_head} (each head gets "
-            "an equal share); e.g. --n-embd 128 --n-head 4"
-        )
+        raise UsageError(say("heads", n_embd=opts.n_embd, n_head=opts.n_head))
     if not 0 <= opts.dropout < 1:
-        raise UsageError(f"--dropout must be from 0 up to (not including) 1, got {opts.dropout}")
+        raise UsageError(say("dropout", value=opts.dropout))
     if opts.sample_interval < 0 or opts.warmup_steps < 0:
-        raise UsageError("--sample-interval and --warmup-steps must be 0 or more")
+        raise UsageError(say("not negative"))
     # (temperature, top-k and the prompt: their options' own checks, Option.parse, wherever they are set)

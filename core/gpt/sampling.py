@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from core.base.view_data import AttentionData
 from core.errors import UsageError
+from core.gpt.gpt_words import say
 from core.gpt.model import GPT
 from core.gpt.text import Vocabulary
 
@@ -28,13 +29,11 @@ def parse_temperature(value: Any) -> float:
     try:
         temperature = float(str(value).strip())
     except ValueError:
-        raise UsageError(f"temperature must be a number like 0.8, got {value!r}") from None
+        raise UsageError(say("temperature number", value=repr(value))) from None
     if not math.isfinite(temperature) or temperature <= 0:
-        raise UsageError(f"temperature must be greater than 0, got {value!r}; try 0.8 (near 0 = greedy)")
+        raise UsageError(say("temperature positive", value=repr(value)))
     if temperature < MIN_TEMPERATURE:
-        raise UsageError(
-            f"temperature must be at least {MIN_TEMPERATURE:g}, got {value!r}; 0.01 is already nearly greedy"
-        )
+        raise UsageError(say("temperature least", least=MIN_TEMPERATURE, value=repr(value)))
     return temperature
 
 
@@ -48,9 +47,9 @@ def parse_top_k(value: Any) -> int:
     try:
         top_k = int(str(value).strip())
     except ValueError:
-        raise UsageError(f"top-k must be a whole number like 10 (0 = off), got {value!r}") from None
+        raise UsageError(say("top-k number", value=repr(value))) from None
     if top_k < 0:
-        raise UsageError(f"top-k must be 0 (off) or more, got {top_k}")
+        raise UsageError(say("top-k negative", value=top_k))
     return top_k
 
 
@@ -90,7 +89,7 @@ def start_ids(vocab: Vocabulary, prompt: str) -> list[int]:
     if not prompt:
         if "\n" in vocab:
             return vocab.encode("\n")
-        raise UsageError("type a prompt: the model needs at least one character to continue")
+        raise UsageError(say("no prompt"))
     return vocab.encode(prompt)
 
 

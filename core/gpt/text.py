@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from core.base.i18n import pick
 from core.errors import DataError, UsageError
+from core.gpt.gpt_words import say
 
 DEFAULT_CORPUS = ("Python's reference documentation (pydoc_data.topics)", "Python 的参考文档（pydoc_data.topics）")
 FALLBACK_CORPUS = ("the docstrings of Python's built-in functions and types", "Python 内置函数和类型的文档字符串")
@@ -58,15 +59,13 @@ class Vocabulary:
         return char in self.ids
 
     def encode(self, text: str, what: str = "the prompt") -> list[int]:
-        """Token ids of ``text``; UsageError naming the characters the model never saw."""
+        """Token ids of ``text``; UsageError naming the characters the model never saw (``what``: "the prompt"
+        or "the sample", said in the chosen language)."""
         ids = self.ids
         unknown = sorted({c for c in text if c not in ids})
         if unknown:
             shown = " ".join(repr(c) for c in unknown[:10]) + (" ..." if len(unknown) > 10 else "")
-            raise UsageError(
-                f"{what} has characters the model never saw in its text: {shown}; "
-                f"use only characters of the training text"
-            )
+            raise UsageError(say("unseen characters", what=say(what), shown=shown))
         return [ids[c] for c in text]
 
     def decode(self, ids: Sequence[int]) -> str:
@@ -78,7 +77,7 @@ def file_chunks(path: str | Path) -> Iterator[str]:
     DataError saying what is wrong with it (missing, unreadable, empty, binary, not UTF-8)."""
     source = Path(path).expanduser()
     if not source.is_file():
-        raise DataError(f"no text file at {source}; check the path given to --text")
+        raise DataError(say("no file", source=source))
     decoder = codecs.getincrementaldecoder("utf-8")()
     offset, empty = 0, True  # bytes read so far; only whitespace so far
     try:
@@ -86,20 +85,15 @@ def file_chunks(path: str | Path) -> Iterator[str]:
             while True:
                 data = handle.read(CHUNK)
                 if b"\x00" in data:
-                    raise DataError(
-                        f"{source} looks like a binary file (it holds NUL bytes); give --text a UTF-8 text file"
-                    )
+                    raise DataError(say("binary", source=source))
                 empty = empty and (not data or data.isspace())
                 if not data and empty:
-                    raise DataError(f"{source} is empty; give --text a file with some text in it")
+                    raise DataError(say("empty", source=source))
                 pending = len(decoder.getstate()[0])
                 try:
                     text = decoder.decode(data, final=not data)
                 except UnicodeDecodeError as exc:
-                    raise DataError(
-                        f"{source} is not UTF-8 text (byte {offset - pending + exc.start} is "
-                        "invalid); save it as UTF-8 or give another file"
-                    ) from None
+                    raise DataError(say("not utf-8", source=source, byte=offset - pending + exc.start)) from None
                 if offset == 0:
                     text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the text
                 offset += len(data)
@@ -108,7 +102,7 @@ def file_chunks(path: str | Path) -> Iterator[str]:
                 if not data:
                     return
     except OSError as exc:
-        raise DataError(f"could not read {source}: {exc.strerror or exc}; check its permissions") from exc
+        raise DataError(say("unreadable", source=source, reason=exc.strerror or exc)) from exc
 
 
 def text_chunks(text: str) -> Iterator[str]:
@@ -140,7 +134,7 @@ def tokenize(chunks: Callable[[], Iterable[str]]) -> tuple[Vocabulary, Any]:
         ids[done : done + len(part)] = part
         done += len(part)
     if done != count:
-        raise DataError("the text changed while it was read; try again")
+        raise DataError(say("changed"))
     return vocab, torch.from_numpy(ids)
 
 
@@ -172,9 +166,7 @@ def default_text() -> tuple[str, str]:
     docs = [getattr(builtins, name).__doc__ for name in sorted(dir(builtins)) if not name.startswith("_")]
     text = without_markup("\n\n".join(doc.strip() for doc in docs if isinstance(doc, str) and doc.strip()))
     if len(text) < 10_000:
-        raise DataError(
-            "this Python has neither pydoc_data nor docstrings to learn from; give a UTF-8 text file with --text PATH"
-        )
+        raise DataError(say("no corpus"))
     return text + "\n", pick(*FALLBACK_CORPUS)
 
 
@@ -202,8 +194,4 @@ def check_length(train: Sized, validation: Sized, block_size: int, source: str) 
     need = block_size + 1
     if len(validation) < need:
         total = len(train) + len(validation)
-        raise DataError(
-            f"{source} has {total} characters: too short for --block-size {block_size} (its last "
-            f"10% must hold {need}); give a longer text (at least {need * 10} characters) or "
-            "a smaller --block-size"
-        )
+        raise DataError(say("too short", source=source, total=total, block_size=block_size, need=need, least=need * 10))
