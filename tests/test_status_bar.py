@@ -41,3 +41,5 @@ async def test_the_status_bar_takes_the_lesson_from_lesson_ready_not_from_its_sc
         bar.lesson_ready(LessonReady(replace(TOY, schedules_lr=True)))
         bar.show(AT_STEP_3)
         assert bar.text == "toy │ paused │ step 3 │ epoch 1 │ lr 0.05 (now 0.005) │ loss 1.25"
+        bar.show(replace(AT_STEP_3, metrics={"lr_now": 0.05}))  # the schedule has not lowered it yet
+        assert bar.text == "toy │ paused │ step 3 │ epoch 1 │ lr 0.05 │ loss 1.25"

@@ -104,12 +104,13 @@ class StatusBar(SafePanel, Widget):
 
     def _lr(self, frame: Frame) -> str:
         """``lr 0.003``; for a lesson that schedules its rate, the rate of its latest step too (the
-        ``lr_now`` metric its STEP events carry): ``lr 0.003 (now 0.0003)``."""
+        ``lr_now`` metric its STEP events carry) where it differs: ``lr 0.003 (now 0.0003)``."""
         text = f"lr {formatting.lr(frame.lr)}"
         scheduled = frame.metrics.get("lr_now") if self.schedules_lr else None
         if isinstance(scheduled, (int, float)) and not isinstance(scheduled, bool):
             now = formatting.number(scheduled, 2)
-            text += pick(f" (now {now})", f"（当前 {now}）")
+            if now != formatting.number(frame.lr, 2):  # (before the schedule lowers it: "lr 0.1", not "(now 0.1)")
+                text += pick(f" (now {now})", f"（当前 {now}）")
         return text
 
     def _set(self, fields: list[tuple[str, Text]]) -> None:
