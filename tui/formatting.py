@@ -64,6 +64,25 @@ def key_words(key: Any) -> str:
     return str(key).replace("_", " ")
 
 
+# The metrics the lessons evaluate, in the course's Chinese terms (a chart legend is prose, not code)
+METRIC_WORDS = {
+    "loss": "损失",
+    "test_loss": "测试损失",
+    "val_loss": "验证损失",
+    "avg_train_loss": "平均训练损失",
+    "accuracy": "准确率",
+    "test_accuracy": "测试准确率",
+    "train_accuracy": "训练准确率",
+    "baseline_accuracy": "基线准确率",
+}
+
+
+def metric_words(name: str) -> str:
+    """A metric's name for a legend: ``test loss``, or in Chinese ``测试损失`` (a name it does not know stays
+    the lesson's identifier, ``test_f1``: words half translated would read worse)."""
+    return pick(name.replace("_", " "), METRIC_WORDS.get(name, name))
+
+
 def nested(value: Any) -> bool:
     """A dict, or a list holding lists or dicts: shown as bullets rather than on the line."""
     return isinstance(value, dict) or (

@@ -188,7 +188,8 @@ def _other_text(value: Any) -> str:
         return f"{value.__name__}()" if not isinstance(value, type) else f"class {value.__name__}"
     groups = getattr(value, "param_groups", None)
     if isinstance(groups, list) and groups and isinstance(groups[0], dict) and "lr" in groups[0]:
-        return f"lr {groups[0]['lr']:g}" + (f", {len(groups)} param groups" if len(groups) > 1 else "")
+        more = pick(f", {len(groups)} param groups", f"，{len(groups)} 个参数组") if len(groups) > 1 else ""
+        return f"lr {groups[0]['lr']:g}{more}"
     if type(value).__repr__ is not object.__repr__:
         return " ".join(repr(value).split())
     if hasattr(value, "__len__"):
@@ -200,7 +201,7 @@ def _other_text(value: Any) -> str:
 
 
 def _count(n: int) -> str:
-    return f"{n} item" if n == 1 else f"{n} items"
+    return pick(f"{n} item" if n == 1 else f"{n} items", f"{n} 项")
 
 
 def _item(value: Any) -> str:

@@ -24,6 +24,7 @@ from textual_plotext import PlotextPlot
 
 from core.base.i18n import pick
 from tui import chart_ticks
+from tui.formatting import metric_words
 from tui.widgets.plot_strips import cells, figure_strips
 from tui.widgets.safe_panel import SafePanel
 
@@ -73,7 +74,7 @@ def step_ticks(first: int, last: int, most: int) -> list[int]:
 def series_style(index: int, name: str) -> dict:
     """How evaluation series ``index`` (named ``name``) is drawn: losses on the left axis, others on the right."""
     return {
-        "label": name.replace("_", " "),
+        "label": metric_words(name),
         "marker": EVAL_MARKERS[index % len(EVAL_MARKERS)],
         "color": EVAL_COLORS[index % len(EVAL_COLORS)],
         "yside": "left" if "loss" in name else "right",
