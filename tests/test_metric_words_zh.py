@@ -9,7 +9,7 @@ import torch
 from core.base import i18n
 from core.engine.variables import describe
 from tui.formatting import METRIC_WORDS, metric_words
-from tui.widgets.loss_chart import series_style
+from tui.widgets.loss_chart import on_side, series_style
 
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def test_the_legend_names_the_metrics_the_lessons_evaluate(zh):
 
 def test_in_english_the_legend_is_the_name_with_spaces():
     assert series_style(0, "test_loss")["label"] == "test loss" and metric_words("avg_train_loss") == "avg train loss"
+    assert on_side("test loss", "left") == "test loss (left)" and on_side("accuracy", "right") == "accuracy (right)"
 
 
 def test_every_metric_a_lesson_evaluates_has_its_chinese_name():

@@ -160,13 +160,13 @@ class LossPlot(SafePanel, PlotextPlot):
                 plt.plot(
                     rx,
                     ry,
-                    label=cells(f"{label} ({pick('left', '左')})" if two_axes else label),
+                    label=cells(on_side(label, "left") if two_axes else label),
                     marker="braille",
                     color=REFERENCE_COLORS[index % len(REFERENCE_COLORS)],
                 )
         if xs:
             train = pick("train loss", "训练损失")
-            label = f"{train} ({pick('left', '左')})" if two_axes else train
+            label = on_side(train, "left") if two_axes else train
             plt.plot(xs, ys, label=cells(label), marker="braille", color=TRAIN_COLOR)
         for style, points in zip(styles, evals.values()):
             ex, ey = thin(points, most, positive=log and style["yside"] == "left")
@@ -178,11 +178,7 @@ class LossPlot(SafePanel, PlotextPlot):
                     ey,
                     **(
                         style
-                        | {
-                            "label": cells(
-                                f"{style['label']} ({side_word(style['yside'])})" if two_axes else style["label"]
-                            )
-                        }
+                        | {"label": cells(on_side(style["label"], style["yside"]) if two_axes else style["label"])}
                     ),
                 )
         empty = not steps
@@ -236,9 +232,9 @@ def log_label(on: bool) -> str:
     return pick(f"log scale: {'on' if on else 'off'} (g)", f"对数坐标：{'开' if on else '关'} (g)")
 
 
-def side_word(side: str) -> str:
-    """``left`` or ``right`` (a legend entry's axis) in the chosen language."""
-    return {"left": pick("left", "左"), "right": pick("right", "右")}.get(side, side)
+def on_side(label: str, side: str) -> str:
+    """A legend entry with its axis: ``test loss (left)``, ``测试损失（左）``."""
+    return pick(f"{label} ({side})", f"{label}（{'左' if side == 'left' else '右'}）")
 
 
 class LossChart(SafePanel, Vertical):
