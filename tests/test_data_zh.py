@@ -17,10 +17,10 @@ from zh_words import english_words
 
 from core.base import i18n
 from core.data import data_words, names, tabular
-from core.errors import DataError
+from core.errors import DataError, UsageError
 
 # Words the data itself or a file name brings: countries (the tutorial's file names), <Language>.txt
-DATA_WORDS = {"Czech", "Japanese", "Korean", "Polish", "Language", "txt"}
+DATA_WORDS = {"Czech", "Japanese", "Korean", "Polish", "Language", "txt", "Nakamura", "Wang"}  # (and example names)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 QUOTED_AS_IS = re.compile(r"（[\x00-\x7f]*）")  # what Python or the OS said, (csv.Error, zlib.error): not ours
 
@@ -184,6 +184,7 @@ CASES: dict[str, tuple[tuple[str, ...], Callable[[Path], tuple[str, str]], tuple
     "one class": (("tabular.one class",), table_case("1,2,1\n3,4,1\n"), ("都是 1",)),
 }
 BUILT_IN = ("names.built-in", "tabular.built-in")  # the defaults' sources, not errors (below)
+TYPED = ("names.type one", "names.not latin", "names.typed letters")  # a name typed in the app, not a file (below)
 
 
 def assert_chinese(text: str) -> None:
@@ -208,7 +209,7 @@ def test_the_built_in_data_is_named_in_chinese(said):
 
 
 def test_the_cases_say_every_key():
-    covered = {key for keys, _, _ in CASES.values() for key in keys} | set(BUILT_IN)
+    covered = {key for keys, _, _ in CASES.values() for key in keys} | set(BUILT_IN) | set(TYPED)
     assert covered == set(data_words.TEXTS)
 
 
@@ -231,3 +232,15 @@ def test_english_is_still_the_default(tmp_path):
         f"{path}, row 2, column 2 has 'abc', which is not a number; every value must be a finite number "
         "(fix or remove that row)"
     )
+
+
+def test_a_name_typed_in_chinese_is_told_to_use_latin_letters(said):
+    """rnn-names' p key: a Chinese learner types 王 first; the answer says what to type, in Chinese."""
+    assert names.typed_name("  Müller ") == "Muller"  # trimmed and folded as the data are
+    for typed in ("", "王", "Wang王"):
+        with pytest.raises(UsageError) as caught:
+            names.typed_name(typed)
+        message = str(caught.value)
+        assert CJK.search(message) and not english_words(message, {"Nakamura", "Wang"}), message
+    assert said[-3:] == ["names.type one", "names.not latin", "names.typed letters"]
+    assert "'Wang王' 含有模型从没见过的 '王'" in message and "拉丁字母" in message

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from core.data.data_words import say
 from core.data.tabular import read_text
-from core.errors import DataError
+from core.errors import DataError, UsageError
 
 ALPHABET = string.ascii_letters + " .,;'"  # the tutorial's all_letters
 DEFAULT_TRAIN = Path(__file__).with_name("default_names_train.csv.gz")
@@ -43,6 +43,19 @@ def to_ascii(text: str) -> str:
 def outside_alphabet(name: str) -> str:
     """The characters of ``name`` (already ASCII-folded) that the models can't read, in order."""
     return "".join(dict.fromkeys(c for c in name if c not in ALPHABET))
+
+
+def typed_name(text: object) -> str:
+    """A name the learner typed, ready for the model: trimmed and ASCII-folded as the data are; UsageError
+    saying what to type when it is empty or holds characters the model can't read (a name in Chinese)."""
+    name = to_ascii(str(text or "").strip())
+    if not name:
+        raise UsageError(say("names.type one"))
+    bad = outside_alphabet(name)
+    if bad:
+        whole = len(bad) == len(set(name))  # (not one letter it knows: 王)
+        raise UsageError(say("names.not latin" if whole else "names.typed letters", name=name, bad=bad))
+    return name
 
 
 def read_csv_rows(path: Path) -> Rows:

@@ -37,7 +37,7 @@ import torch
 from torch.nn.utils.rnn import pack_padded_sequence
 from torch.utils.data import DataLoader, Dataset
 
-from core.data.names import load_names, outside_alphabet, to_ascii
+from core.data.names import load_names, typed_name
 from core.errors import UsageError
 from core.lesson import Control, Lesson, Option
 from core.phases import BACKWARD, EPOCH, EVAL, FORWARD, LOSS, STEP, UPDATE, ZERO_GRAD
@@ -180,15 +180,7 @@ def test_model(run, classifier, testloader, criterion):
 
 def predict_name(run, text):
     """The top countries for a typed name: the notice's text; the tab keeps asking the model as it learns."""
-    name = to_ascii(str(text or "").strip())
-    if not name:
-        raise UsageError("type a name to classify, e.g. Nakamura")
-    bad = outside_alphabet(name)
-    if bad:
-        raise UsageError(
-            f"{name!r} holds {bad!r}, which the model never saw: type the name in Latin letters "
-            "(a-z, A-Z, space . , ; ')"
-        )
+    name = typed_name(text)  # trimmed, accents folded as in the data; UsageError if the model can't read it
     if getattr(run.state, "classifier", None) is None:
         raise UsageError("the model is not built yet: take one step first, then type the name again")
     run.state.typed_name = name
