@@ -15,7 +15,6 @@ import torch
 
 from core.base.view_data import ConfusionData, DigitsData, FiltersData, MisclassifiedData, ViewError
 from core.data import mnist
-from core.errors import UsageError
 from core.lesson import Option
 from core.pictures.conv import conv_filters, no_model
 
@@ -32,7 +31,7 @@ def options(batch_size: int = 64) -> tuple[Option, ...]:
             "folder holding MNIST/raw/*.gz (default: $LEARN_TUI_DATA, else "
             "~/.local/share/learn-tui); downloaded there when missing and online",
         ),
-        Option("batch_size", batch_size, "training batch size (the course: 64)"),
+        Option("batch_size", batch_size, "training batch size (the course: 64)", min=1),
         Option(
             "schedule",
             "cosine",
@@ -47,8 +46,6 @@ def options(batch_size: int = 64) -> tuple[Option, ...]:
 def load_data(run) -> tuple[mnist.Loader, mnist.Loader]:
     """The course's train_loader (shuffled) and test_loader, as normalised tensors on ``run.device``."""
     batch_size = run.options.batch_size
-    if batch_size < 1:
-        raise UsageError(f"--batch-size must be at least 1, got {batch_size}; the course uses 64")
     data = mnist.load(run.options.data_dir or None)
     device = run.device
     train_loader = mnist.Loader(
