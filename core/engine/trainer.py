@@ -111,6 +111,7 @@ class Trainer(Stepping):
         self._ratios = UpdateRatios()
         self.trail = WeightTrail()  # the weights after each update of a tiny model: the landscape's path
         self.run = Run(self, dict(self.options), self.device)
+        self._loop_frame = None  # (a train() that fails to start leaves no variables of the run before)
         try:
             self._gen = yields.start(self.lesson.train, self.run)
             self._loop_frame = self._gen.gi_frame
