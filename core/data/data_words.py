@@ -77,6 +77,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{source}: the training names come from fewer than 2 countries; a classifier needs 2 or more",
         "{source}：训练名字来自不到 2 个国家；分类器需要 2 个或更多国家",
     ),
+    # -- names.py: a name the learner types for the model to classify (rnn-names' p key) --
+    "names.type one": ("type a name to classify, e.g. Nakamura", "请输入要分类的姓氏（用拉丁字母），例如 Nakamura"),
+    "names.not latin": (
+        "{name!r} is not in Latin letters, the only ones the model reads: type the name in Latin letters "
+        "(a-z, A-Z, space . , ; ')",
+        "{name!r} 不是拉丁字母，而模型只认识拉丁字母：请用拉丁字母输入姓氏（a-z、A-Z、空格和 . , ; '），例如 Wang",
+    ),
+    "names.typed letters": (
+        "{name!r} holds {bad!r}, which the model never saw: type the name in Latin letters (a-z, A-Z, space . , ; ')",
+        "{name!r} 含有模型从没见过的 {bad!r}：请用拉丁字母输入姓氏（a-z、A-Z、空格和 . , ; '），例如 Wang",
+    ),
     # -- tabular.py: a numeric CSV, the last column the 0/1 label --
     "tabular.built-in": ("the built-in table", "内置的表格"),
     "tabular.format": (
@@ -126,17 +137,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tabular.one class": (
         "{source}: every label (last column) is {label:g}; a classifier needs rows of both classes, 0 and 1",
         "{source}：每个标签（最后一列）都是 {label:g}；分类器需要 0 和 1 两类的行",
-    ),
-    # a name the learner types for the model to classify
-    "names.type one": ("type a name to classify, e.g. Nakamura", "请输入要分类的姓氏（用拉丁字母），例如 Nakamura"),
-    "names.not latin": (
-        "{name!r} is not in Latin letters, the only ones the model reads: type the name in Latin letters "
-        "(a-z, A-Z, space . , ; ')",
-        "{name!r} 不是拉丁字母，而模型只认识拉丁字母：请用拉丁字母输入姓氏（a-z、A-Z、空格和 . , ; '），例如 Wang",
-    ),
-    "names.typed letters": (
-        "{name!r} holds {bad!r}, which the model never saw: type the name in Latin letters (a-z, A-Z, space . , ; ')",
-        "{name!r} 含有模型从没见过的 {bad!r}：请用拉丁字母输入姓氏（a-z、A-Z、空格和 . , ; '），例如 Wang",
     ),
 }
 

@@ -53,7 +53,6 @@ class Trainer(Stepping):
         if steps is None and epochs is None:
             self.max_steps, self.max_epochs = lesson.steps, lesson.epochs
         self._gen = None  # the lesson's train(run) generator
-        self._loop_frame = None  # its frame, kept: once the loop ends, its variables as it left them
         self.generators = rng.OwnGenerators() if settings.own_rng else None  # (None: the process's)
         self.reset()
 
@@ -111,7 +110,7 @@ class Trainer(Stepping):
         self._ratios = UpdateRatios()
         self.trail = WeightTrail()  # the weights after each update of a tiny model: the landscape's path
         self.run = Run(self, dict(self.options), self.device)
-        self._loop_frame = None  # (a train() that fails to start leaves no variables of the run before)
+        self._loop_frame = None  # the loop's frame, kept: once the loop ends, its variables as it left them
         try:
             self._gen = yields.start(self.lesson.train, self.run)
             self._loop_frame = self._gen.gi_frame
